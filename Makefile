@@ -1,0 +1,55 @@
+# dermadash: `make run` starts the app, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8501
+POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup chromium lint format bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Start the app on the embedded SQLite database (or DERMADASH_DATABASE_URL).
+run: $(STAMP)
+	$(PY) -m dermadash init
+	$(VENV)/bin/streamlit run app.py --server.address=$(HOST) --server.port=$(PORT)
+
+## Debian's Chromium for the browser tests (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium from Debian's packages"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+## Every test: SQLite always, PostgreSQL when a server answers on 127.0.0.1:5432.
+test: $(STAMP) chromium
+	@if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		echo "PostgreSQL answers on 127.0.0.1:5432: its tests run too"; \
+		export DERMADASH_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)"; \
+	fi; \
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(PY) -m dermadash bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

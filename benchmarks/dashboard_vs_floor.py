@@ -1,0 +1,224 @@
+"""How much slower the dashboard is than a bare page that reads the same rows.
+
+Five years of data (about 1,500 sessions, their check-ins and fortnightly scar ratings)
+go into a fresh SQLite file. Then the whole app script (``app.py`` → home → the
+dashboard) and ``benchmarks/floor_page.py`` (read the sessions, draw one chart) each run
+in Streamlit's AppTest, alternately, several times:
+
+- cold: the profile's data revision bumped (what any write does) and Streamlit's data
+  cache cleared before each run: the first view after a change;
+- warm: the same script run again (a filter change, a rerun).
+
+The result is a ratio of medians (target: the cold dashboard at most 2x the floor).
+Run ``python -m benchmarks.dashboard_vs_floor`` from the project root; ``measure()`` and
+``dashboard_to_floor_ratio()`` are there for ``python -m dermadash bench``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dermadash import db
+from dermadash.profiles import ProfileSettings, create_profile, mark_changed
+from dermadash.records import (
+    CheckInInput,
+    RollerInput,
+    ScarRatingInput,
+    SessionInput,
+    insert_roller,
+    insert_scar_rating,
+    insert_session,
+    put_check_in,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+APP = PROJECT_ROOT / "app.py"
+FLOOR = PROJECT_ROOT / "benchmarks" / "floor_page.py"
+TARGET_RATIO = 2.0
+DEFAULT_SESSIONS = 1500
+DEFAULT_RUNS = 5
+TIMEZONE = "Europe/London"
+AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin")
+RUN_TIMEOUT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    sessions: int
+    runs: int
+    dashboard_cold_s: float
+    floor_cold_s: float
+    dashboard_warm_s: float
+    floor_warm_s: float
+
+    @property
+    def cold_ratio(self) -> float:
+        return self.dashboard_cold_s / self.floor_cold_s
+
+    @property
+    def warm_ratio(self) -> float:
+        return self.dashboard_warm_s / self.floor_warm_s
+
+    def report(self) -> str:
+        verdict = "within" if self.cold_ratio <= TARGET_RATIO else "OVER"
+        return "\n".join(
+            [
+                f"Dashboard vs floor on {self.sessions} sessions, median of {self.runs} runs:",
+                f"  cold (cache cleared): dashboard {self.dashboard_cold_s * 1000:.0f} ms, "
+                f"floor {self.floor_cold_s * 1000:.0f} ms, ratio {self.cold_ratio:.2f}x "
+                f"({verdict} the {TARGET_RATIO:g}x target)",
+                f"  warm (rerun):         dashboard {self.dashboard_warm_s * 1000:.0f} ms, "
+                f"floor {self.floor_warm_s * 1000:.0f} ms, ratio {self.warm_ratio:.2f}x",
+            ]
+        )
+
+
+def fill_history(database_url: str, sessions: int = DEFAULT_SESSIONS) -> int:
+    """A profile with ``sessions`` sessions spread over five years; returns its id."""
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    generator = random.Random(7)
+    zone = ZoneInfo(TIMEZONE)
+    first_day = date.today() - timedelta(days=5 * 365)
+    step = 5 * 365 / sessions
+    profile_id = create_profile(engine, ProfileSettings(display_name="Bench", timezone=TIMEZONE))
+    with db.transaction(engine) as session:
+        roller_id = insert_roller(session, profile_id, RollerInput("Bench roller", 0.25))
+        for index in range(sessions):
+            day = first_day + timedelta(days=int(index * step))
+            started_at = datetime.combine(day, clock(21, generator.choice([0, 30])), zone)
+            session_id = insert_session(
+                session,
+                profile_id,
+                SessionInput(
+                    started_at=started_at,
+                    areas=[AREAS[index % 2], AREAS[2 + index % 2]],
+                    needle_mm=0.25,
+                    roller_id=roller_id,
+                    passes_vertical=6,
+                    passes_horizontal=6,
+                    sterilized_before=True,
+                    sterilized_after=True,
+                    skin_cleansed=True,
+                    active_acne=False,
+                    pain=generator.randint(2, 6),
+                ),
+            )
+            put_check_in(
+                session,
+                profile_id,
+                session_id,
+                CheckInInput(
+                    redness_hours=round(generator.uniform(3, 30), 1),
+                    stinging_minutes=float(generator.choice([5, 10, 20, 40])),
+                    side_effect="none",
+                ),
+            )
+        for fortnight in range(5 * 26):
+            rated_on = first_day + timedelta(weeks=2 * fortnight)
+            for area in AREAS:
+                severity = max(0, 7 - fortnight // 20 + generator.randint(-1, 1))
+                insert_scar_rating(
+                    session, profile_id, ScarRatingInput(rated_on, area, min(10, severity))
+                )
+    engine.dispose()
+    return profile_id
+
+
+@contextmanager
+def use_database(url: str) -> Iterator[None]:
+    """Point the app (``DERMADASH_DATABASE_URL``) at ``url`` for the block."""
+    previous = os.environ.get("DERMADASH_DATABASE_URL")
+    os.environ["DERMADASH_DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DERMADASH_DATABASE_URL", None)
+        else:
+            os.environ["DERMADASH_DATABASE_URL"] = previous
+
+
+def _timed_run(app: AppTest) -> float:
+    started = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - started
+    if app.exception:
+        raise RuntimeError(f"the page failed: {[item.value for item in app.exception]}")
+    return elapsed
+
+
+def _fresh_app(script: Path) -> AppTest:
+    app = AppTest.from_file(str(script), default_timeout=RUN_TIMEOUT_SECONDS)
+    app.context["timezone"] = TIMEZONE
+    return app
+
+
+def _data_changed(database_url: str, profile_id: int) -> None:
+    """What a write does: bump the data revision (and drop the floor's cached read)."""
+    engine = db.make_engine(database_url)
+    with db.transaction(engine) as session:
+        mark_changed(session, profile_id)
+    engine.dispose()
+    st.cache_data.clear()
+
+
+def cold_and_warm(script: Path, database_url: str, profile_id: int) -> tuple[float, float]:
+    """One run right after a (simulated) write, then a rerun of the same page: seconds."""
+    _data_changed(database_url, profile_id)
+    app = _fresh_app(script)
+    cold = _timed_run(app)
+    warm = _timed_run(app)
+    return cold, warm
+
+
+def measure(sessions: int = DEFAULT_SESSIONS, runs: int = DEFAULT_RUNS) -> BenchResult:
+    """Time the dashboard and the floor on ``sessions`` sessions (alternating runs)."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        profile_id = fill_history(url, sessions)
+        with use_database(url):
+            # One untimed run of each: imports, the engine and migrations are not the page.
+            cold_and_warm(APP, url, profile_id)
+            cold_and_warm(FLOOR, url, profile_id)
+            timings: dict[Path, list[tuple[float, float]]] = {APP: [], FLOOR: []}
+            for _ in range(runs):
+                for script in (APP, FLOOR):
+                    timings[script].append(cold_and_warm(script, url, profile_id))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+    def median(script: Path, index: int) -> float:
+        return statistics.median(pair[index] for pair in timings[script])
+
+    return BenchResult(
+        sessions=sessions,
+        runs=runs,
+        dashboard_cold_s=median(APP, 0),
+        floor_cold_s=median(FLOOR, 0),
+        dashboard_warm_s=median(APP, 1),
+        floor_warm_s=median(FLOOR, 1),
+    )
+
+
+def dashboard_to_floor_ratio(sessions: int = DEFAULT_SESSIONS, runs: int = DEFAULT_RUNS) -> float:
+    """The cold-run ratio dashboard / floor (target: at most 2)."""
+    return measure(sessions, runs).cold_ratio
+
+
+if __name__ == "__main__":
+    print(measure().report())

@@ -1,0 +1,111 @@
+"""How much faster the vectorised rule engine is than the plain row-by-row reference.
+
+Run: ``python -m benchmarks.engine_vs_reference [--sessions N] [--sample N]``.
+``python -m dermadash bench`` can call ``run()`` and print ``report()``.
+
+The engine is timed on the whole random log (1,000,000 sessions by default). The
+reference is much slower, so by default it is timed on the first ``sample`` sessions
+of the same log and its time is extrapolated per session (its cost grows linearly:
+one pass over the sessions, dictionary look-ups per area and roller). The report
+says when that was done. Timings depend on the machine and its load; the ratio is
+what to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from benchmarks.random_logs import random_log
+from benchmarks.reference_rules import reference_evaluate
+from dermadash import rules
+from dermadash.profiles import ProfileSettings
+
+DEFAULT_SESSIONS = 1_000_000
+DEFAULT_SAMPLE = 50_000
+PROFILE = ProfileSettings(timezone="Europe/London", scar_baseline="mild")
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    sessions: int
+    flags: int
+    engine_seconds: float
+    reference_sessions: int
+    reference_seconds: float  # measured on reference_sessions
+    reference_estimated_seconds: float  # for all sessions (measured when not sampled)
+
+    @property
+    def extrapolated(self) -> bool:
+        return self.reference_sessions < self.sessions
+
+    @property
+    def ratio(self) -> float:
+        """How many times faster the engine is than the reference on the whole log."""
+        return self.reference_estimated_seconds / self.engine_seconds
+
+
+def _timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def run(sessions: int = DEFAULT_SESSIONS, sample: int | None = DEFAULT_SAMPLE) -> BenchResult:
+    """Time the engine on ``sessions`` random sessions and the reference on ``sample``
+    of them (all of them when ``sample`` is None or not smaller)."""
+    log, rollers = random_log(sessions)
+    flags, engine_seconds = _timed(rules.evaluate, PROFILE, log, rollers, now=NOW)
+    reference_sessions = sessions if sample is None else min(sample, sessions)
+    part = log.iloc[:reference_sessions]
+    _, reference_seconds = _timed(reference_evaluate, PROFILE, part, rollers, now=NOW)
+    estimated = reference_seconds * sessions / max(reference_sessions, 1)
+    return BenchResult(
+        sessions=sessions,
+        flags=len(flags),
+        engine_seconds=engine_seconds,
+        reference_sessions=reference_sessions,
+        reference_seconds=reference_seconds,
+        reference_estimated_seconds=estimated,
+    )
+
+
+def report(result: BenchResult) -> str:
+    lines = [
+        f"Rule engine vs row-by-row reference on {result.sessions:,} random sessions "
+        f"({result.flags:,} flags)",
+        f"  engine:    {result.engine_seconds:8.2f} s",
+    ]
+    if result.extrapolated:
+        lines.append(
+            f"  reference: {result.reference_estimated_seconds:8.2f} s  (extrapolated per "
+            f"session from {result.reference_sessions:,} sessions timed in "
+            f"{result.reference_seconds:.2f} s)"
+        )
+    else:
+        lines.append(f"  reference: {result.reference_seconds:8.2f} s")
+    lines.append(f"  the engine is {result.ratio:.1f}x faster")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=DEFAULT_SESSIONS)
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=DEFAULT_SAMPLE,
+        help="sessions to time the reference on (0: all of them)",
+    )
+    args = parser.parse_args()
+    print(report(run(args.sessions, args.sample or None)))
+
+
+if __name__ == "__main__":
+    main()

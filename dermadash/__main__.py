@@ -1,0 +1,5 @@
+"""Entry point for ``python -m dermadash``."""
+
+from dermadash.cli import main
+
+raise SystemExit(main())

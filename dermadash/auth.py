@@ -1,0 +1,242 @@
+"""Who may open the owner's pages: the sign-in mode and its decisions, without Streamlit.
+
+Three modes, chosen with ``DERMADASH_AUTH``:
+
+- ``none`` (default): no sign-in, for the app running on the person's own computer.
+  Refused when the page was reached from elsewhere (see ``none_mode_problem``).
+- ``password``: one owner, one password, stored only as an argon2 hash (set it with
+  ``python -m dermadash password``).
+- ``oidc``: several people sign in with an OpenID Connect provider (Streamlit's
+  ``st.login``); each identity gets its own profile.
+
+Share links never need sign-in: the token is the permission.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from ipaddress import ip_address
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from dermadash.config import DATA_DIR
+
+AUTH_VARIABLE = "DERMADASH_AUTH"
+PASSWORD_HASH_VARIABLE = "DERMADASH_OWNER_PASSWORD_HASH"
+PASSWORD_FILE_VARIABLE = "DERMADASH_PASSWORD_FILE"
+DEFAULT_PASSWORD_FILE = DATA_DIR / "owner-password.argon2"
+MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_CHARS = 1024
+IDENTITY_MAX_CHARS = 320
+# Headers a reverse proxy adds: their presence means the request came from elsewhere.
+PROXY_HEADERS = (
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-real-ip",
+    "forwarded",
+)
+WILDCARD_ADDRESSES = frozenset({"", "0.0.0.0", "::", "[::]"})
+NOT_LOCAL_MESSAGE = (
+    "dermadash is being opened from another computer, but no sign-in is set up, so it "
+    "shows nobody's data. Whoever runs it should set DERMADASH_AUTH=password (then run "
+    "`python -m dermadash password`) or DERMADASH_AUTH=oidc: see “Deploying for several "
+    "people” in the README."
+)
+
+
+class AuthMode(StrEnum):
+    NONE = "none"
+    PASSWORD = "password"
+    OIDC = "oidc"
+
+
+class AuthConfigError(ValueError):
+    """The sign-in configuration is wrong; the message says how to fix it."""
+
+
+def configured_mode(environ: Mapping[str, str] | None = None) -> AuthMode:
+    """The sign-in mode from ``DERMADASH_AUTH`` (``none`` when unset)."""
+    value = (environ if environ is not None else os.environ).get(AUTH_VARIABLE, "")
+    value = value.strip().lower() or AuthMode.NONE.value
+    try:
+        return AuthMode(value)
+    except ValueError:
+        choices = ", ".join(mode.value for mode in AuthMode)
+        raise AuthConfigError(
+            f"{AUTH_VARIABLE} must be one of: {choices} (it is '{value}')."
+        ) from None
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether a host name or address only reaches this computer."""
+    if not host:
+        return False
+    host = host.strip().strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def none_mode_problem(
+    server_address: str | None, page_url: str | None, headers: Mapping[str, str]
+) -> str | None:
+    """Why running without sign-in is refused for this request, or None when it is fine.
+
+    The rule: no sign-in is allowed only for a page opened on the computer the app
+    runs on. It is refused when a reverse proxy forwarded the request (any of
+    ``PROXY_HEADERS``), when the server is bound to a specific address that is not a
+    loopback one, or when the browser reached the app by a host that is not a
+    loopback one (a LAN address or a domain name). When none of this can be told
+    (no page address known, server on every interface), it is allowed.
+    """
+    lowered = {key.lower() for key in headers}
+    if any(header in lowered for header in PROXY_HEADERS):
+        return NOT_LOCAL_MESSAGE
+    address = (server_address or "").strip()
+    if address not in WILDCARD_ADDRESSES and not is_loopback(address):
+        return NOT_LOCAL_MESSAGE
+    host = urlsplit(page_url).hostname if page_url else None
+    if host is not None and not is_loopback(host):
+        return NOT_LOCAL_MESSAGE
+    return None
+
+
+# --- The owner password ---------------------------------------------------------------
+
+
+def password_file(environ: Mapping[str, str] | None = None) -> Path:
+    configured = (environ if environ is not None else os.environ).get(PASSWORD_FILE_VARIABLE, "")
+    return Path(configured.strip()).expanduser() if configured.strip() else DEFAULT_PASSWORD_FILE
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        return f"The password must have at least {MIN_PASSWORD_CHARS} characters."
+    if len(password) > MAX_PASSWORD_CHARS:
+        return f"The password must have at most {MAX_PASSWORD_CHARS} characters."
+    return None
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password (with its own random salt)."""
+    problem = password_problem(password)
+    if problem:
+        raise AuthConfigError(problem)
+    return PasswordHasher().hash(password)
+
+
+def save_password_hash(password_hash: str, path: Path) -> None:
+    """Write the hash to ``path``, readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(password_hash + "\n")
+    os.replace(temporary, path)
+
+
+def stored_password_hash(environ: Mapping[str, str] | None = None) -> str | None:
+    """The owner's password hash: ``DERMADASH_OWNER_PASSWORD_HASH``, else the file."""
+    environ = environ if environ is not None else os.environ
+    configured = environ.get(PASSWORD_HASH_VARIABLE, "").strip()
+    if configured:
+        return configured
+    path = password_file(environ)
+    try:
+        stored = path.read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return stored or None
+
+
+def verify_password(password_hash: str, attempt: str) -> bool:
+    """Whether ``attempt`` is the password; a broken hash never matches."""
+    if not attempt or len(attempt) > MAX_PASSWORD_CHARS:
+        return False
+    try:
+        return PasswordHasher().verify(password_hash, attempt)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+class AttemptLimiter:
+    """A light brake on password guessing, shared by every session of one server.
+
+    After ``max_failures`` wrong passwords within ``window_seconds``, attempts are
+    refused until the oldest of them is that old. A right password clears the count.
+    """
+
+    def __init__(self, max_failures: int = 5, window_seconds: float = 300.0) -> None:
+        self.max_failures = max_failures
+        self.window_seconds = window_seconds
+        self._failures: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _forget_old(self, now: float) -> None:
+        while self._failures and now - self._failures[0] >= self.window_seconds:
+            self._failures.popleft()
+
+    def seconds_to_wait(self, now: float | None = None) -> int:
+        """0 when an attempt may be made now, else whole seconds to wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._forget_old(now)
+            if len(self._failures) < self.max_failures:
+                return 0
+            return max(1, int(self._failures[0] + self.window_seconds - now + 0.999))
+
+    def record_failure(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._forget_old(now)
+            self._failures.append(now)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+
+# --- OpenID Connect identities -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedInPerson:
+    identity: str
+    name: str
+
+
+def person_from_user_info(user: Mapping[str, object]) -> SignedInPerson | None:
+    """Who is signed in according to ``st.user``'s claims, or None when nobody is.
+
+    The identity is the issuer and subject (stable and unique per provider), falling
+    back to the e-mail address; an over-long one is replaced by its SHA-256 digest.
+    """
+    if user.get("is_logged_in") is not True:
+        return None
+    subject = str(user.get("sub") or "").strip()
+    issuer = str(user.get("iss") or "").strip()
+    email = str(user.get("email") or "").strip()
+    if subject:
+        identity = f"{issuer} {subject}" if issuer else subject
+    elif email:
+        identity = f"email {email.lower()}"
+    else:
+        return None
+    if len(identity) > IDENTITY_MAX_CHARS:
+        identity = "sha256 " + hashlib.sha256(identity.encode()).hexdigest()
+    name = str(user.get("name") or email or "Me").strip() or "Me"
+    return SignedInPerson(identity=identity, name=name)

@@ -1,0 +1,142 @@
+"""The database: one engine per URL, SQLite tuned for a small app, migrations on start."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dermadash.config import database_url
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+WRITE_OPTION = "dermadash_writes"
+T = TypeVar("T")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be opened or brought up to date; the message is for people."""
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: the configured database), creating SQLite's folder."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"The folder {folder} for the database cannot be created. Check that "
+                "DERMADASH_DATABASE_URL points to a place you can write to."
+            ) from error
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # pysqlite opens transactions lazily; let SQLAlchemy emit BEGIN itself so
+        # "BEGIN IMMEDIATE" below takes the write lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+        # A write takes the write lock up front (no deadlock when two writers upgrade
+        # at once); a read stays deferred, so readers never wait for one another.
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed together or not at all."""
+    with session_factory(engine.execution_options(**{WRITE_OPTION: True})).begin() as session:
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session for reads only (on SQLite it takes no write lock)."""
+    with Session(engine) as session:
+        yield session
+
+
+def with_retry(work: Callable[[], T], attempts: int = 5) -> T:
+    """Run ``work``, retrying when SQLite reports the database as locked."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as error:
+            if "locked" not in str(error).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema; plain-worded DatabaseUnavailable when that fails."""
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except OperationalError as error:
+        raise DatabaseUnavailable(
+            "The database could not be opened or updated. Check that "
+            "DERMADASH_DATABASE_URL points to a database you can write to."
+        ) from error
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+def describe_url(engine: Engine) -> str:
+    """The database's URL with any password hidden, fit to print."""
+    return engine.url.render_as_string(hide_password=True)

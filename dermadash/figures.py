@@ -1,0 +1,793 @@
+"""Dashboard charts: pure builders, DataFrame in, plotly Figure out (no Streamlit).
+
+Every builder takes already-filtered frames (``queries.sessions_frame`` rows, scar
+ratings, the rule engine's flags and ``area_intervals``) and returns a figure with a
+title, axis titles with units, hover text and a legend in plain words. Colours are
+the Okabe–Ito palette, and severity is told by marker shape as well as colour.
+
+When there is nothing to draw, a builder still returns a figure, with the reason and
+what to do next in ``empty_message(figure)``; a trend that needs more data says what
+it needs in ``chart_notes(figure)``. Long histories are aggregated per week (or month)
+so no chart ships thousands of points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dermadash.formatting import format_day, format_mm
+from dermadash.protocol import Protocol, load_protocol
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+# Orange and vermillion are kept for warnings, so areas never look like a flag.
+AREA_COLOURS = ("blue", "bluish_green", "reddish_purple", "sky_blue", "black", "yellow")
+AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-down", "pentagon", "hexagon")
+SEVERITY_STYLE = {
+    "critical": ("vermillion", "x"),
+    "warning": ("orange", "triangle-up"),
+    "info": ("blue", "circle"),
+}
+SEVERITY_LABEL = {"critical": "Critical", "warning": "Warning", "info": "Note"}
+SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
+
+MAX_POINTS = 400
+CHART_HEIGHT = 340
+LEGEND_ROW_PX = 20
+SUBTITLE_MARGIN_PX = 76
+TREND_MINIMUM_RATINGS = 3
+TREND_WINDOW = 3
+DateRange = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class ReactionLimits:
+    """The threshold lines of the redness and stinging charts: the same numbers the
+    rules flag by, so a profile's overrides move the lines too."""
+
+    redness_warning_hours: float
+    redness_critical_hours: float
+    stinging_warning_minutes: float
+
+    @classmethod
+    def from_protocol(cls, protocol: Protocol | None = None) -> ReactionLimits:
+        protocol = protocol or load_protocol()
+        return cls(
+            redness_warning_hours=protocol.value("redness-too-long.warning_hours"),
+            redness_critical_hours=protocol.value("redness-too-long.critical_hours"),
+            stinging_warning_minutes=protocol.value("stinging-too-long.max_minutes"),
+        )
+
+
+_META_EMPTY = "empty"
+_META_NOTES = "notes"
+
+
+def colour(name: str) -> str:
+    return OKABE_ITO[name]
+
+
+@dataclass(frozen=True)
+class AreaStyle:
+    colour: str
+    symbol: str
+
+
+def area_styles(areas: Iterable[str]) -> dict[str, AreaStyle]:
+    """A stable colour and marker per area (pass every known area so filters keep them)."""
+    return {
+        area: AreaStyle(
+            colour(AREA_COLOURS[index % len(AREA_COLOURS)]),
+            AREA_SYMBOLS[index % len(AREA_SYMBOLS)],
+        )
+        for index, area in enumerate(dict.fromkeys(areas))
+    }
+
+
+def empty_message(figure: go.Figure) -> str | None:
+    """Why a figure has nothing to show and what to do next, or None when it has data."""
+    meta = figure.layout.meta or {}
+    return meta.get(_META_EMPTY)
+
+
+def chart_notes(figure: go.Figure) -> list[str]:
+    """Plain-words notes about what a chart cannot show yet (e.g. a trend needs more)."""
+    meta = figure.layout.meta or {}
+    return list(meta.get(_META_NOTES, []))
+
+
+class _Draft:
+    """A figure being assembled as plain dicts, made a plotly ``Figure`` once at the end.
+
+    Plotly validates every incremental change (``add_scatter``, ``add_hline``...), which
+    costs tens of milliseconds per chart; building dicts and validating once is ~10x
+    faster. The method names mirror plotly's for the few calls the builders make.
+    """
+
+    def __init__(self) -> None:
+        self.data: list[dict[str, Any]] = []
+        self.layout: dict[str, Any] = {"xaxis": {}, "yaxis": {}, "shapes": [], "annotations": []}
+
+    def add_scatter(self, **trace: Any) -> None:
+        self.data.append({"type": "scatter", **trace})
+
+    def add_bar(self, **trace: Any) -> None:
+        self.data.append({"type": "bar", **trace})
+
+    def update_layout(self, **changes: Any) -> None:
+        _merge_magic(self.layout, changes)
+
+    def update_xaxes(self, **changes: Any) -> None:
+        _merge_magic(self.layout["xaxis"], changes)
+
+    def update_yaxes(self, **changes: Any) -> None:
+        _merge_magic(self.layout["yaxis"], changes)
+
+    def add_annotation(self, **annotation: Any) -> None:
+        self.layout["annotations"].append(annotation)
+
+    def add_hline(self, y: float, line: dict[str, Any], label: str, label_font: dict) -> None:
+        self.layout["shapes"].append(
+            {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y}
+            | {"line": line}
+        )
+        self.add_annotation(
+            text=label,
+            font=label_font,
+            xref="paper",
+            x=0,
+            xanchor="left",
+            yref="y",
+            y=y,
+            yanchor="bottom",
+            showarrow=False,
+        )
+
+    def add_vline(self, x: object, line: dict[str, Any], label: str, label_font: dict) -> None:
+        self.layout["shapes"].append(
+            {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": x, "x1": x}
+            | {"line": line}
+        )
+        self.add_annotation(
+            text=label,
+            font=label_font,
+            bgcolor="rgba(255,255,255,0.8)",
+            xref="x",
+            x=x,
+            xanchor="left",
+            yref="paper",
+            y=1,
+            yanchor="top",
+            showarrow=False,
+        )
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.layout["meta"]
+
+    def to_figure(self) -> go.Figure:
+        for trace in self.data:
+            for name in ("x", "y", "customdata"):
+                if name in trace:
+                    trace[name] = _plain_array(trace[name])
+        return go.Figure({"data": self.data, "layout": self.layout})
+
+
+def _plain_array(values: object) -> object:
+    """NumPy arrays validate much faster in plotly than pandas objects or nested lists."""
+    if isinstance(values, pd.Series | pd.Index):
+        return values.to_numpy()
+    if isinstance(values, list) and values and isinstance(values[0], list):
+        return np.array(values, dtype=object)
+    return values
+
+
+def _merge_magic(target: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Merge plotly-style keyword changes ('title_text' means title.text) into a dict."""
+    for key, value in changes.items():
+        *parents, leaf = key.split("_")
+        node = target
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        if isinstance(value, dict) and isinstance(node.get(leaf), dict):
+            node[leaf].update(value)
+        else:
+            node[leaf] = value
+
+
+def _base_figure(title: str, x_title: str, y_title: str, height: int = CHART_HEIGHT) -> _Draft:
+    figure = _Draft()
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
+        height=height,
+        margin={"l": 56, "r": 16, "t": 48, "b": 48},
+        font={"size": 13},
+        # Below the chart, in the container: plotly then makes room for it.
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "font": {"size": 12},
+        },
+        hoverlabel={"font": {"size": 13}},
+        hovermode="closest",
+        showlegend=True,
+        meta={_META_EMPTY: None, _META_NOTES: []},
+    )
+    figure.update_xaxes(title_text=x_title)
+    figure.update_yaxes(title_text=y_title, rangemode="tozero")
+    return figure
+
+
+def _finish(figure: _Draft, x_range: DateRange | None = None) -> go.Figure:
+    """Show the whole period on the time axis; grow the chart with its legend (drawn below
+    it) so a phone keeps a usable plot."""
+    if x_range is not None:
+        start, end = (pd.Timestamp(day) for day in x_range)
+        figure.update_xaxes(range=[start - pd.Timedelta(days=1), end + pd.Timedelta(days=1)])
+    entries = sum(1 for item in figure.data if item.get("showlegend") is not False)
+    if figure.layout.get("showlegend") is not False and entries:
+        figure.update_layout(height=figure.layout["height"] + LEGEND_ROW_PX * entries)
+    return figure.to_figure()
+
+
+def _mark_empty(figure: _Draft, message: str) -> go.Figure:
+    figure.meta[_META_EMPTY] = message
+    figure.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 14},
+    )
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return figure.to_figure()
+
+
+def _add_note(figure: _Draft, note: str) -> None:
+    figure.meta[_META_NOTES].append(note)
+
+
+def _threshold_line(figure: _Draft, value: float, label: str, colour_name: str) -> None:
+    figure.add_hline(
+        value,
+        line={"color": colour(colour_name), "dash": "dash", "width": 2},
+        label=label,
+        label_font={"color": colour(colour_name), "size": 12},
+    )
+
+
+# --- Aggregation --------------------------------------------------------------------
+
+
+def bucket_for(
+    days: pd.Series, groups: pd.Series | None = None, max_points: int = MAX_POINTS
+) -> str:
+    """'day' when every group fits in ``max_points``, else 'week', else 'month'."""
+    if days.empty:
+        return "day"
+    sizes = days.groupby(groups).size() if groups is not None else pd.Series([len(days)])
+    if int(sizes.max()) <= max_points:
+        return "day"
+    stamps = pd.to_datetime(days)
+    weeks = stamps.dt.to_period("W-SUN").nunique()
+    return "week" if weeks <= max_points else "month"
+
+
+def bucket_start(days: pd.Series, bucket: str) -> pd.Series:
+    """The first day of each date's bucket: the day itself, its Monday or its 1st."""
+    stamps = pd.to_datetime(days)
+    if bucket == "day":
+        return stamps.dt.normalize()
+    period = "W-SUN" if bucket == "week" else "M"
+    return stamps.dt.to_period(period).dt.start_time
+
+
+def _bucket_phrase(bucket: str, start: pd.Timestamp) -> str:
+    if bucket == "week":
+        return f"week of {format_day(start)}"
+    if bucket == "month":
+        return f"{start:%B %Y}"
+    return format_day(start)
+
+
+def local_dates(started_at: pd.Series, timezone: str) -> pd.Series:
+    """Each moment's calendar day where the person lives (as datetime.date)."""
+    if started_at.empty:
+        return pd.Series([], dtype=object, index=started_at.index)
+    return started_at.dt.tz_convert(timezone).dt.date
+
+
+def _areas_text(areas: object) -> str:
+    if isinstance(areas, list | tuple):
+        return ", ".join(str(area) for area in areas) or "no area"
+    return str(areas) if areas is not None and not pd.isna(areas) else "no area"
+
+
+# --- Frequency ----------------------------------------------------------------------
+
+
+def sessions_per_week_figure(
+    sessions: pd.DataFrame, timezone: str, *, x_range: DateRange | None = None
+) -> go.Figure:
+    """Bars of sessions per calendar week (Monday start), empty weeks included."""
+    figure = _base_figure("Sessions per week", "Week starting (Monday)", "Sessions (count)")
+    if sessions.empty:
+        return _mark_empty(figure, "No sessions in this period: log a session to see it here.")
+    days = local_dates(sessions["started_at"], timezone)
+    bucket = (
+        "week" if pd.to_datetime(days).dt.to_period("W-SUN").nunique() <= MAX_POINTS else "month"
+    )
+    counts = bucket_start(days, bucket).value_counts().sort_index()
+    frequency = "W-MON" if bucket == "week" else "MS"
+    every = pd.date_range(counts.index.min(), counts.index.max(), freq=frequency)
+    counts = counts.reindex(every, fill_value=0)
+    labels = [_bucket_phrase(bucket, start) for start in counts.index]
+    figure.add_bar(
+        x=counts.index,
+        y=counts.to_numpy(),
+        name="Sessions that week" if bucket == "week" else "Sessions that month",
+        marker={"color": colour("blue")},
+        customdata=labels,
+        hovertemplate="%{customdata}: %{y} session(s)<extra></extra>",
+    )
+    if bucket == "month":
+        figure.update_layout(title_text="Sessions per month")
+        figure.update_xaxes(title_text="Month")
+        figure.update_yaxes(title_text="Sessions (count)")
+    figure.update_layout(showlegend=False, bargap=0.15)
+    figure.update_yaxes(dtick=1 if counts.max() <= 6 else None)
+    return _finish(figure, x_range)
+
+
+def interval_figure(
+    intervals: pd.DataFrame,
+    area_order: Sequence[str] = (),
+    *,
+    x_range: DateRange | None = None,
+) -> go.Figure:
+    """Days between consecutive sessions on each area, against the minimum interval."""
+    figure = _base_figure(
+        "Days between sessions on the same area",
+        "Session date",
+        "Gap since the last session (days)",
+    )
+    rows = intervals.dropna(subset=["days_since_previous"]) if not intervals.empty else intervals
+    if rows.empty:
+        message = (
+            "No repeat sessions in this period: the gap between sessions shows from the "
+            "second session on an area."
+        )
+        return _mark_empty(figure, message)
+    rows = rows.assign(
+        days=rows["days_since_previous"].astype("float64"),
+        day=pd.to_datetime(rows["local_date"]),
+    )
+    bucket = bucket_for(rows["day"], rows["area"])
+    rows = rows.assign(bucket=bucket_start(rows["day"], bucket))
+    # When aggregated, each point is the shortest gap of its bucket: the one that matters.
+    points = (
+        rows.groupby(["area", "bucket"], sort=False)
+        .agg(
+            days=("days", "min"),
+            sessions=("days", "size"),
+            minimum=("minimum_days", "max"),
+            too_frequent=("too_frequent", "any"),
+            critical=("critical", "any"),
+        )
+        .reset_index()
+        .sort_values("bucket")
+    )
+    styles = area_styles([*area_order, *sorted(points["area"].unique())])
+    for area in [name for name in styles if name in set(points["area"])]:
+        mine = points[points["area"] == area]
+        style = styles[area]
+        figure.add_scatter(
+            x=mine["bucket"],
+            y=mine["days"],
+            mode="markers",
+            name=area,
+            marker={"color": style.colour, "symbol": style.symbol, "size": 9},
+            customdata=[
+                [_bucket_phrase(bucket, start), count, minimum]
+                for start, count, minimum in zip(
+                    mine["bucket"], mine["sessions"], mine["minimum"], strict=True
+                )
+            ],
+            hovertemplate=(
+                f"<b>{area}</b><br>%{{customdata[0]}}<br>"
+                + ("Shortest gap: " if bucket != "day" else "Gap: ")
+                + "%{y} days (minimum %{customdata[2]} days)"
+                + ("<br>%{customdata[1]} session(s)" if bucket != "day" else "")
+                + "<extra></extra>"
+            ),
+        )
+    minimum = points.groupby("bucket")["minimum"].max().sort_index()
+    figure.add_scatter(
+        x=minimum.index,
+        y=minimum.to_numpy(),
+        mode="lines",
+        name="Minimum interval",
+        line={"color": colour("orange"), "dash": "dash", "width": 2, "shape": "hv"},
+        hovertemplate="Minimum interval: %{y} days<extra></extra>",
+    )
+    _overlay_marks(
+        figure,
+        points[points["too_frequent"] & ~points["critical"]],
+        "Too soon (under the minimum)",
+        "warning",
+    )
+    _overlay_marks(
+        figure, points[points["critical"]], "Far too soon (under half the minimum)", "critical"
+    )
+    return _finish(figure, x_range)
+
+
+def _overlay_marks(figure: _Draft, points: pd.DataFrame, name: str, severity: str) -> None:
+    if points.empty:
+        return
+    colour_name, symbol = SEVERITY_STYLE[severity]
+    figure.add_scatter(
+        x=points["bucket"],
+        y=points["days"],
+        mode="markers",
+        name=name,
+        marker={
+            "color": colour(colour_name),
+            "symbol": f"{symbol}-open" if symbol != "x" else "x-thin-open",
+            "size": 16,
+            "line": {"width": 3, "color": colour(colour_name)},
+        },
+        customdata=points["area"],
+        hovertemplate=f"{name}<br>%{{customdata}}: %{{y}} days<extra></extra>",
+    )
+
+
+# --- Skin reaction: redness and stinging ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Threshold:
+    value: float
+    label: str
+    severity: str
+
+
+def _reaction_figure(
+    sessions: pd.DataFrame,
+    timezone: str,
+    *,
+    column: str,
+    title: str,
+    y_title: str,
+    unit: str,
+    noun: str,
+    thresholds: Sequence[_Threshold],
+    x_range: DateRange | None,
+) -> go.Figure:
+    figure = _base_figure(title, "Session date", y_title)
+    known = sessions.dropna(subset=[column]) if not sessions.empty else sessions
+    if known.empty:
+        message = (
+            f"No {noun} recorded in this period: add a check-in after a session "
+            f"(how long the {noun} lasted) to see it here."
+        )
+        return _mark_empty(figure, message)
+    for threshold in thresholds:
+        _threshold_line(
+            figure, threshold.value, threshold.label, SEVERITY_STYLE[threshold.severity][0]
+        )
+    rows = pd.DataFrame(
+        {
+            "day": pd.to_datetime(local_dates(known["started_at"], timezone)),
+            "value": known[column].astype("float64").to_numpy(),
+            "areas": [_areas_text(areas) for areas in known["areas"]],
+        }
+    )
+    bucket = bucket_for(rows["day"])
+    if bucket == "day":
+        figure.add_scatter(
+            x=rows["day"],
+            y=rows["value"],
+            mode="lines+markers",
+            name=f"{noun.capitalize()} per session",
+            line={"color": colour("blue"), "width": 1.5},
+            marker={"color": colour("blue"), "symbol": "circle", "size": 7},
+            customdata=[
+                [format_day(day), areas]
+                for day, areas in zip(rows["day"], rows["areas"], strict=True)
+            ],
+            hovertemplate=(
+                "%{customdata[0]}<br>%{customdata[1]}<br>"
+                f"{noun.capitalize()}: %{{y}} {unit}<extra></extra>"
+            ),
+        )
+    else:
+        grouped = rows.assign(bucket=bucket_start(rows["day"], bucket)).groupby("bucket")["value"]
+        medians = grouped.median()
+        figure.add_scatter(
+            x=medians.index,
+            y=medians.to_numpy(),
+            mode="lines+markers",
+            name=f"Median {noun} per {bucket}",
+            line={"color": colour("blue"), "width": 1.5},
+            marker={"color": colour("blue"), "symbol": "circle", "size": 6},
+            customdata=[
+                [_bucket_phrase(bucket, start), count]
+                for start, count in zip(medians.index, grouped.size(), strict=True)
+            ],
+            hovertemplate=(
+                f"%{{customdata[0]}}<br>Median {noun}: %{{y}} {unit}"
+                "<br>%{customdata[1]} session(s)<extra></extra>"
+            ),
+        )
+    # Sessions over a threshold are always drawn one by one: they are few and they matter.
+    bounds = [threshold.value for threshold in thresholds] + [float("inf")]
+    for threshold, upper in zip(thresholds, bounds[1:], strict=True):
+        over = rows[(rows["value"] > threshold.value) & (rows["value"] <= upper)]
+        if over.empty:
+            continue
+        colour_name, symbol = SEVERITY_STYLE[threshold.severity]
+        figure.add_scatter(
+            x=over["day"],
+            y=over["value"],
+            mode="markers",
+            name=f"Over {threshold.value:g} {unit} ({SEVERITY_LABEL[threshold.severity].lower()})",
+            marker={
+                "color": colour(colour_name),
+                "symbol": symbol,
+                "size": 13,
+                "line": {"width": 1, "color": "white"},
+            },
+            customdata=[
+                [format_day(day), areas]
+                for day, areas in zip(over["day"], over["areas"], strict=True)
+            ],
+            hovertemplate=(
+                "%{customdata[0]}<br>%{customdata[1]}<br>"
+                f"{noun.capitalize()}: %{{y}} {unit}<extra></extra>"
+            ),
+        )
+    return _finish(figure, x_range)
+
+
+def redness_figure(
+    sessions: pd.DataFrame,
+    timezone: str,
+    *,
+    x_range: DateRange | None = None,
+    limits: ReactionLimits | None = None,
+) -> go.Figure:
+    """How long redness lasted after each session, with the warning (24 h) and critical
+    (72 h) lines."""
+    limits = limits or ReactionLimits.from_protocol()
+    warning, critical = limits.redness_warning_hours, limits.redness_critical_hours
+    return _reaction_figure(
+        sessions,
+        timezone,
+        column="redness_hours",
+        title="How long redness lasted",
+        y_title="Redness (hours)",
+        unit="h",
+        noun="redness",
+        thresholds=(
+            _Threshold(warning, f"{warning:g} h: longer is a warning", "warning"),
+            _Threshold(critical, f"{critical:g} h: longer, see a dermatologist", "critical"),
+        ),
+        x_range=x_range,
+    )
+
+
+def stinging_figure(
+    sessions: pd.DataFrame,
+    timezone: str,
+    *,
+    x_range: DateRange | None = None,
+    limits: ReactionLimits | None = None,
+) -> go.Figure:
+    """How long stinging lasted after each session, with the warning (30 min) line."""
+    warning = (limits or ReactionLimits.from_protocol()).stinging_warning_minutes
+    return _reaction_figure(
+        sessions,
+        timezone,
+        column="stinging_minutes",
+        title="How long stinging lasted",
+        y_title="Stinging (minutes)",
+        unit="min",
+        noun="stinging",
+        thresholds=(_Threshold(warning, f"{warning:g} min: longer is a warning", "warning"),),
+        x_range=x_range,
+    )
+
+
+# --- Scar severity -------------------------------------------------------------------
+
+
+def needle_changes(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """The sessions where the needle length differs from the session before."""
+    columns = ["day", "before_mm", "after_mm"]
+    if sessions.empty:
+        return pd.DataFrame(columns=columns)
+    ordered = sessions.sort_values(["started_at", "session_id"])
+    previous = ordered["needle_mm"].shift()
+    changed = previous.notna() & (ordered["needle_mm"] != previous)
+    return pd.DataFrame(
+        {
+            "day": pd.to_datetime(local_dates(ordered.loc[changed, "started_at"], timezone)),
+            "before_mm": previous[changed].to_numpy(),
+            "after_mm": ordered.loc[changed, "needle_mm"].to_numpy(),
+        },
+        columns=columns,
+    ).reset_index(drop=True)
+
+
+def severity_figure(
+    ratings: pd.DataFrame,
+    sessions: pd.DataFrame,
+    timezone: str,
+    area_order: Sequence[str] = (),
+    *,
+    x_range: DateRange | None = None,
+) -> go.Figure:
+    """Self-rated scar severity per area, a smoothed trend and the needle changes."""
+    figure = _base_figure("Scar severity (your own rating)", "Rating date", "Severity (0–10)")
+    figure.update_layout(
+        title_subtitle_text="0 = no visible scars, 10 = worst", margin_t=SUBTITLE_MARGIN_PX
+    )
+    if ratings.empty:
+        message = (
+            "No scar ratings in this period: rate each area every week or two "
+            "(0 = no visible scars, 10 = worst) to see a trend."
+        )
+        return _mark_empty(figure, message)
+    rows = ratings.assign(day=pd.to_datetime(ratings["rated_on"])).sort_values(["day", "rating_id"])
+    bucket = bucket_for(rows["day"], rows["area"])
+    rows = rows.assign(bucket=bucket_start(rows["day"], bucket))
+    points = rows.groupby(["area", "bucket"], sort=False)["severity"].mean().reset_index()
+    styles = area_styles([*area_order, *sorted(points["area"].unique())])
+    too_few: list[str] = []
+    for area in [name for name in styles if name in set(points["area"])]:
+        mine = points[points["area"] == area].sort_values("bucket")
+        style = styles[area]
+        change = mine["severity"].iloc[-1] - mine["severity"].iloc[0]
+        legend = f"{area} ({_signed(change)} since first rating)" if len(mine) > 1 else area
+        figure.add_scatter(
+            x=mine["bucket"],
+            y=mine["severity"],
+            mode="markers",
+            name=legend,
+            legendgroup=area,
+            marker={"color": style.colour, "symbol": style.symbol, "size": 9},
+            customdata=[_bucket_phrase(bucket, start) for start in mine["bucket"]],
+            hovertemplate=(
+                f"<b>{area}</b><br>%{{customdata}}<br>Severity: %{{y:.1f}} of 10<extra></extra>"
+            ),
+        )
+        if len(mine) < TREND_MINIMUM_RATINGS:
+            too_few.append(f"{area} has {len(mine)}")
+            continue
+        trend = mine["severity"].rolling(TREND_WINDOW, center=True, min_periods=1).mean()
+        figure.add_scatter(
+            x=mine["bucket"],
+            y=trend.round(2),
+            mode="lines",
+            name=f"{area} trend",
+            legendgroup=area,
+            showlegend=False,
+            line={"color": style.colour, "width": 3, "shape": "spline"},
+            hovertemplate=f"<b>{area}</b> trend: %{{y:.1f}} of 10<extra></extra>",
+        )
+    if too_few:
+        _add_note(
+            figure,
+            f"A trend line needs at least {TREND_MINIMUM_RATINGS} ratings of an area "
+            f"({'; '.join(too_few)}): keep rating every week or two.",
+        )
+    for change in needle_changes(sessions, timezone).itertuples():
+        figure.add_vline(
+            change.day,
+            line={"color": colour("black"), "dash": "dot", "width": 1.5},
+            label=f"Needle {format_mm(change.before_mm)} → {format_mm(change.after_mm)}",
+            label_font={"size": 11},
+        )
+    figure.update_yaxes(range=[-0.3, 10.3], dtick=2, rangemode="normal")
+    return _finish(figure, x_range)
+
+
+def _signed(change: float) -> str:
+    if abs(change) < 0.05:
+        return "no change"
+    text = f"{change:+.1f}"
+    return text.removesuffix(".0").replace("-", "−")
+
+
+# --- Flags -----------------------------------------------------------------------------
+
+
+def _rule_label(rule: str) -> str:
+    return rule.replace("-", " ").capitalize()
+
+
+def flags_figure(flags: pd.DataFrame, *, x_range: DateRange | None = None) -> go.Figure:
+    """Each flag on a timeline, one row per rule, severity by marker shape and colour."""
+    figure = _base_figure("Safety flags over time", "Date", "Rule")
+    if flags.empty:
+        return _mark_empty(figure, "No safety flags in this period: nothing broke the protocol.")
+    rows = flags.assign(
+        day=pd.to_datetime(flags["date"]),
+        label=flags["rule"].map(_rule_label),
+        rank=flags["severity"].map(SEVERITY_RANK).fillna(len(SEVERITY_RANK)),
+    )
+    bucket = bucket_for(rows["day"])
+    rows = rows.assign(bucket=bucket_start(rows["day"], bucket))
+    # Rows top to bottom: rules whose worst flag is most severe first.
+    order = rows.groupby("label")["rank"].min().sort_values(kind="stable")
+    labels = sorted(order.index, key=lambda label: (order[label], label))
+    for severity in SEVERITY_RANK:
+        mine = rows[rows["severity"] == severity]
+        if mine.empty:
+            continue
+        colour_name, symbol = SEVERITY_STYLE[severity]
+        if bucket == "day":
+            x, y = mine["day"], mine["label"]
+            customdata = [
+                [format_day(day), _areas_text(area), message]
+                for day, area, message in zip(
+                    mine["day"], mine["area"], mine["message"], strict=True
+                )
+            ]
+            hover = "%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<extra></extra>"
+        else:
+            grouped = mine.groupby(["bucket", "label"]).size().reset_index(name="count")
+            x, y = grouped["bucket"], grouped["label"]
+            customdata = [
+                [_bucket_phrase(bucket, start), count]
+                for start, count in zip(grouped["bucket"], grouped["count"], strict=True)
+            ]
+            hover = "%{customdata[0]}: %{customdata[1]} flag(s)<extra></extra>"
+        figure.add_scatter(
+            x=x,
+            y=y,
+            mode="markers",
+            name=SEVERITY_LABEL[severity],
+            marker={
+                "color": colour(colour_name),
+                "symbol": symbol,
+                "size": 12,
+                "line": {"width": 1, "color": "white"},
+            },
+            customdata=customdata,
+            hovertemplate=f"<b>{SEVERITY_LABEL[severity]}</b>: %{{y}}<br>" + hover,
+        )
+    figure.update_yaxes(
+        title_text=None,
+        type="category",
+        categoryorder="array",
+        categoryarray=list(reversed(labels)),
+        rangemode="normal",
+        automargin=True,
+    )
+    figure.update_layout(height=max(CHART_HEIGHT - 80, 140 + 34 * len(labels)))
+    return _finish(figure, x_range)

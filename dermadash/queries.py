@@ -1,0 +1,235 @@
+"""Reading a profile's records as pandas DataFrames (one query per frame).
+
+Column contracts (other modules rely on these names):
+
+``sessions_frame``: session_id, started_at (UTC), roller_id, roller_name, needle_mm,
+passes_vertical, passes_horizontal, passes_diagonal, sterilized_before,
+sterilized_after, skin_cleansed, active_acne, retinoid_48h, pinpoint_bleeding, pain,
+mask_applied, notes, is_demo, areas (list of str), has_check_in, redness_hours,
+stinging_minutes, peeling, side_effect, makeup_48h, sun_24h, check_in_notes.
+
+``session_areas_frame``: session_id, started_at, area (one row per area treated).
+
+``rollers_frame``: roller_id, name, needle_mm, needle_count, first_used, retired_on,
+shared, is_demo, sessions_used.
+
+``scar_ratings_frame``: rating_id, rated_on (date), area, severity, notes, is_demo.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+
+from dermadash.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
+
+BOOLEAN_SESSION_COLUMNS = [
+    "sterilized_before",
+    "sterilized_after",
+    "skin_cleansed",
+    "active_acne",
+    "retinoid_48h",
+    "pinpoint_bleeding",
+    "mask_applied",
+]
+INTEGER_SESSION_COLUMNS = [
+    "passes_vertical",
+    "passes_horizontal",
+    "passes_diagonal",
+    "pain",
+]
+BOOLEAN_CHECK_IN_COLUMNS = ["peeling", "makeup_48h", "sun_24h"]
+
+
+def _read(engine: Engine, statement: Select) -> pd.DataFrame:
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def _in_period(statement: Select, start: datetime | None, end: datetime | None) -> Select:
+    if start is not None:
+        statement = statement.where(RollingSession.started_at >= start)
+    if end is not None:
+        statement = statement.where(RollingSession.started_at < end)
+    return statement
+
+
+def sessions_frame(
+    engine: Engine,
+    profile_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> pd.DataFrame:
+    """Every session of a profile in time order, with its check-in and its areas."""
+    statement = (
+        select(
+            RollingSession.id.label("session_id"),
+            RollingSession.started_at,
+            RollingSession.roller_id,
+            Roller.name.label("roller_name"),
+            RollingSession.needle_mm,
+            *(getattr(RollingSession, name) for name in INTEGER_SESSION_COLUMNS[:3]),
+            *(getattr(RollingSession, name) for name in BOOLEAN_SESSION_COLUMNS[:6]),
+            RollingSession.pain,
+            RollingSession.mask_applied,
+            RollingSession.notes,
+            RollingSession.is_demo,
+            CheckIn.session_id.is_not(None).label("has_check_in"),
+            CheckIn.redness_hours,
+            CheckIn.stinging_minutes,
+            CheckIn.peeling,
+            CheckIn.side_effect,
+            CheckIn.makeup_48h,
+            CheckIn.sun_24h,
+            CheckIn.notes.label("check_in_notes"),
+        )
+        .outerjoin(Roller, Roller.id == RollingSession.roller_id)
+        .outerjoin(CheckIn, CheckIn.session_id == RollingSession.id)
+        .where(RollingSession.profile_id == profile_id)
+        .order_by(RollingSession.started_at, RollingSession.id)
+    )
+    frame = _read(engine, _in_period(statement, start, end))
+    areas = session_areas_frame(engine, profile_id, start, end)
+    area_lists = areas.groupby("session_id", sort=False)["area"].agg(list)
+    frame["areas"] = frame["session_id"].map(area_lists)
+    frame["areas"] = frame["areas"].apply(lambda value: value if isinstance(value, list) else [])
+    return _typed_sessions(frame)
+
+
+def _typed_sessions(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["session_id"] = frame["session_id"].astype("int64")
+    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    frame["roller_id"] = frame["roller_id"].astype("Int64")
+    frame["needle_mm"] = frame["needle_mm"].astype("float64")
+    for name in INTEGER_SESSION_COLUMNS:
+        frame[name] = frame[name].astype("Int64")
+    for name in BOOLEAN_SESSION_COLUMNS + BOOLEAN_CHECK_IN_COLUMNS:
+        frame[name] = frame[name].astype("boolean")
+    for name in ("redness_hours", "stinging_minutes"):
+        frame[name] = frame[name].astype("Float64")
+    frame["has_check_in"] = frame["has_check_in"].astype(bool)
+    frame["is_demo"] = frame["is_demo"].astype(bool)
+    return frame
+
+
+def session_areas_frame(
+    engine: Engine,
+    profile_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> pd.DataFrame:
+    """One row per (session, area) in time order."""
+    statement = (
+        select(SessionArea.session_id, RollingSession.started_at, SessionArea.area)
+        .join(RollingSession, RollingSession.id == SessionArea.session_id)
+        .where(RollingSession.profile_id == profile_id)
+        .order_by(RollingSession.started_at, SessionArea.session_id, SessionArea.position)
+    )
+    frame = _read(engine, _in_period(statement, start, end))
+    frame["session_id"] = frame["session_id"].astype("int64")
+    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    frame["area"] = frame["area"].astype(object)
+    return frame
+
+
+def rollers_frame(engine: Engine, profile_id: int) -> pd.DataFrame:
+    """A profile's rollers with how many sessions each has been used in."""
+    used = (
+        select(RollingSession.roller_id, func.count().label("sessions_used"))
+        .where(RollingSession.profile_id == profile_id)
+        .group_by(RollingSession.roller_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            Roller.id.label("roller_id"),
+            Roller.name,
+            Roller.needle_mm,
+            Roller.needle_count,
+            Roller.first_used,
+            Roller.retired_on,
+            Roller.shared,
+            Roller.is_demo,
+            func.coalesce(used.c.sessions_used, 0).label("sessions_used"),
+        )
+        .outerjoin(used, used.c.roller_id == Roller.id)
+        .where(Roller.profile_id == profile_id)
+        .order_by(Roller.retired_on.is_not(None), Roller.id)
+    )
+    frame = _read(engine, statement)
+    frame["roller_id"] = frame["roller_id"].astype("int64")
+    frame["needle_mm"] = frame["needle_mm"].astype("float64")
+    frame["needle_count"] = frame["needle_count"].astype("Int64")
+    frame["sessions_used"] = frame["sessions_used"].astype("int64")
+    frame["shared"] = frame["shared"].astype(bool)
+    frame["is_demo"] = frame["is_demo"].astype(bool)
+    return frame
+
+
+def scar_ratings_frame(engine: Engine, profile_id: int) -> pd.DataFrame:
+    """A profile's scar ratings in date order."""
+    statement = (
+        select(
+            ScarRating.id.label("rating_id"),
+            ScarRating.rated_on,
+            ScarRating.area,
+            ScarRating.severity,
+            ScarRating.notes,
+            ScarRating.is_demo,
+        )
+        .where(ScarRating.profile_id == profile_id)
+        .order_by(ScarRating.rated_on, ScarRating.id)
+    )
+    frame = _read(engine, statement)
+    frame["rating_id"] = frame["rating_id"].astype("int64")
+    frame["severity"] = frame["severity"].astype("int64")
+    frame["is_demo"] = frame["is_demo"].astype(bool)
+    return frame
+
+
+def known_areas(engine: Engine, profile_id: int) -> list[str]:
+    """Every area the person has treated or rated, most used first."""
+    treated = (
+        select(SessionArea.area, func.count().label("uses"))
+        .join(RollingSession, RollingSession.id == SessionArea.session_id)
+        .where(RollingSession.profile_id == profile_id)
+        .group_by(SessionArea.area)
+    )
+    rated = (
+        select(ScarRating.area, func.count().label("uses"))
+        .where(ScarRating.profile_id == profile_id)
+        .group_by(ScarRating.area)
+    )
+    counts: dict[str, int] = {}
+    with engine.connect() as connection:
+        for statement in (treated, rated):
+            for area, uses in connection.execute(statement):
+                counts[area] = counts.get(area, 0) + uses
+    return sorted(counts, key=lambda area: (-counts[area], area))
+
+
+def session_count(engine: Engine, profile_id: int) -> int:
+    with engine.connect() as connection:
+        return (
+            connection.scalar(
+                select(func.count())
+                .select_from(RollingSession)
+                .where(RollingSession.profile_id == profile_id)
+            )
+            or 0
+        )
+
+
+def has_any_entries(engine: Engine, profile_id: int) -> bool:
+    """Whether the profile has any session, rating or roller."""
+    with engine.connect() as connection:
+        for model in (RollingSession, ScarRating, Roller):
+            found = connection.scalar(
+                select(model.id).where(model.profile_id == profile_id).limit(1)
+            )
+            if found is not None:
+                return True
+    return False

@@ -1,0 +1,690 @@
+"""The progress report for a medical record: a PDF, or a self-contained HTML page.
+
+Both hold the same parts: whose progress, the period covered, when it was made and the
+one-line disclaimer; the dashboard's key figures and charts (over the whole course);
+every safety flag by severity; a compact table of the sessions; the needle lengths
+used; and scar photos when asked for.
+
+The PDF is laid out with fpdf2; its charts are the dashboard's plotly figures turned
+into PNG images by kaleido, which drives a Chromium already installed on the machine
+(``/usr/bin/chromium``, or the one named by ``BROWSER_PATH``). dermadash never
+downloads a browser: without one, ``build_pdf`` raises ``ChromiumMissing`` and the HTML
+report (plotly.js inlined, so it works offline) is the way to go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import html
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy import Engine
+
+from dermadash import figures, photos, queries, rules, sharing, summary
+from dermadash.formatting import format_day, format_mm, format_moment
+from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
+from dermadash.protocol import load_protocol
+from dermadash.summary import ALL_AREAS, DashboardData, KeyFigures, Period
+from dermadash.timezones import local_today
+
+BROWSER_PATH_VARIABLE = "BROWSER_PATH"  # the variable kaleido's choreographer reads too
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+DISCLAIMER = (
+    "dermadash informs; it does not diagnose. Its flags follow public dermarolling "
+    "guides, not a medical examination."
+)
+NO_CHROMIUM_MESSAGE = (
+    "The PDF report needs Chromium to draw its charts, and none is installed here "
+    "(looked for {path}). The HTML report has the same content and works offline."
+)
+SESSION_COLUMNS = {
+    "Date": "Date",
+    "Areas": "Areas",
+    "Needle": "Needle",
+    "Passes (V/H/D)": "Passes V/H/D",
+    "Pain": "Pain",
+    "Redness": "Redness",
+    "Stinging": "Stinging",
+    "Side effect": "Side effect",
+}
+NEEDLE_COLUMNS = ["Needle", "Sessions", "First used", "Last used"]
+SEVERITY_COLOURS = {
+    "critical": (213, 94, 0),  # Okabe–Ito vermillion, as on the dashboard
+    "warning": (166, 112, 0),  # a darker orange that reads as text on white
+    "info": (0, 114, 178),
+}
+SEVERITY_TITLES = {"critical": "Critical", "warning": "Warnings", "info": "For information"}
+
+# Charts are drawn 800 px wide and printed 180 mm wide: 15 px text is about 9 pt.
+CHART_WIDTH_PX = 800
+CHART_SCALE = 2
+CHART_FONT_PX = 15
+CHART_TIMEOUT_SECONDS = 60
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+
+
+class ChromiumMissing(RuntimeError):
+    """No Chromium to draw the charts with: offer the HTML report instead."""
+
+
+class ChartDrawingFailed(RuntimeError):
+    """Chromium is there but could not draw the charts."""
+
+
+@dataclass(frozen=True)
+class ReportPhoto:
+    """A scar photo for the report: its caption and its JPEG bytes."""
+
+    caption: str
+    jpeg: bytes
+
+
+def stored_photos(engine: Engine, profile_id: int) -> list[ReportPhoto]:
+    """The profile's scar photos chosen for a report (each area's first and latest)."""
+    return [
+        ReportPhoto(caption, jpeg) for caption, jpeg in photos.report_photos(engine, profile_id)
+    ]
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything a report shows, already worded (no database, no layout)."""
+
+    title: str
+    person: str
+    period: str
+    generated: str
+    generated_on: date
+    session_count: int
+    key_figures: KeyFigures
+    charts: list[go.Figure]
+    flags: pd.DataFrame
+    sessions: pd.DataFrame
+    needles: pd.DataFrame
+
+    def file_name(self, suffix: str) -> str:
+        """'dermadash-report-2026-03-02.pdf'."""
+        return f"dermadash-report-{self.generated_on.isoformat()}.{suffix.lstrip('.')}"
+
+
+# --- What the report says --------------------------------------------------------------
+
+
+def _dashboard_data(engine: Engine, profile_id: int, now: datetime) -> DashboardData:
+    profile = load_profile(engine, profile_id)
+    sessions = queries.sessions_frame(engine, profile_id)
+    rollers = queries.rollers_frame(engine, profile_id)
+    return DashboardData(
+        sessions=sessions,
+        ratings=queries.scar_ratings_frame(engine, profile_id),
+        flags=rules.evaluate(profile, sessions, rollers, now=now),
+        intervals=rules.area_intervals(profile, sessions),
+        next_safe=rules.next_safe_dates(profile, sessions, now=now),
+        timezone=profile.timezone,
+        limits=figures.ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
+    )
+
+
+def needle_usage(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """Per needle length: how many sessions, first and last used (shortest first)."""
+    known = sessions.dropna(subset=["needle_mm"])
+    if known.empty:
+        return pd.DataFrame(columns=NEEDLE_COLUMNS)
+    days = figures.local_dates(known["started_at"], timezone)
+    rows = []
+    for length, mine in days.groupby(known["needle_mm"].astype(float)):
+        rows.append(
+            {
+                "Needle": format_mm(float(length)),
+                "Sessions": str(len(mine)),
+                "First used": format_day(min(mine)),
+                "Last used": format_day(max(mine)),
+            }
+        )
+    return pd.DataFrame(rows, columns=NEEDLE_COLUMNS)
+
+
+def compact_sessions(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """The shared view's session table without sterilisation and notes, newest first."""
+    table = sharing.sessions_table(sessions, timezone)
+    return table[list(SESSION_COLUMNS)].rename(columns=SESSION_COLUMNS)
+
+
+def report_content(engine: Engine, profile_id: int, now: datetime | None = None) -> ReportContent:
+    """Read and word everything the report shows, as of ``now`` (default: this moment)."""
+    moment = now or datetime.now(UTC)
+    profile = load_profile(engine, profile_id)
+    data = _dashboard_data(engine, profile_id, moment)
+    today = local_today(profile.timezone, moment)
+    period = Period(None, today)
+    everything = data.filtered(period, ALL_AREAS)
+    facts = sharing.key_facts(data.sessions, profile.timezone)
+    named = profile.display_name != DEFAULT_DISPLAY_NAME
+    return ReportContent(
+        title="Dermarolling progress report" + (f": {profile.display_name}" if named else ""),
+        person=profile.display_name if named else "the person who logged these sessions",
+        period=(
+            f"{facts.first_day} to {facts.last_day}" if facts.session_count else "no sessions yet"
+        ),
+        generated=f"{format_moment(moment, profile.timezone)} ({profile.timezone})",
+        generated_on=today,
+        session_count=facts.session_count,
+        key_figures=summary.key_figures(everything, everything, period, today),
+        charts=list(
+            summary.dashboard_charts(everything, data.areas(), data.time_axis(period)).values()
+        ),
+        flags=data.flags,
+        sessions=compact_sessions(data.sessions, profile.timezone),
+        needles=needle_usage(data.sessions, profile.timezone),
+    )
+
+
+def _drawn_and_empty(charts: Sequence[go.Figure]) -> tuple[list[go.Figure], list[str]]:
+    """The charts with data, and a sentence for each one without."""
+    drawn, empty = [], []
+    for chart in charts:
+        message = figures.empty_message(chart)
+        if message:
+            empty.append(f"{chart.layout.title.text}: {message}")
+        else:
+            drawn.append(chart)
+    return drawn, empty
+
+
+# --- Chart images through kaleido and the system's Chromium ----------------------------
+
+
+def chromium_path() -> str:
+    """The Chromium to use: ``BROWSER_PATH`` when set, else Debian's /usr/bin/chromium."""
+    return os.environ.get(BROWSER_PATH_VARIABLE, "").strip() or DEFAULT_CHROMIUM
+
+
+def chromium_available() -> bool:
+    """Whether the PDF report can be made here (a Chromium to draw the charts with)."""
+    path = Path(chromium_path())
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def printable_chart(chart: go.Figure) -> go.Figure:
+    """A copy sized for A4: explicit width and height, larger text, white background."""
+    printed = go.Figure(chart)
+    height = int(chart.layout.height or figures.CHART_HEIGHT) + 40
+    printed.update_layout(
+        template="plotly_white",
+        width=CHART_WIDTH_PX,
+        height=height,
+        font={"size": CHART_FONT_PX, "color": "#222222"},
+        title_font_size=CHART_FONT_PX + 4,
+        title_subtitle_font_size=CHART_FONT_PX - 1,
+        legend_font_size=CHART_FONT_PX - 1,
+    )
+    for annotation in printed.layout.annotations:
+        annotation.font.size = CHART_FONT_PX - 2
+    return printed
+
+
+def _run_in_own_loop(work: Callable[[], Any]) -> Any:
+    """Run a coroutine factory in a fresh event loop on its own thread (the caller may
+    already be inside one, e.g. a Streamlit script or a test)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(work())
+        except BaseException as error:  # handed back to the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="dermadash-charts")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def chart_images(charts: Sequence[go.Figure]) -> list[bytes]:
+    """Each chart as PNG bytes, drawn by kaleido in the system's Chromium."""
+    if not charts:
+        return []
+    if not chromium_available():
+        raise ChromiumMissing(NO_CHROMIUM_MESSAGE.format(path=chromium_path()))
+    import kaleido  # only here: the HTML report and the app never need it
+
+    printed = [printable_chart(chart) for chart in charts]
+
+    async def draw() -> list[bytes]:
+        # An explicit path: kaleido never looks for (or fetches) a browser of its own.
+        async with kaleido.Kaleido(
+            path=chromium_path(), mathjax=False, n=1, timeout=CHART_TIMEOUT_SECONDS
+        ) as drawer:
+            return [
+                await drawer.calc_fig(
+                    chart,
+                    opts={
+                        "format": "png",
+                        "width": chart.layout.width,
+                        "height": chart.layout.height,
+                        "scale": CHART_SCALE,
+                    },
+                )
+                for chart in printed
+            ]
+
+    try:
+        return _run_in_own_loop(draw)
+    except Exception as error:
+        raise ChartDrawingFailed(
+            f"Chromium ({chromium_path()}) could not draw the charts "
+            f"({type(error).__name__}). The HTML report has the same content."
+        ) from error
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Text the PDF core font (Latin-1) can show, for machines without DejaVu fonts."""
+    replaced = (
+        text.replace("–", "-")
+        .replace("—", "-")
+        .replace("−", "-")
+        .replace("→", "->")
+        .replace("·", "|")
+        .replace("“", '"')
+        .replace("”", '"')
+        .replace("’", "'")
+    )
+    return replaced.encode("latin-1", "replace").decode("latin-1")
+
+
+class _ReportPdf:
+    """An A4 document with the report's text styles (thin wrapper over fpdf2)."""
+
+    MARGIN = 15
+    GREY = (90, 90, 90)
+
+    def __init__(self, footer: str) -> None:
+        from fpdf import FPDF
+
+        outer = self
+
+        class Document(FPDF):
+            def footer(self) -> None:
+                self.set_y(-12)
+                outer.font(8, colour=outer.GREY)
+                self.cell(0, 5, outer.text(f"{footer} · page {self.page_no()} of {{nb}}"))
+
+        self.pdf = Document(orientation="portrait", unit="mm", format="A4")
+        self.pdf.set_margins(self.MARGIN, self.MARGIN, self.MARGIN)
+        self.pdf.set_auto_page_break(auto=True, margin=16)
+        self.unicode = all((FONT_DIR / name).is_file() for name in FONT_FILES.values())
+        if self.unicode:
+            for style, name in FONT_FILES.items():
+                self.pdf.add_font("DejaVu", style, str(FONT_DIR / name))
+        self.pdf.set_title(footer)
+        self.pdf.set_creator("dermadash")
+        self.pdf.add_page()
+
+    @property
+    def width(self) -> float:
+        return self.pdf.epw
+
+    def text(self, value: str) -> str:
+        return value if self.unicode else _plain(value)
+
+    def font(self, size: float, style: str = "", colour: tuple[int, int, int] = (0, 0, 0)) -> None:
+        self.pdf.set_font("DejaVu" if self.unicode else "Helvetica", style, size)
+        self.pdf.set_text_color(*colour)
+
+    def paragraph(
+        self, value: str, size: float = 10, style: str = "", colour=(0, 0, 0), gap: float = 1
+    ) -> None:
+        self.font(size, style, colour)
+        self.pdf.multi_cell(0, size * 0.5, self.text(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(gap)
+
+    def heading(self, value: str, size: float = 14, keep_with_mm: float = 30) -> None:
+        """A heading kept on the same page as the first ``keep_with_mm`` of what follows."""
+        self.room_for(size * 0.6 + keep_with_mm)
+        self.pdf.ln(2)
+        self.paragraph(value, size=size, style="B", gap=1.5)
+
+    def room_for(self, height_mm: float) -> None:
+        if self.pdf.get_y() + height_mm > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        widths: Sequence[float],
+        size: float = 8.5,
+        align: str | Sequence[str] = "LEFT",
+    ) -> None:
+        self.font(size)
+        with self.pdf.table(
+            col_widths=tuple(widths),
+            width=self.width,
+            text_align=align,
+            line_height=size * 0.5,
+            padding=(0.8, 1.2),
+            headings_style=self._heading_style(),
+            borders_layout="HORIZONTAL_LINES",
+            repeat_headings=1,
+        ) as table:
+            table.row([self.text(str(column)) for column in frame.columns])
+            for values in frame.itertuples(index=False):
+                table.row([self.text("" if pd.isna(value) else str(value)) for value in values])
+        self.pdf.ln(2)
+
+    def _heading_style(self):  # type: ignore[no-untyped-def]
+        from fpdf.fonts import FontFace
+
+        return FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+
+    def image(self, data: bytes, width_mm: float, height_mm: float) -> None:
+        self.room_for(height_mm)
+        self.pdf.image(BytesIO(data), w=width_mm, h=height_mm)
+        self.pdf.ln(3)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, from its header."""
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _pdf_summary(document: _ReportPdf, content: ReportContent) -> None:
+    document.paragraph(content.title, size=18, style="B", gap=2)
+    for label, value in (
+        ("Whose", content.person),
+        ("Period covered", content.period),
+        ("Sessions logged", str(content.session_count)),
+        ("Generated", content.generated),
+    ):
+        document.font(10, "B")
+        document.pdf.cell(34, 5.5, document.text(label))
+        document.font(10)
+        document.pdf.multi_cell(0, 5.5, document.text(value), new_x="LMARGIN", new_y="NEXT")
+    document.pdf.ln(1.5)
+    document.paragraph(DISCLAIMER, size=9.5, style="I", colour=document.GREY, gap=2)
+
+
+def _key_figure_rows(key: KeyFigures) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Figure": figure.label,
+                "Value": figure.value + (f" ({figure.delta})" if figure.delta else ""),
+            }
+            for figure in key.headline
+        ],
+        columns=["Figure", "Value"],
+    )
+
+
+def _pdf_key_figures(document: _ReportPdf, key: KeyFigures) -> None:
+    document.heading("Key figures (whole course)")
+    document.table(_key_figure_rows(key), widths=(1, 1.4), size=9.5)
+    for note in key.notes():
+        document.paragraph(note, size=8.5, colour=document.GREY)
+    if not key.areas.empty:
+        document.heading("Per area", size=11, keep_with_mm=20)
+        document.table(key.areas, widths=(1, 1.5, 1, 1.5), size=9)
+
+
+def _pdf_charts(document: _ReportPdf, content: ReportContent, images: Sequence[bytes]) -> None:
+    document.heading("Charts (whole course)", keep_with_mm=80)
+    _drawn, empty = _drawn_and_empty(content.charts)
+    for image in images:
+        width_px, height_px = _png_size(image)
+        document.image(image, document.width, document.width * height_px / width_px)
+    for sentence in empty:
+        document.paragraph(sentence, size=9.5, colour=document.GREY)
+
+
+def _pdf_flags(document: _ReportPdf, flags: pd.DataFrame) -> None:
+    document.heading("Safety flags")
+    if flags.empty:
+        document.paragraph("No flags: every session logged follows the safety protocol.")
+        return
+    counts = flags["severity"].value_counts()
+    document.paragraph(
+        ", ".join(f"{int(counts.get(severity, 0))} {severity}" for severity in rules.SEVERITY_ORDER)
+        + ". Most recent first within each group.",
+        size=9.5,
+    )
+    for severity in rules.SEVERITY_ORDER:
+        group = flags[flags["severity"] == severity]
+        if group.empty:
+            continue
+        colour = SEVERITY_COLOURS[severity]
+        document.room_for(30)
+        document.paragraph(
+            f"{SEVERITY_TITLES[severity]} ({len(group)})", size=12, style="B", colour=colour
+        )
+        for flag in group.iloc[::-1].itertuples(index=False):
+            document.room_for(22)
+            where = f" · {flag.area}" if isinstance(flag.area, str) else ""
+            document.paragraph(
+                f"{flag.title} · {format_day(flag.date)}{where}", size=9.5, style="B", gap=0.3
+            )
+            document.paragraph(flag.message, size=9, gap=0.3)
+            document.paragraph(f"What to do: {flag.advice}", size=9, gap=0.3)
+            document.paragraph(
+                f"Source: {flag.source} · rule {flag.rule}", size=8, colour=document.GREY, gap=2
+            )
+
+
+def _pdf_sessions(document: _ReportPdf, content: ReportContent) -> None:
+    document.heading("Sessions (newest first)")
+    if content.sessions.empty:
+        document.paragraph("No sessions logged yet.")
+        return
+    document.table(content.sessions, widths=(2.5, 2.2, 1.1, 1.3, 1, 1.1, 1.1, 1.6), size=7.5)
+    document.paragraph(
+        "Times are in the person's time zone. Passes: vertical / horizontal / diagonal; "
+        "a dash means not recorded. Redness and stinging come from the check-in.",
+        size=8,
+        colour=document.GREY,
+    )
+
+
+def _pdf_needles(document: _ReportPdf, needles: pd.DataFrame) -> None:
+    document.heading("Needle lengths used", keep_with_mm=20)
+    if needles.empty:
+        document.paragraph("No needle length recorded yet.")
+        return
+    document.table(needles, widths=(1, 1, 1.5, 1.5), size=9)
+
+
+def _pdf_photos(document: _ReportPdf, photos: Sequence[ReportPhoto]) -> None:
+    document.heading("Scar photos", keep_with_mm=70)
+    if not photos:
+        document.paragraph("No scar photos have been added.")
+        return
+    for photo in photos:
+        from PIL import Image
+
+        with Image.open(BytesIO(photo.jpeg)) as picture:
+            width_px, height_px = picture.size
+        width = min(document.width * 0.6, 110)
+        height = width * height_px / width_px
+        if height > 120:
+            width, height = width * 120 / height, 120
+        document.image(photo.jpeg, width, height)
+        document.paragraph(photo.caption, size=9, colour=document.GREY, gap=3)
+
+
+def build_pdf(
+    engine: Engine,
+    profile_id: int,
+    *,
+    include_photos: bool = False,
+    photos: Sequence[ReportPhoto] = (),
+    now: datetime | None = None,
+) -> bytes:
+    """The report as PDF bytes (raises ``ChromiumMissing`` when no Chromium is here)."""
+    content = report_content(engine, profile_id, now)
+    drawn, _empty = _drawn_and_empty(content.charts)
+    images = chart_images(drawn)
+    document = _ReportPdf(footer=f"{content.title} · generated {content.generated}")
+    _pdf_summary(document, content)
+    _pdf_key_figures(document, content.key_figures)
+    _pdf_charts(document, content, images)
+    _pdf_flags(document, content.flags)
+    _pdf_sessions(document, content)
+    _pdf_needles(document, content.needles)
+    if include_photos:
+        _pdf_photos(document, photos)
+    return document.output()
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+_HTML_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222;
+       max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; }
+.disclaimer, .note, .source { color: #555; font-size: .9rem; }
+.disclaimer { font-style: italic; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #ddd; }
+th { background: #f0f0f0; }
+.flag { border: 1px solid #ddd; border-radius: .4rem; padding: .5rem .8rem; margin: .5rem 0; }
+.flag p { margin: .2rem 0; }
+.critical { color: #b34700; } .warning { color: #8a5d00; } .info { color: #005a8c; }
+figure { margin: 1rem 0; } figure img { max-width: 100%; }
+@media print { .chart { break-inside: avoid; } }
+"""
+
+
+def _escape(value: object) -> str:
+    return html.escape("" if value is None or pd.isna(value) else str(value))  # type: ignore[arg-type]
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{_escape(column)}</th>" for column in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_escape(value)}</td>" for value in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _html_charts(charts: Sequence[go.Figure]) -> list[str]:
+    drawn, empty = _drawn_and_empty(charts)
+    parts = []
+    for index, chart in enumerate(drawn):
+        # plotly.js itself is inlined once, with the first chart: no network needed.
+        parts.append(
+            '<div class="chart">'
+            + chart.to_html(
+                full_html=False,
+                include_plotlyjs=index == 0,
+                include_mathjax=False,
+                config={"displaylogo": False, "responsive": True},
+                default_width="100%",
+            )
+            + "</div>"
+        )
+    parts += [f'<p class="note">{_escape(sentence)}</p>' for sentence in empty]
+    return parts
+
+
+def _html_flags(flags: pd.DataFrame) -> list[str]:
+    if flags.empty:
+        return ["<p>No flags: every session logged follows the safety protocol.</p>"]
+    parts = []
+    for severity in rules.SEVERITY_ORDER:
+        group = flags[flags["severity"] == severity]
+        if group.empty:
+            continue
+        parts.append(f'<h3 class="{severity}">{SEVERITY_TITLES[severity]} ({len(group)})</h3>')
+        for flag in group.iloc[::-1].itertuples(index=False):
+            where = f" · {flag.area}" if isinstance(flag.area, str) else ""
+            parts.append(
+                '<div class="flag">'
+                f"<p><strong>{_escape(flag.title)}</strong> · "
+                f"{_escape(format_day(flag.date) + where)}</p>"
+                f"<p>{_escape(flag.message)}</p>"
+                f"<p><strong>What to do:</strong> {_escape(flag.advice)}</p>"
+                f'<p class="source">Source: {_escape(flag.source)} · rule {_escape(flag.rule)}'
+                "</p></div>"
+            )
+    return parts
+
+
+def _html_photos(photos: Sequence[ReportPhoto]) -> list[str]:
+    if not photos:
+        return ["<p>No scar photos have been added.</p>"]
+    return [
+        f'<figure><img alt="{_escape(photo.caption)}" '
+        f'src="data:image/jpeg;base64,{base64.b64encode(photo.jpeg).decode("ascii")}">'
+        f"<figcaption>{_escape(photo.caption)}</figcaption></figure>"
+        for photo in photos
+    ]
+
+
+def build_html(
+    engine: Engine,
+    profile_id: int,
+    *,
+    include_photos: bool = False,
+    photos: Sequence[ReportPhoto] = (),
+    now: datetime | None = None,
+) -> str:
+    """The report as one self-contained HTML page (interactive charts, works offline)."""
+    content = report_content(engine, profile_id, now)
+    key = content.key_figures
+    facts = [
+        ("Whose", content.person),
+        ("Period covered", content.period),
+        ("Sessions logged", str(content.session_count)),
+        ("Generated", content.generated),
+    ]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_escape(content.title)}</title><style>{_HTML_STYLE}</style></head><body>",
+        f"<h1>{_escape(content.title)}</h1><dl>",
+        *(f"<dt>{_escape(label)}</dt><dd>{_escape(value)}</dd>" for label, value in facts),
+        f'</dl><p class="disclaimer">{_escape(DISCLAIMER)}</p>',
+        "<h2>Key figures (whole course)</h2>",
+        _html_table(_key_figure_rows(key)),
+        *(f'<p class="note">{_escape(note)}</p>' for note in key.notes()),
+        *(["<h3>Per area</h3>", _html_table(key.areas)] if not key.areas.empty else []),
+        "<h2>Charts (whole course)</h2>",
+        *_html_charts(content.charts),
+        "<h2>Safety flags</h2>",
+        *_html_flags(content.flags),
+        "<h2>Sessions (newest first)</h2>",
+        _html_table(content.sessions)
+        if not content.sessions.empty
+        else "<p>No sessions logged yet.</p>",
+        '<p class="note">Times are in the person\'s time zone. Passes: vertical / '
+        "horizontal / diagonal.</p>",
+        "<h2>Needle lengths used</h2>",
+        _html_table(content.needles)
+        if not content.needles.empty
+        else "<p>No needle length recorded yet.</p>",
+        *(["<h2>Scar photos</h2>", *_html_photos(photos)] if include_photos else []),
+        "</body></html>",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,49 @@
+"""Helpers for driving the real app with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+TIMEOUT_SECONDS = 60
+
+
+def open_app(
+    page: str | None = None, query: dict[str, str] | None = None, timezone: str = "Europe/London"
+) -> AppTest:
+    """Run the app as a browser would open it, optionally switching to one page."""
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
+    app.context["timezone"] = timezone
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    if page is not None:
+        app.switch_page(page).run()
+    return app
+
+
+def texts(app: AppTest) -> str:
+    """Every piece of text on the page, joined, for assertions about wording."""
+    parts: list[str] = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "text",
+    ):
+        parts.extend(str(element.value) for element in getattr(app, kind))
+    parts.extend(f"{metric.label} {metric.value}" for metric in app.metric)
+    return "\n".join(parts)
+
+
+def assert_no_exception(app: AppTest) -> None:
+    assert not app.exception, [item.value for item in app.exception]
+    assert "Something went wrong" not in texts(app)

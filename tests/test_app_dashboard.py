@@ -1,0 +1,153 @@
+"""The dashboard page (AppTest) on the demo data, with each filter, on both databases."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dermadash import db, demo
+from dermadash.profiles import default_profile_id
+from dermadash.records import SessionInput, insert_session
+from dermadash.timezones import local_today
+from tests.apptest import TIMEOUT_SECONDS, assert_no_exception, open_app, texts
+
+CHART_TITLES = {
+    "Sessions per week",
+    "Days between sessions on the same area",
+    "How long redness lasted",
+    "How long stinging lasted",
+    "Scar severity (your own rating)",
+    "Safety flags over time",
+}
+HEADLINE_FIGURES = (
+    "Sessions in the period",
+    "Since the last session",
+    "Sessions without a warning",
+    "Redness, last 4 sessions (median)",
+)
+DEMO_AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin")
+
+
+@pytest.fixture
+def demo_profile(app_database: str) -> int:
+    """The default profile of the app's database, filled with the example data."""
+    engine = db.make_engine(app_database)
+    db.upgrade(engine)
+    profile_id = default_profile_id(engine, "Europe/London")
+    demo.load_demo(engine, profile_id)
+    engine.dispose()
+    return profile_id
+
+
+def chart_titles(app: AppTest) -> list[str]:
+    return [
+        json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")
+    ]
+
+
+def area_table(app: AppTest) -> pd.DataFrame:
+    (table,) = app.table
+    return table.value
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def assert_full_dashboard(app: AppTest) -> None:
+    assert_no_exception(app)
+    assert set(chart_titles(app)) == CHART_TITLES
+    shown = metrics(app)
+    for label in HEADLINE_FIGURES:
+        assert label in shown
+    assert set(area_table(app)["Area"]) == set(DEMO_AREAS)
+
+
+def test_home_shows_every_chart_and_key_figure_on_the_demo_data(demo_profile: int) -> None:
+    app = open_app()
+    assert_full_dashboard(app)
+    assert "example data" in texts(app)
+    assert app.radio(key="dash_period").value == "90 days"
+    shown = metrics(app)
+    # The last 90 days of the weekly demo: 12 weekly sessions and one extra too-soon one.
+    assert shown["Sessions in the period"] == "13"
+    # The last weekly demo session is 25 weeks after the first day, six days ago.
+    assert shown["Since the last session"] == "6 days"
+    assert shown["Sessions without a warning"].endswith("%")
+    assert shown["Redness, last 4 sessions (median)"].endswith(" h")
+
+
+@pytest.mark.parametrize("period", ["30 days", "365 days", "All"])
+def test_each_period_draws_the_whole_dashboard(demo_profile: int, period: str) -> None:
+    app = open_app()
+    app.radio(key="dash_period").set_value(period).run()
+    assert_full_dashboard(app)
+    expected = {"30 days": "4", "365 days": "28", "All": "28"}[period]
+    assert metrics(app)["Sessions in the period"] == expected
+
+
+def test_a_custom_period_with_nothing_in_it_says_what_is_missing(demo_profile: int) -> None:
+    app = open_app()
+    app.radio(key="dash_period").set_value("Custom").run()
+    assert_no_exception(app)
+    assert app.date_input(key="dash_custom")
+    last_year = local_today("Europe/London") - timedelta(days=400)
+    app.date_input(key="dash_custom").set_value((last_year, last_year + timedelta(days=30))).run()
+    assert_no_exception(app)
+    assert chart_titles(app) == []
+    page = texts(app)
+    assert "No sessions in this period: log a session" in page
+    assert "No scar ratings in this period" in page
+    assert "No safety flags in this period" in page
+    assert "needs 8 sessions with a check-in" in page
+    assert metrics(app)["Sessions in the period"] == "0"
+
+
+def test_the_area_filter_narrows_figures_and_charts(demo_profile: int) -> None:
+    app = open_app()
+    app.selectbox(key="dash_area").set_value("Chin").run()
+    assert_no_exception(app)
+    table = area_table(app)
+    assert list(table["Area"]) == ["Chin"]
+    assert table["Scar severity"].iloc[0].endswith("/10")
+    assert "since" in table["Change since first rating"].iloc[0]
+    spec = next(
+        json.loads(chart.proto.spec)
+        for chart in app.get("plotly_chart")
+        if "Scar severity" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
+    )
+    assert [trace["name"].split(" (")[0] for trace in spec["data"]] == ["Chin", "Chin trend"]
+
+
+def test_a_new_session_shows_at_once(demo_profile: int, app_database: str) -> None:
+    app = open_app()
+    before = int(metrics(app)["Sessions in the period"])
+    engine = db.make_engine(app_database)
+    with db.transaction(engine) as session:
+        insert_session(
+            session,
+            demo_profile,
+            SessionInput(started_at=datetime.now(UTC), areas=["Chin"], needle_mm=0.25),
+        )
+    engine.dispose()
+    app.run()
+    assert_no_exception(app)
+    assert int(metrics(app)["Sessions in the period"]) == before + 1
+
+
+def _viewer_page(profile_id: int) -> None:
+    from views.dashboard_parts import render_dashboard
+
+    render_dashboard(profile_id, for_viewer=True)
+
+
+def test_the_viewer_sees_the_same_charts_and_no_buttons(demo_profile: int) -> None:
+    app = AppTest.from_function(_viewer_page, args=(demo_profile,), default_timeout=TIMEOUT_SECONDS)
+    app.run()
+    assert_full_dashboard(app)
+    assert len(app.button) == 0
+    assert "example data" not in texts(app)

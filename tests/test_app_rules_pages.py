@@ -1,0 +1,139 @@
+"""The Flags, Protocol and Settings pages, run with AppTest on both databases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dermadash import checks, db, demo
+from dermadash.profiles import default_profile_id, load_profile
+from dermadash.protocol import RULE_IDS
+from tests.apptest import assert_no_exception, open_app, texts
+
+DISCLAIMER = "dermadash informs; it does not diagnose"
+
+
+def _with_demo(database_url: str) -> int:
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    profile_id = default_profile_id(engine)
+    demo.load_demo(engine, profile_id)
+    engine.dispose()
+    return profile_id
+
+
+def _profile(database_url: str, profile_id: int):
+    engine = db.make_engine(database_url)
+    try:
+        return load_profile(engine, profile_id)
+    finally:
+        engine.dispose()
+
+
+def test_flags_page_empty_state(app_database: str) -> None:
+    app = open_app(page="views/flags.py")
+    assert_no_exception(app)
+    assert "No sessions yet" in texts(app)
+
+
+def test_flags_page_groups_by_severity_and_filters(app_database: str) -> None:
+    profile_id = _with_demo(app_database)
+    app = open_app(page="views/flags.py")
+    assert_no_exception(app)
+    headings = [element.value for element in app.subheader]
+    assert any("Critical" in heading for heading in headings)
+    assert any("Warnings" in heading for heading in headings)
+    page = texts(app)
+    assert "What to do:" in page
+    assert "Source:" in page
+    assert "Why it matters:" in page
+    assert DISCLAIMER not in page
+
+    app.multiselect(key="flags_rules").select("not-sterilized").run()
+    assert_no_exception(app)
+    headings = [element.value for element in app.subheader]
+    assert headings == [":material/error: Critical (1)"]
+    assert "The roller was not sterilized before the session." in texts(app)
+
+    app.multiselect(key="flags_rules").unselect("not-sterilized").run()
+    app.multiselect(key="flags_areas").select("Forehead").run()
+    assert_no_exception(app)
+    assert "Left cheek was rolled" not in texts(app)
+
+    app.multiselect(key="flags_areas").unselect("Forehead").run()
+    acne_day = _flag_day(app_database, profile_id, "active-acne")
+    app.date_input(key="flags_period").set_value((acne_day, acne_day)).run()
+    assert_no_exception(app)
+    assert "Rolled over active acne or inflamed skin." in texts(app)
+    assert "Redness lasted 80 h" not in texts(app)
+
+
+def _flag_day(database_url: str, profile_id: int, rule: str) -> date:
+    engine = db.make_engine(database_url)
+    try:
+        flags = checks.profile_flags(engine, profile_id)
+    finally:
+        engine.dispose()
+    return flags.loc[flags["rule"] == rule, "date"].iloc[0]
+
+
+def test_protocol_page_lists_every_rule_and_says_it_informs(app_database: str) -> None:
+    app = open_app(page="views/protocol.py")
+    assert_no_exception(app)
+    assert DISCLAIMER in texts(app)
+    table = app.table[0].value
+    assert tuple(table.index) == RULE_IDS
+    assert "0.5 mm" in " ".join(table["Your thresholds"])
+    assert len(app.expander) == len(RULE_IDS)
+
+
+def test_settings_change_name_timezone_and_prescription(app_database: str) -> None:
+    app = open_app(page="views/settings.py")
+    profile_id = int(app.session_state["dermadash_profile_id"])
+    app.text_input(key="settings_name").input("Alex")
+    app.selectbox(key="settings_timezone").select("Europe/Paris")
+    app.checkbox(key="settings_has_interval").check()
+    app.number_input(key="settings_interval").set_value(14)
+    app.checkbox(key="settings_has_isotretinoin").check()
+    app.date_input(key="settings_last_dose").set_value(date(2025, 1, 10))
+    app.button[0].click().run()  # the first form's Save
+    assert_no_exception(app)
+    assert "Saved your settings." in texts(app)
+    saved = _profile(app_database, profile_id)
+    assert saved.display_name == "Alex"
+    assert saved.timezone == "Europe/Paris"
+    assert saved.prescribed_interval_days == 14
+    assert saved.isotretinoin_last_dose == date(2025, 1, 10)
+
+    protocol = open_app(page="views/protocol.py")
+    assert "prescribed interval: 14 days" in " ".join(protocol.table[0].value["Your thresholds"])
+
+
+def test_override_outside_safe_bounds_changes_nothing(app_database: str) -> None:
+    app = open_app(page="views/settings.py")
+    profile_id = int(app.session_state["dermadash_profile_id"])
+    app.number_input(key="override:needle-too-long.home_max_mm").set_value(1.5)
+    app.button[1].click().run()  # Save thresholds
+    assert_no_exception(app)
+    assert "Nothing was saved" in texts(app)
+    assert "between 0.1 mm and 0.5 mm" in texts(app)
+    assert _profile(app_database, profile_id).rule_overrides == {}
+
+
+def test_override_within_bounds_then_reset_to_defaults(app_database: str) -> None:
+    app = open_app(page="views/settings.py")
+    profile_id = int(app.session_state["dermadash_profile_id"])
+    app.number_input(key="override:too-many-passes.max_passes").set_value(4)
+    app.button[1].click().run()
+    assert_no_exception(app)
+    assert "Saved your thresholds." in texts(app)
+    assert _profile(app_database, profile_id).rule_overrides == {"too-many-passes.max_passes": 4}
+    protocol = open_app(page="views/protocol.py")
+    assert "4 passes (yours; default 6 passes)" in " ".join(
+        protocol.table[0].value["Your thresholds"]
+    )
+
+    app.button(key="settings_reset").click().run()
+    assert_no_exception(app)
+    assert "back to their defaults" in texts(app)
+    assert _profile(app_database, profile_id).rule_overrides == {}
+    assert app.number_input(key="override:too-many-passes.max_passes").value == 6

@@ -1,0 +1,346 @@
+"""The shared view and the Share page, run for real with AppTest on both databases."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+from dermadash import db, records, report, sharing
+from dermadash.models import ShareLinkView
+from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
+from tests.apptest import APP, assert_no_exception, open_app, texts
+from views import report_parts
+
+OWNER_PAGES = ("views/home.py", "views/share.py")
+
+
+@pytest.fixture
+def app_engine(app_database: str) -> Engine:
+    engine = db.make_engine(app_database)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _add_sessions(engine: Engine, profile_id: int, note: str, count: int, needle: float) -> None:
+    start = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
+    for week in range(count):
+        records.add_session(
+            engine,
+            profile_id,
+            records.SessionInput(
+                started_at=start + timedelta(weeks=week),
+                areas=["cheeks"],
+                needle_mm=needle,
+                pain=2,
+                notes=note,
+            ),
+        )
+
+
+@pytest.fixture
+def two_people(app_engine: Engine) -> tuple[int, int]:
+    """Sam (3 sessions, 0.25 mm) and Alex (5 sessions, 0.5 mm), each with a secret note."""
+    sam = create_profile(app_engine, ProfileSettings(display_name="Sam", timezone="UTC"))
+    alex = create_profile(app_engine, ProfileSettings(display_name="Alex", timezone="UTC"))
+    _add_sessions(app_engine, sam, "sam-private-note", 3, 0.25)
+    _add_sessions(app_engine, alex, "alex-private-note", 5, 0.5)
+    return sam, alex
+
+
+def _everything_shown(app: AppTest) -> str:
+    tables = "\n".join(frame.value.to_csv() for frame in app.dataframe)
+    return texts(app) + "\n" + tables
+
+
+def _view_count(engine: Engine, link_id: int) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(
+            select(func.count())
+            .select_from(ShareLinkView)
+            .where(ShareLinkView.share_link_id == link_id)
+        )
+
+
+def test_a_valid_link_shows_that_profile_only(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+    shown = _everything_shown(app)
+    assert "Dermarolling progress: Sam" in shown
+    assert "Read-only view shared with Dr Rivera" in shown
+    assert "Mon 5 Jan 2026 to Mon 19 Jan 2026" in shown  # period covered
+    assert "This link works until" in shown
+    assert "Sessions logged 3" in shown
+    assert "0.25 mm" in shown
+    assert "sam-private-note" in shown
+    assert "Alex" not in shown
+    assert "alex-private-note" not in shown
+    assert "0.5 mm" not in shown
+    sessions_table = app.dataframe[-1].value
+    assert len(sessions_table) == 3
+    assert "sam-private-note" in sessions_table.to_csv()
+
+
+def test_a_valid_link_shows_the_charts_and_the_flags(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+    shown = texts(app)
+    # The whole course by default, as on the owner's dashboard with "All".
+    assert app.radio(key="viewer_dash_period").value == "All"
+    titles = {_chart_title(chart) for chart in app.get("plotly_chart")}
+    assert {"Sessions per week", "Days between sessions on the same area"} <= titles
+    assert "Sessions in the period 3" in shown  # the dashboard's key figures
+    # Sam's sessions have no check-in: one info flag each, with advice and source.
+    assert "Every safety flag" in shown
+    assert "For information (3)" in shown
+    assert shown.count("No check-in recorded more than 48 h after the session.") == 3
+    assert "**What to do:** Add the check-in" in shown
+    assert "Source: dermadash" in shown
+
+
+def _download_labels(app: AppTest) -> list[str]:
+    return [button.proto.label for button in app.get("download_button")]
+
+
+def test_the_viewer_can_download_the_report(
+    app_engine: Engine, two_people: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+    (button,) = app.get("download_button")
+    assert button.proto.label == report_parts.PDF_LABEL
+    # Without Chromium the same report comes as one self-contained web page.
+    monkeypatch.setenv(report.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
+    app.run()
+    assert _download_labels(app) == [report_parts.HTML_LABEL]
+    assert "needs Chromium" in texts(app)
+
+
+def test_the_owner_can_download_the_report(app_engine: Engine) -> None:
+    owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    assert _download_labels(owner) == [report_parts.PDF_LABEL]
+
+
+def _chart_title(chart: object) -> str:
+    return json.loads(chart.proto.spec)["layout"]["title"]["text"]  # type: ignore[attr-defined]
+
+
+def test_the_only_page_is_the_shared_view_and_nothing_writes(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+    registered = [info.get("script_path", "") for info in app._registered_pages.values()]
+    assert len(registered) == 1
+    assert str(registered[0]).endswith("views/shared_view.py")
+    for owner_page in OWNER_PAGES:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            app.switch_page(owner_page)
+    # The only inputs choose what the dashboard draws; nothing a viewer could write with.
+    assert [radio.key for radio in app.radio] == ["viewer_dash_period"]
+    assert [box.key for box in app.selectbox] == ["viewer_dash_area"]
+    assert _download_labels(app) == [report_parts.PDF_LABEL]
+    for kind in (
+        "button",
+        "text_input",
+        "text_area",
+        "number_input",
+        "checkbox",
+        "toggle",
+        "multiselect",
+        "slider",
+        "date_input",
+        "time_input",
+        "chat_input",
+        "data_editor",
+    ):
+        assert len(getattr(app, kind)) == 0, kind
+    assert len(app.sidebar.children) == 0
+
+
+@pytest.mark.parametrize(
+    "make_bad",
+    ["random", "truncated", "altered", "expired", "revoked", "empty", "hash"],
+)
+def test_bad_links_show_one_neutral_message_and_no_data(
+    app_engine: Engine, two_people: tuple[int, int], make_bad: str
+) -> None:
+    sam, _alex = two_people
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    new = sharing.create_link(app_engine, sam, "Dr Rivera", days=30, now=long_ago)
+    if make_bad != "expired":
+        new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    if make_bad == "revoked":
+        sharing.revoke_link(app_engine, sam, new.link_id)
+    token = {
+        "random": secrets.token_urlsafe(32),
+        "truncated": new.token[:-2],
+        "altered": new.token[:-1] + ("A" if new.token[-1] != "A" else "B"),
+        "expired": new.token,
+        "revoked": new.token,
+        "empty": "",
+        "hash": sharing.hash_token(new.token),
+    }[make_bad]
+    app = open_app(query={"share": token})
+    assert_no_exception(app)
+    shown = _everything_shown(app)
+    assert [info.value for info in app.info] == [sharing.NOT_VALID_MESSAGE]
+    for secret in ("Sam", "Dr Rivera", "sam-private-note", "Sessions logged", "expired"):
+        assert secret not in shown
+    assert len(app.dataframe) == 0
+    assert len(app.metric) == 0
+    assert len(app.get("plotly_chart")) == 0
+    assert "Every safety flag" not in shown
+    assert "What to do" not in shown
+    assert len(app.get("download_button")) == 0
+    # Not even the owner's pages are reachable from a bad link.
+    assert "No sessions yet" not in shown
+    assert _view_count(app_engine, new.link_id) == 0
+
+
+def test_each_opening_is_recorded_once_not_per_rerun(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    app.run()
+    app.run()
+    assert _view_count(app_engine, new.link_id) == 1
+    open_app(query={"share": new.token})  # a second browser session
+    assert _view_count(app_engine, new.link_id) == 2
+
+
+def test_revoking_reaches_a_view_already_open(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert "sam-private-note" in _everything_shown(app)
+    sharing.revoke_link(app_engine, sam, new.link_id)
+    app.run()
+    assert_no_exception(app)
+    shown = _everything_shown(app)
+    assert [info.value for info in app.info] == [sharing.NOT_VALID_MESSAGE]
+    assert "sam-private-note" not in shown
+    assert "Sam" not in shown
+    assert len(app.get("plotly_chart")) == 0
+    assert "Every safety flag" not in shown
+    assert len(app.get("download_button")) == 0
+
+
+def test_the_photos_choice_reaches_the_view(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    with_photos = sharing.create_link(app_engine, sam, "A", include_photos=True)
+    without = sharing.create_link(app_engine, sam, "B")
+    assert "Scar photos shared" in texts(open_app(query={"share": with_photos.token}))
+    assert "Scar photos not shared" in texts(open_app(query={"share": without.token}))
+
+
+def test_a_profile_without_sessions_says_so(app_engine: Engine) -> None:
+    empty = create_profile(app_engine, ProfileSettings(display_name="Kim"))
+    new = sharing.create_link(app_engine, empty, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+    assert "No sessions have been logged yet" in texts(app)
+    assert "no sessions yet" in texts(app)
+
+
+# --- The Share page ---------------------------------------------------------------
+
+
+def _create_on_share_page(app: AppTest, label: str, days: int, photos: bool = False) -> str:
+    app.text_input(key="share_label").input(label)
+    app.number_input(key="share_days").set_value(days)
+    app.checkbox(key="share_photos").set_value(photos)
+    app.button(key="create_share_link").click().run()
+    assert_no_exception(app)
+    return str(app.code[0].value)
+
+
+def test_share_page_creates_lists_and_revokes(app_engine: Engine) -> None:
+    owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    assert "Anyone who has the link can see" in texts(owner)
+    assert "No links yet" in texts(owner)
+
+    url = _create_on_share_page(owner, "Dr Rivera", 10)
+    assert url.startswith(f"{sharing.DEFAULT_PUBLIC_URL}/?share=")
+    token = url.split("share=", 1)[1]
+    link = sharing.resolve_token(app_engine, token)
+    assert link is not None
+    assert link.profile_id == default_profile_id(app_engine)
+    assert link.include_photos is False
+    assert (link.expires_at - link.created_at) == timedelta(days=10)
+    assert "Dr Rivera" in texts(owner)
+    assert "not opened yet" in texts(owner)
+
+    viewer = open_app(query={"share": token})
+    assert "Dermarolling progress" in texts(viewer)
+    owner.run()
+    assert "opened 1 time, last on" in texts(owner)  # fresh, not cached
+    assert len(owner.code) == 0  # the link is shown only once
+
+    owner.button(key=f"revoke_{link.link_id}").click().run()
+    assert_no_exception(owner)
+    assert "is revoked" in texts(owner)
+    assert not [button for button in owner.button if button.key == f"revoke_{link.link_id}"]
+    viewer.run()
+    assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
+
+
+def test_share_page_refuses_bad_input(app_engine: Engine) -> None:
+    owner = open_app(page="views/share.py")
+    owner.button(key="create_share_link").click().run()
+    assert_no_exception(owner)
+    assert "Label is required" in texts(owner)
+    assert len(owner.code) == 0
+    assert sharing.list_links(app_engine, default_profile_id(app_engine)).empty
+
+
+def test_share_page_photos_choice(app_engine: Engine) -> None:
+    owner = open_app(page="views/share.py")
+    url = _create_on_share_page(owner, "Clinic", 30, photos=True)
+    link = sharing.resolve_token(app_engine, url.split("share=", 1)[1])
+    assert link is not None
+    assert link.include_photos is True
+    assert "with photos" in texts(owner)
+
+
+def test_share_page_warns_when_the_address_is_local(
+    app_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(sharing.PUBLIC_URL_VARIABLE, raising=False)
+    local = AppTest.from_file(APP, default_timeout=60)
+    local.context["url"] = "http://localhost:8501/share"
+    local.run()
+    local.switch_page("views/share.py").run()
+    assert "only works on this computer" in texts(local)
+    assert "PDF report" in texts(local)
+
+    monkeypatch.setenv(sharing.PUBLIC_URL_VARIABLE, "https://derma.example.org")
+    public = open_app(page="views/share.py")
+    assert "only works on this computer" not in texts(public)
+    url = _create_on_share_page(public, "Dr Rivera", 30)
+    assert url.startswith("https://derma.example.org/?share=")

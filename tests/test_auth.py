@@ -1,0 +1,122 @@
+"""The sign-in decisions of ``dermadash.auth`` (pure: no Streamlit, no database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dermadash import auth
+from dermadash.auth import AuthMode
+
+
+@pytest.mark.parametrize(
+    ("value", "mode"),
+    [
+        (None, AuthMode.NONE),
+        ("", AuthMode.NONE),
+        ("none", AuthMode.NONE),
+        ("Password", AuthMode.PASSWORD),
+        (" oidc ", AuthMode.OIDC),
+    ],
+)
+def test_mode_from_the_environment(value: str | None, mode: AuthMode) -> None:
+    environ = {} if value is None else {auth.AUTH_VARIABLE: value}
+    assert auth.configured_mode(environ) is mode
+
+
+def test_an_unknown_mode_is_refused_plainly() -> None:
+    with pytest.raises(auth.AuthConfigError, match="must be one of: none, password, oidc"):
+        auth.configured_mode({auth.AUTH_VARIABLE: "ldap"})
+
+
+@pytest.mark.parametrize(
+    ("server_address", "page_url", "headers", "refused"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8501/", {}, False),
+        ("localhost", "http://localhost:8501/", {}, False),
+        ("::1", "http://[::1]:8501/", {}, False),
+        (None, "http://localhost:8501/", {}, False),  # every interface, opened locally
+        (None, None, {}, False),  # nothing to tell by (AppTest, scripts)
+        (None, "http://192.168.1.20:8501/", {}, True),  # opened from the LAN
+        ("0.0.0.0", "https://derma.example.org/", {}, True),
+        ("203.0.113.5", None, {}, True),  # bound to a public address
+        ("127.0.0.1", "http://127.0.0.1:8501/", {"X-Forwarded-For": "198.51.100.7"}, True),
+        ("127.0.0.1", "http://127.0.0.1:8501/", {"Forwarded": "for=198.51.100.7"}, True),
+        ("127.0.0.1", "https://derma.example.org/", {}, True),  # a proxy keeping Host
+    ],
+)
+def test_no_sign_in_only_on_this_computer(
+    server_address: str | None, page_url: str | None, headers: dict[str, str], refused: bool
+) -> None:
+    problem = auth.none_mode_problem(server_address, page_url, headers)
+    assert (problem is not None) is refused
+    if refused:
+        assert "DERMADASH_AUTH=password" in problem  # type: ignore[operator]
+
+
+def test_password_hash_round_trip(tmp_path: Path) -> None:
+    password_hash = auth.hash_password("a long passphrase")
+    assert password_hash.startswith("$argon2id$")
+    assert auth.hash_password("a long passphrase") != password_hash  # salted
+    assert auth.verify_password(password_hash, "a long passphrase")
+    for wrong in ("a long passphrasE", "", "x" * 5000):
+        assert not auth.verify_password(password_hash, wrong)
+    assert not auth.verify_password("not a hash", "a long passphrase")
+
+    target = tmp_path / "owner.argon2"
+    environ = {auth.PASSWORD_FILE_VARIABLE: str(target)}
+    assert auth.stored_password_hash(environ) is None
+    auth.save_password_hash(password_hash, target)
+    assert auth.stored_password_hash(environ) == password_hash
+    from_env = {**environ, auth.PASSWORD_HASH_VARIABLE: "$argon2id$other"}
+    assert auth.stored_password_hash(from_env) == "$argon2id$other"
+
+
+def test_too_short_password_is_refused() -> None:
+    with pytest.raises(auth.AuthConfigError, match="at least 10 characters"):
+        auth.hash_password("123456789")
+
+
+def test_attempt_limiter_brakes_and_forgets() -> None:
+    limiter = auth.AttemptLimiter(max_failures=3, window_seconds=60)
+    for moment in (0.0, 10.0, 20.0):
+        assert limiter.seconds_to_wait(moment) == 0
+        limiter.record_failure(moment)
+    assert limiter.seconds_to_wait(21.0) == 39
+    assert limiter.seconds_to_wait(59.5) == 1
+    assert limiter.seconds_to_wait(60.0) == 0  # the first failure has aged out
+    limiter.record_failure(60.0)
+    assert limiter.seconds_to_wait(61.0) == 9
+    limiter.clear()
+    assert limiter.seconds_to_wait(61.0) == 0
+
+
+@pytest.mark.parametrize(
+    ("user", "identity", "name"),
+    [
+        ({"email": "test@example.com"}, None, None),
+        ({"is_logged_in": False, "email": "a@example.com"}, None, None),
+        ({"is_logged_in": True}, None, None),
+        (
+            {"is_logged_in": True, "sub": "123", "iss": "https://accounts.google.com",
+             "email": "sam@example.com", "name": "Sam"},
+            "https://accounts.google.com 123", "Sam",
+        ),
+        ({"is_logged_in": True, "sub": "123", "email": "a@x.org"}, "123", "a@x.org"),
+        ({"is_logged_in": True, "email": "A@X.org"}, "email a@x.org", "A@X.org"),
+    ],
+)  # fmt: skip
+def test_who_is_signed_in(user: dict[str, object], identity: str | None, name: str | None) -> None:
+    person = auth.person_from_user_info(user)
+    if identity is None:
+        assert person is None
+    else:
+        assert person == auth.SignedInPerson(identity=identity, name=name or "")
+
+
+def test_overlong_identity_is_digested() -> None:
+    person = auth.person_from_user_info({"is_logged_in": True, "sub": "x" * 400})
+    assert person is not None
+    assert person.identity.startswith("sha256 ")
+    assert len(person.identity) <= auth.IDENTITY_MAX_CHARS

@@ -1,0 +1,211 @@
+"""Backup and restore: lossless round trips on both databases, older formats, refusals."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from dermadash import backup, importing, photos, queries
+from dermadash.db import transaction
+from dermadash.models import ShareLink, ShareLinkView
+from dermadash.profiles import ProfileSettings, create_profile, load_profile
+from dermadash.records import RollerInput, add_roller
+from tests.data_helpers import fill_everything, fresh_database_like
+from tests.photo_helpers import jpeg_with_gps, png_bytes
+
+FIXTURE_V1 = Path(__file__).parent / "data" / "backup_v1.json"
+# What a backup of the same data may differ in: when it was made, and by which version.
+EXPORT_DETAILS = ("exported_at", "app_version")
+
+
+def comparable(document: dict[str, Any]) -> dict[str, Any]:
+    kept = copy.deepcopy(document)
+    for name in EXPORT_DETAILS:
+        kept.pop(name)
+    return kept
+
+
+def restore_bytes(engine: Engine, profile_id: int, data: bytes) -> None:
+    parsed = importing.parse_upload(data, "UTC")
+    assert parsed.ok, [problem.describe() for problem in parsed.problems]
+    assert parsed.kind == "backup"
+    importing.apply_import(engine, profile_id, parsed)
+
+
+def test_backup_restore_backup_gives_the_same_document(
+    engine: Engine, profile_id: int, database_url: str, tmp_path: Path
+) -> None:
+    fill_everything(engine, profile_id)
+    first = backup.build_backup(engine, profile_id)
+    assert len(first["sessions"]) > 25
+    assert len(first["share_links"]) == 2
+    assert len(first["photos"]) == 3
+    with fresh_database_like(database_url, tmp_path) as other:
+        target = create_profile(other, ProfileSettings())
+        restore_bytes(other, target, backup.dumps(first).encode())
+        second = backup.build_backup(other, target)
+        assert comparable(second) == comparable(first)
+        assert (
+            queries.sessions_frame(other, target)
+            .drop(columns=["session_id", "roller_id"])
+            .equals(
+                queries.sessions_frame(engine, profile_id).drop(columns=["session_id", "roller_id"])
+            )
+        )
+        restored = photos.photos_frame(other, target)
+        assert [photos.photo_jpeg(other, target, photo) for photo in restored["photo_id"]] == [
+            photos.photo_jpeg(engine, profile_id, photo)
+            for photo in photos.photos_frame(engine, profile_id)["photo_id"]
+        ]
+
+
+def test_a_backup_never_holds_a_token_or_its_hash(engine: Engine, profile_id: int) -> None:
+    fill_everything(engine, profile_id)
+    text = backup.dumps(backup.build_backup(engine, profile_id))
+    with transaction(engine) as session:
+        hashes = session.scalars(select(ShareLink.token_hash)).all()
+    assert hashes
+    assert "token" not in text
+    assert all(token_hash not in text for token_hash in hashes)
+
+
+def test_restored_share_links_keep_their_views_but_not_their_token(
+    engine: Engine, profile_id: int, database_url: str, tmp_path: Path
+) -> None:
+    fill_everything(engine, profile_id)
+    with transaction(engine) as session:
+        old_hashes = set(session.scalars(select(ShareLink.token_hash)).all())
+    document = backup.build_backup(engine, profile_id)
+    with fresh_database_like(database_url, tmp_path) as other:
+        target = create_profile(other, ProfileSettings())
+        restore_bytes(other, target, backup.dumps(document).encode())
+        with transaction(other) as session:
+            new_hashes = set(session.scalars(select(ShareLink.token_hash)).all())
+            views = session.scalar(select(func.count()).select_from(ShareLinkView))
+        assert len(new_hashes) == 2
+        assert not new_hashes & old_hashes
+        assert views == 2
+
+
+def test_the_stored_version_1_backup_restores(engine: Engine, profile_id: int) -> None:
+    stored = json.loads(FIXTURE_V1.read_text())
+    restore_bytes(engine, profile_id, FIXTURE_V1.read_bytes())
+    restored = backup.build_backup(engine, profile_id)
+    assert stored["format_version"] == 1
+    assert comparable(restored) == comparable(backup.upgrade_document(stored))
+    assert (restored["format_version"], restored["photos"]) == (2, [])
+    me = load_profile(engine, profile_id)
+    assert (me.display_name, me.timezone, me.prescribed_interval_days) == (
+        "Alex",
+        "America/New_York",
+        14,
+    )
+    sessions = queries.sessions_frame(engine, profile_id)
+    assert sessions["roller_name"].tolist()[:2] == ["Starter 0.25", "Titanium"]
+    assert sessions["side_effect"].tolist()[1] == "bruising"
+
+
+def test_upgrade_steps_run_in_order_from_the_document_version() -> None:
+    stored = json.loads(FIXTURE_V1.read_text())
+
+    def add_photos(document: dict[str, Any]) -> dict[str, Any]:
+        return {**document, "photos": []}
+
+    def rename_label(document: dict[str, Any]) -> dict[str, Any]:
+        links = [{**link, "name": link["label"]} for link in document["share_links"]]
+        return {**document, "share_links": links, "photos": [*document["photos"], "v3"]}
+
+    upgraded = backup.upgrade_document(stored, {1: add_photos, 2: rename_label}, current=3)
+    assert upgraded["format_version"] == 3
+    assert upgraded["photos"] == ["v3"]
+    assert upgraded["share_links"][0]["name"] == upgraded["share_links"][0]["label"]
+
+
+def test_a_newer_format_is_refused_in_plain_words() -> None:
+    document = json.loads(FIXTURE_V1.read_text())
+    document["format_version"] = backup.FORMAT_VERSION + 1
+    content, problems = backup.parse_document(document)
+    assert content is None
+    assert "newer version of dermadash" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda doc: doc["sessions"][0].update(pain=12), "Session 1: Pain must be"),
+        (lambda doc: doc["sessions"][1].update(roller_ref=9), "roller_ref 9 names no roller"),
+        (lambda doc: doc["sessions"][0].update(started_at="yesterday"), "started_at is not"),
+        (lambda doc: doc["scar_ratings"][0].update(severity="7"), "severity has the wrong type"),
+        (lambda doc: doc.update(rollers="none"), "rollers must be a list"),
+        (lambda doc: doc["profile"].update(timezone="Mars/Base"), "not a time zone we know"),
+    ],
+)
+def test_a_damaged_backup_lists_its_problems(change: Any, expected: str) -> None:
+    document = json.loads(FIXTURE_V1.read_text())
+    change(document)
+    content, problems = backup.parse_document(document)
+    assert content is None
+    assert any(expected in problem.describe() for problem in problems), problems
+
+
+def _version_2_with_a_photo(photo: dict[str, Any]) -> dict[str, Any]:
+    document = backup.upgrade_document(json.loads(FIXTURE_V1.read_text()))
+    jpeg = base64.b64encode(photos.prepare_photo(png_bytes()).jpeg).decode()
+    document["photos"] = [{"rating_ref": 1, "jpeg_base64": jpeg, "width": 640, "height": 480}]
+    document["photos"][0].update(photo)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("photo", "expected"),
+    [
+        ({"rating_ref": 99}, "Photo 1: rating_ref 99 names no scar rating"),
+        ({"jpeg_base64": "not base64!"}, "Photo 1: jpeg_base64 is not valid base64"),
+        (
+            {"jpeg_base64": base64.b64encode(b"plain text").decode()},
+            "Photo 1: This file is not a photo",
+        ),
+        ({"jpeg_base64": None}, "Photo 1: jpeg_base64 is missing"),
+    ],
+)
+def test_a_damaged_photo_in_a_backup_is_named(photo: dict[str, Any], expected: str) -> None:
+    content, problems = backup.parse_document(_version_2_with_a_photo(photo))
+    assert content is None
+    assert any(expected in problem.describe() for problem in problems), problems
+
+
+def test_a_hand_made_backup_cannot_bring_a_location_in(engine: Engine, profile_id: int) -> None:
+    with_gps = base64.b64encode(jpeg_with_gps((640, 480))).decode()
+    document = _version_2_with_a_photo({"jpeg_base64": with_gps})
+    restore_bytes(engine, profile_id, backup.dumps(document).encode())
+    [photo_id] = photos.photos_frame(engine, profile_id)["photo_id"].tolist()
+    stored = photos.photo_jpeg(engine, profile_id, photo_id)
+    assert b"Exif" not in stored
+    assert backup.build_backup(engine, profile_id)["photos"][0]["jpeg_base64"] != with_gps
+
+
+@pytest.mark.parametrize(
+    "data", [b"{not json", b'{"format": "something else"}', b"{}", '{"a": 1}'.encode("utf-16")]
+)
+def test_not_a_backup(data: bytes) -> None:
+    content, problems = backup.parse_backup(data)
+    assert content is None
+    assert problems
+
+
+def test_restoring_into_a_profile_with_entries_is_refused(engine: Engine, profile_id: int) -> None:
+    add_roller(engine, profile_id, RollerInput("Mine", 0.25))
+    parsed = importing.parse_upload(FIXTURE_V1.read_bytes(), "UTC")
+    plan = importing.plan_import(engine, profile_id, parsed)
+    assert plan.refusal is not None
+    assert "empty profile" in plan.refusal
+    with pytest.raises(backup.RestoreRefused):
+        importing.apply_import(engine, profile_id, parsed)
+    assert queries.session_count(engine, profile_id) == 0
+    assert load_profile(engine, profile_id).display_name == "Sam"

@@ -1,0 +1,145 @@
+"""In a real Chromium: the owner shares, a fresh browser opens the link, revocation ends it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dermadash import auth, db, demo, sharing
+from dermadash.profiles import default_profile_id
+from tests.browser import (
+    LAPTOP,
+    PHONE,
+    browser,  # noqa: F401  (a fixture)
+    running_app,
+    save_screenshot,
+)
+
+pytestmark = pytest.mark.browser
+WAIT_MS = 30_000
+DOWNLOAD_WAIT_MS = 120_000  # the report is made on the click (charts drawn by Chromium)
+
+
+def _wait_for_text(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_text(text, exact=False).first.wait_for(timeout=WAIT_MS)
+
+
+def test_share_open_revoke(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    database_url = f"sqlite:///{tmp_path / 'live.db'}"
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    demo.load_demo(engine, default_profile_id(engine))
+
+    with running_app(database_url) as base_url:
+        owner_context = browser.new_context(viewport=LAPTOP)
+        owner = owner_context.new_page()
+        viewer_context = browser.new_context(viewport=PHONE)  # fresh: no cookies, no session
+        viewer = viewer_context.new_page()
+        current = owner
+        try:
+            owner.goto(f"{base_url}/share")
+            _wait_for_text(owner, "Share with your dermatologist")
+            _wait_for_text(owner, "only works on this computer")
+            owner.get_by_label("Who is it for?").fill("Dr Rivera")
+            owner.get_by_role("button", name="Create link").click()
+            code = owner.locator('[data-testid="stCode"]').first
+            code.wait_for(timeout=WAIT_MS)
+            link = code.inner_text().strip()
+            assert link.startswith(f"{base_url}/?share=")
+            token = link.split("share=", 1)[1]
+            assert len(token) == 43
+            save_screenshot(owner, "sharing-share-page-laptop")
+
+            current = viewer
+            viewer.goto(link)
+            _wait_for_text(viewer, "Read-only view shared with Dr Rivera")
+            _wait_for_text(viewer, "Sessions logged")
+            # The owner's charts (drawn by plotly.js) and every flag, in a fresh browser.
+            charts = viewer.locator('[data-testid="stPlotlyChart"] .main-svg')
+            charts.first.wait_for(timeout=WAIT_MS)
+            assert charts.count() >= 5
+            _wait_for_text(viewer, "Every safety flag")
+            assert viewer.get_by_text("What to do:").count() >= 1
+            assert viewer.get_by_text("Share with your dermatologist").count() == 0
+            # Only the dashboard's period and area pickers: nothing that could write.
+            writers = ", ".join(
+                f'[data-testid="{kind}"]'
+                for kind in (
+                    "stTextInput",
+                    "stTextArea",
+                    "stNumberInput",
+                    "stCheckbox",
+                    "stButton",
+                    "stForm",
+                    "stFileUploader",
+                    "stChatInput",
+                )
+            )
+            assert viewer.locator(writers).count() == 0
+            # The dermatologist downloads the PDF report for the medical record.
+            with viewer.expect_download(timeout=DOWNLOAD_WAIT_MS) as download_info:
+                viewer.get_by_role("button", name="Download PDF report").click()
+            download = download_info.value
+            assert download.suggested_filename.endswith(".pdf")
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            assert saved.read_bytes().startswith(b"%PDF")
+            assert "Dermarolling progress report" in "".join(
+                page.extract_text() for page in PdfReader(saved).pages
+            )
+            save_screenshot(viewer, "sharing-shared-view-phone")
+            viewer.set_viewport_size(LAPTOP)
+            save_screenshot(viewer, "sharing-shared-view-laptop")
+
+            current = owner
+            owner.reload()
+            _wait_for_text(owner, "opened 1 time")
+            owner.set_viewport_size(PHONE)
+            save_screenshot(owner, "sharing-share-page-phone")
+            owner.get_by_role("button", name="Revoke").click()
+            _wait_for_text(owner, "is revoked")
+
+            current = viewer
+            viewer.set_viewport_size(PHONE)
+            viewer.reload()
+            _wait_for_text(viewer, sharing.NOT_VALID_MESSAGE)
+            assert viewer.get_by_text("Sessions logged").count() == 0
+            assert viewer.get_by_text("Dr Rivera").count() == 0
+            save_screenshot(viewer, "sharing-not-valid-phone")
+        except BaseException:
+            save_screenshot(current, "FAILED-sharing-browser")
+            raise
+        finally:
+            owner_context.close()
+            viewer_context.close()
+            engine.dispose()
+
+
+def test_password_sign_in_in_a_real_browser(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    password = "a long owner passphrase"
+    with running_app(
+        f"sqlite:///{tmp_path / 'live.db'}",
+        DERMADASH_AUTH="password",
+        DERMADASH_OWNER_PASSWORD_HASH=auth.hash_password(password),
+    ) as base_url:
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        try:
+            page.goto(f"{base_url}/share")
+            _wait_for_text(page, "Sign in to see your dermarolling log")
+            assert page.get_by_text("Share with your dermatologist").count() == 0
+            page.get_by_label("Password", exact=True).fill("not the right one")
+            page.get_by_role("button", name="Sign in").click()
+            _wait_for_text(page, "That password is not right.")
+            assert page.get_by_text("Share with your dermatologist").count() == 0
+            save_screenshot(page, "sharing-sign-in-phone")
+            page.get_by_label("Password", exact=True).fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            _wait_for_text(page, "Share with your dermatologist")
+        except BaseException:
+            save_screenshot(page, "FAILED-sharing-sign-in")
+            raise
+        finally:
+            context.close()

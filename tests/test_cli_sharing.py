@@ -1,0 +1,154 @@
+"""``share create|list|revoke`` and ``password`` in a real subprocess on a real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dermadash import auth, db, demo, report, sharing
+from dermadash.profiles import default_profile_id
+from tests.conftest import DEMO_TODAY, PROJECT_ROOT
+
+
+def run_cli(
+    database_url: str, *args: str, stdin: str | None = None, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "DERMADASH_DATABASE_URL": database_url, **extra_env}
+    environment.pop(sharing.PUBLIC_URL_VARIABLE, None)
+    environment.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "-m", "dermadash", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_create_list_revoke(database_url: str) -> None:
+    created = run_cli(
+        database_url,
+        "share",
+        "create",
+        "--label",
+        "Dr Rivera",
+        "--days",
+        "14",
+        DERMADASH_PUBLIC_URL="https://derma.example.org/",
+    )
+    assert created.returncode == 0, created.stderr
+    link = created.stdout.strip().splitlines()[-1]
+    assert link.startswith("https://derma.example.org/?share=")
+    token = link.split("=", 1)[1]
+
+    engine = db.make_engine(database_url)
+    try:
+        opened = sharing.resolve_token(engine, token)
+        assert opened is not None
+        assert opened.profile_id == default_profile_id(engine)
+        assert opened.include_photos is False
+
+        listed = run_cli(database_url, "share", "list")
+        assert listed.returncode == 0, listed.stderr
+        assert "Dr Rivera" in listed.stdout
+        assert "active" in listed.stdout
+        assert token not in listed.stdout
+
+        revoked = run_cli(database_url, "share", "revoke", str(opened.link_id))
+        assert revoked.returncode == 0, revoked.stderr
+        assert sharing.resolve_token(engine, token) is None
+        assert "revoked" in run_cli(database_url, "share", "list").stdout
+    finally:
+        engine.dispose()
+
+
+def test_default_address_is_local_and_said_so(sqlite_url: str) -> None:
+    created = run_cli(sqlite_url, "share", "create", "--label", "Clinic", "--photos")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip().splitlines()[-1].startswith("http://127.0.0.1:8501/?share=")
+    assert "only opens on this computer" in created.stdout
+    assert "with photos" in created.stdout
+
+
+def test_bad_input_is_refused_plainly(sqlite_url: str) -> None:
+    for args, message in (
+        (("share", "create", "--label", "Dr", "--days", "366"), "between 1 and 365 days"),
+        (("share", "create", "--label", " "), "Label is required"),
+        (("share", "revoke", "99"), "no share link with id 99"),
+    ):
+        result = run_cli(sqlite_url, *args)
+        assert result.returncode == 2
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert "No share links yet" in run_cli(sqlite_url, "share", "list").stdout
+
+
+def test_password_from_stdin_is_stored_as_an_argon2_hash(sqlite_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "secret" / "owner.argon2"
+    result = run_cli(
+        sqlite_url,
+        "password",
+        stdin="correct horse battery\n",
+        DERMADASH_PASSWORD_FILE=str(target),
+    )
+    assert result.returncode == 0, result.stderr
+    stored = target.read_text().strip()
+    assert stored.startswith("$argon2id$")
+    assert "correct horse battery" not in stored
+    assert target.stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert auth.verify_password(stored, "correct horse battery")
+    assert not auth.verify_password(stored, "correct horse battery!")
+
+    short = run_cli(sqlite_url, "password", stdin="short\n", DERMADASH_PASSWORD_FILE=str(target))
+    assert short.returncode == 2
+    assert "at least 10 characters" in short.stderr
+    assert target.read_text().strip() == stored  # nothing changed
+
+
+def test_report_command_writes_a_pdf_and_an_html_report(database_url: str, tmp_path: Path) -> None:
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    try:
+        demo.load_demo(engine, default_profile_id(engine), today=DEMO_TODAY)
+    finally:
+        engine.dispose()
+    html_file = tmp_path / "report.html"
+    written = run_cli(database_url, "report", "--out", str(html_file))
+    assert written.returncode == 0, written.stderr
+    assert f"to {html_file}" in written.stdout
+    page = html_file.read_text(encoding="utf-8")
+    assert "Dermarolling progress report" in page
+    assert "Plotly.newPlot(" in page
+
+    if not report.chromium_available():
+        pytest.skip("no Chromium to draw the PDF's charts")
+    pdf_file = tmp_path / "report.pdf"
+    written = run_cli(database_url, "report", "--out", str(pdf_file))
+    assert written.returncode == 0, written.stderr
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf_file).pages)
+    assert "Dermarolling progress report" in text
+    assert "Safety flags" in text
+    assert "Sessions (newest first)" in text
+
+
+def test_report_command_without_chromium_suggests_html(sqlite_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    refused = run_cli(
+        sqlite_url, "report", "--out", str(target), BROWSER_PATH="/nonexistent/chromium"
+    )
+    assert refused.returncode == 2
+    assert "needs Chromium" in refused.stderr
+    assert f"--out {tmp_path / 'report.html'}" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not target.exists()
+    wrong = run_cli(sqlite_url, "report", "--out", str(tmp_path / "report.docx"))
+    assert wrong.returncode == 2
+    assert "must end in .pdf or .html" in wrong.stderr

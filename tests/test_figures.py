@@ -1,0 +1,338 @@
+"""The dashboard's figure builders: traces, threshold lines, the numbers behind the points."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dermadash import figures
+from tests import dashboard_frames as frames
+from tests.dashboard_frames import LONDON
+
+OKABE_ITO_COLOURS = set(figures.OKABE_ITO.values())
+
+
+def trace(figure: go.Figure, name: str) -> go.BaseTraceType:
+    matches = [item for item in figure.data if item.name == name]
+    assert len(matches) == 1, [item.name for item in figure.data]
+    return matches[0]
+
+
+def names(figure: go.Figure) -> list[str]:
+    return [item.name for item in figure.data]
+
+
+def points_sent(figure: go.Figure) -> int:
+    return sum(len(item.x) for item in figure.data if item.x is not None)
+
+
+def x_days(values: object) -> list[date]:
+    return [pd.Timestamp(value).date() for value in values]  # type: ignore[union-attr]
+
+
+def assert_readable(figure: go.Figure) -> None:
+    """A title and axis titles with units, and only colour-blind-safe colours."""
+    assert figure.layout.title.text
+    assert figure.layout.xaxis.title.text
+    if figure.layout.yaxis.title.text is not None:
+        assert "(" in figure.layout.yaxis.title.text  # a unit or a scale
+    for item in figure.data:
+        marker_colour = item.marker.color if item.marker else None
+        if isinstance(marker_colour, str):
+            assert marker_colour in OKABE_ITO_COLOURS, (item.name, marker_colour)
+        if item.type == "scatter":
+            assert item.hovertemplate
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        figures.sessions_per_week_figure(frames.sessions([]), LONDON),
+        figures.interval_figure(frames.intervals([])),
+        figures.redness_figure(frames.sessions([]), LONDON),
+        figures.stinging_figure(frames.sessions([]), LONDON),
+        figures.severity_figure(frames.ratings([]), frames.sessions([]), LONDON),
+        figures.flags_figure(frames.flags([])),
+    ],
+    ids=["week", "interval", "redness", "stinging", "severity", "flags"],
+)
+def test_every_builder_says_what_to_do_when_empty(figure: go.Figure) -> None:
+    message = figures.empty_message(figure)
+    assert message
+    assert len(figure.data) == 0
+    assert figure.layout.title.text
+    assert message in [note.text for note in figure.layout.annotations]
+
+
+def test_sessions_per_week_counts_local_weeks_and_shows_empty_weeks() -> None:
+    sessions = frames.sessions(
+        [
+            {"started_at": datetime(2026, 3, 2, 21)},  # Monday
+            {"started_at": datetime(2026, 3, 4, 21)},
+            # Sunday 23:30 in London: still the first week however UTC sees it.
+            {"started_at": datetime(2026, 3, 8, 23, 30)},
+            {"started_at": datetime(2026, 3, 18, 8)},  # two weeks later
+        ]
+    )
+    figure = figures.sessions_per_week_figure(sessions, LONDON)
+    bars = figure.data[0]
+    assert x_days(bars.x) == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)]
+    assert list(bars.y) == [3, 0, 1]
+    assert bars.customdata[0] == "week of Mon 2 Mar 2026"
+    assert figures.empty_message(figure) is None
+    assert_readable(figure)
+
+
+def test_sessions_per_week_uses_the_persons_time_zone() -> None:
+    # 00:30 on Monday in Tokyo is Sunday afternoon in UTC: it belongs to Monday's week.
+    sessions = frames.sessions([{"started_at": datetime(2026, 3, 9, 0, 30)}], "Asia/Tokyo")
+    figure = figures.sessions_per_week_figure(sessions, "Asia/Tokyo")
+    assert x_days(figure.data[0].x) == [date(2026, 3, 9)]
+
+
+def test_interval_figure_marks_too_soon_and_far_too_soon_sessions() -> None:
+    intervals = frames.intervals(
+        [
+            (1, "Left cheek", date(2026, 1, 5), None, 7),
+            (2, "Left cheek", date(2026, 1, 12), 7, 7),
+            (3, "Left cheek", date(2026, 1, 17), 5, 7),
+            (4, "Left cheek", date(2026, 1, 19), 2, 7),
+            (1, "Chin", date(2026, 1, 5), None, 7),
+            (4, "Chin", date(2026, 1, 19), 14, 7),
+        ]
+    )
+    figure = figures.interval_figure(intervals, area_order=["Left cheek", "Chin"])
+    cheek = trace(figure, "Left cheek")
+    assert list(cheek.y) == [7, 5, 2]
+    assert x_days(cheek.x) == [date(2026, 1, 12), date(2026, 1, 17), date(2026, 1, 19)]
+    assert list(trace(figure, "Chin").y) == [14]
+    assert set(trace(figure, "Minimum interval").y) == {7}
+    too_soon = trace(figure, "Too soon (under the minimum)")
+    assert list(too_soon.y) == [5]
+    far_too_soon = trace(figure, "Far too soon (under half the minimum)")
+    assert list(far_too_soon.y) == [2]
+    # Shape as well as colour tells them apart.
+    assert too_soon.marker.symbol != far_too_soon.marker.symbol
+    assert too_soon.marker.color != far_too_soon.marker.color
+    # The area keeps its colour whatever is filtered, as long as the order is passed.
+    assert cheek.marker.color == figures.area_styles(["Left cheek", "Chin"])["Left cheek"].colour
+    assert_readable(figure)
+
+
+def test_interval_figure_without_repeat_sessions_is_empty() -> None:
+    intervals = frames.intervals([(1, "Left cheek", date(2026, 1, 5), None, 7)])
+    figure = figures.interval_figure(intervals)
+    assert "second session" in (figures.empty_message(figure) or "")
+
+
+def test_interval_figure_aggregates_long_histories_to_the_shortest_gap_per_week() -> None:
+    start = date(2021, 1, 4)  # a Monday
+    rows = [
+        (day, "Left cheek", start + timedelta(days=day), 3 if day % 7 == 2 else 7, 7)
+        for day in range(1, 1200)
+    ]
+    figure = figures.interval_figure(frames.intervals(rows))
+    cheek = trace(figure, "Left cheek")
+    assert len(cheek.x) <= figures.MAX_POINTS
+    assert len(cheek.x) == 172  # one point per calendar week
+    # Each week holds a gap of 3 days: the point shows the shortest gap, not an average.
+    assert set(cheek.y) == {3}
+    assert "Shortest gap" in cheek.hovertemplate
+    assert len(trace(figure, "Far too soon (under half the minimum)").y) == 172
+
+
+def test_redness_figure_draws_the_24_and_72_hour_lines_and_marks_sessions_over_them() -> None:
+    sessions = frames.sessions(
+        [
+            {"started_at": datetime(2026, 1, 5, 21), "redness_hours": 10.0},
+            {"started_at": datetime(2026, 1, 12, 21), "redness_hours": 30.0},
+            {"started_at": datetime(2026, 1, 19, 21)},  # no check-in yet
+            {"started_at": datetime(2026, 1, 26, 21), "redness_hours": 80.0},
+            {"started_at": datetime(2026, 2, 2, 21), "redness_hours": 24.0},
+        ]
+    )
+    figure = figures.redness_figure(sessions, LONDON)
+    line = trace(figure, "Redness per session")
+    assert list(line.y) == [10.0, 30.0, 80.0, 24.0]
+    assert line.customdata[0][0] == "Mon 5 Jan 2026"
+    assert list(trace(figure, "Over 24 h (warning)").y) == [30.0]
+    assert list(trace(figure, "Over 72 h (critical)").y) == [80.0]
+    assert sorted(shape.y0 for shape in figure.layout.shapes) == [24, 72]
+    labels = [note.text for note in figure.layout.annotations]
+    assert any("24 h" in label for label in labels)
+    assert any("72 h" in label and "dermatologist" in label for label in labels)
+    assert_readable(figure)
+
+
+def test_stinging_figure_draws_the_30_minute_line() -> None:
+    sessions = frames.sessions(
+        [
+            {"started_at": datetime(2026, 1, 5, 21), "stinging_minutes": 10.0},
+            {"started_at": datetime(2026, 1, 12, 21), "stinging_minutes": 45.0},
+        ]
+    )
+    figure = figures.stinging_figure(sessions, LONDON)
+    assert list(trace(figure, "Stinging per session").y) == [10.0, 45.0]
+    assert list(trace(figure, "Over 30 min (warning)").y) == [45.0]
+    assert [shape.y0 for shape in figure.layout.shapes] == [30]
+    assert figure.layout.yaxis.title.text == "Stinging (minutes)"
+
+
+def test_redness_figure_without_check_ins_says_to_add_one() -> None:
+    sessions = frames.sessions([{"started_at": datetime(2026, 1, 5, 21)}])
+    figure = figures.redness_figure(sessions, LONDON)
+    assert "check-in" in (figures.empty_message(figure) or "")
+    assert len(figure.layout.shapes) == 0
+
+
+def test_redness_figure_aggregates_five_years_but_keeps_every_breach() -> None:
+    sessions = frames.daily_sessions(1500, redness_hours=10.0)
+    sessions.loc[100, "redness_hours"] = 30.0
+    sessions.loc[900, "redness_hours"] = 90.0
+    figure = figures.redness_figure(sessions, LONDON)
+    median = trace(figure, "Median redness per week")
+    assert len(median.x) <= figures.MAX_POINTS
+    assert median.y[0] == 10.0
+    assert list(trace(figure, "Over 24 h (warning)").y) == [30.0]
+    assert list(trace(figure, "Over 72 h (critical)").y) == [90.0]
+    assert points_sent(figure) < 2 * figures.MAX_POINTS
+
+
+def test_severity_figure_has_a_trend_and_the_change_since_the_first_rating() -> None:
+    ratings = frames.ratings(
+        [
+            (date(2026, 1, 1), "Left cheek", 7),
+            (date(2026, 1, 15), "Left cheek", 6),
+            (date(2026, 2, 1), "Left cheek", 6),
+            (date(2026, 2, 15), "Left cheek", 4),
+            (date(2026, 1, 1), "Chin", 3),
+        ]
+    )
+    sessions = frames.sessions(
+        [
+            {"started_at": datetime(2026, 1, 5, 21), "needle_mm": 0.25},
+            {"started_at": datetime(2026, 1, 12, 21), "needle_mm": 0.25},
+            {"started_at": datetime(2026, 1, 19, 21), "needle_mm": 0.5},
+        ]
+    )
+    figure = figures.severity_figure(ratings, sessions, LONDON)
+    cheek = trace(figure, "Left cheek (−3 since first rating)")
+    assert list(cheek.y) == [7, 6, 6, 4]
+    trend = trace(figure, "Left cheek trend")
+    assert list(trend.y) == pytest.approx([6.5, 6.33, 5.33, 5.0], abs=0.01)
+    assert trend.legendgroup == cheek.legendgroup
+    # One rating of the chin: a point, no trend, and a note saying what is needed.
+    assert list(trace(figure, "Chin").y) == [3]
+    assert "Chin trend" not in names(figure)
+    notes = figures.chart_notes(figure)
+    assert notes
+    assert "at least 3 ratings" in notes[0]
+    assert "Chin has 1" in notes[0]
+    # The needle change is marked on the day it happened.
+    assert [x_days([shape.x0]) for shape in figure.layout.shapes] == [[date(2026, 1, 19)]]
+    assert any("0.25 mm → 0.5 mm" in note.text for note in figure.layout.annotations)
+    assert list(figure.layout.yaxis.range) == [-0.3, 10.3]
+    assert_readable(figure)
+
+
+def test_needle_changes_lists_each_change_once() -> None:
+    sessions = frames.sessions(
+        [
+            {"started_at": datetime(2026, 1, 5, 21), "needle_mm": 0.25},
+            {"started_at": datetime(2026, 1, 12, 21), "needle_mm": 0.5},
+            {"started_at": datetime(2026, 1, 19, 21), "needle_mm": 0.5},
+            {"started_at": datetime(2026, 1, 26, 21), "needle_mm": 0.25},
+        ]
+    )
+    changes = figures.needle_changes(sessions, LONDON)
+    assert list(changes["before_mm"]) == [0.25, 0.5]
+    assert list(changes["after_mm"]) == [0.5, 0.25]
+
+
+def test_flags_figure_tells_severity_by_shape_and_colour() -> None:
+    flags = frames.flags(
+        [
+            ("too-frequent", "warning", date(2026, 1, 5), 1, "Left cheek"),
+            ("active-acne", "critical", date(2026, 1, 6), 2, None),
+            ("too-frequent", "critical", date(2026, 1, 7), 3, "Chin"),
+            ("check-in-missing", "info", date(2026, 1, 8), 4, None),
+        ]
+    )
+    figure = figures.flags_figure(flags)
+    assert names(figure) == ["Critical", "Warning", "Note"]
+    critical = trace(figure, "Critical")
+    assert list(critical.y) == ["Active acne", "Too frequent"]
+    assert x_days(critical.x) == [date(2026, 1, 6), date(2026, 1, 7)]
+    assert critical.customdata[0][2] == "active-acne happened"
+    symbols = {item.marker.symbol for item in figure.data}
+    colours = {item.marker.color for item in figure.data}
+    assert len(symbols) == 3
+    assert len(colours) == 3
+    # Rules whose worst flag is critical sit on top (plotly lists categories bottom-up).
+    assert list(figure.layout.yaxis.categoryarray) == [
+        "Check in missing",
+        "Too frequent",
+        "Active acne",
+    ]
+    assert_readable(figure)
+
+
+def test_flags_figure_counts_flags_per_week_for_a_long_history() -> None:
+    start = date(2021, 1, 4)
+    flags = frames.flags(
+        [("check-in-missing", "info", start + timedelta(days=day), day, None) for day in range(700)]
+    )
+    figure = figures.flags_figure(flags)
+    note = trace(figure, "Note")
+    assert len(note.x) == 100
+    assert {row[1] for row in note.customdata} == {7}
+
+
+def test_bucket_for_keeps_short_histories_point_by_point() -> None:
+    days = pd.Series(pd.date_range("2026-01-01", periods=figures.MAX_POINTS, freq="D"))
+    assert figures.bucket_for(days) == "day"
+    longer = pd.Series(pd.date_range("2020-01-01", periods=figures.MAX_POINTS + 1, freq="D"))
+    assert figures.bucket_for(longer) == "week"
+    decades = pd.Series(pd.date_range("1990-01-01", periods=12000, freq="D"))
+    assert figures.bucket_for(decades) == "month"
+
+
+def test_a_period_spans_the_whole_time_axis_even_where_there_is_no_data() -> None:
+    flags = frames.flags([("too-painful", "warning", date(2026, 2, 10), 1, None)])
+    figure = figures.flags_figure(flags, x_range=(date(2026, 1, 1), date(2026, 3, 31)))
+    start, end = (pd.Timestamp(value).date() for value in figure.layout.xaxis.range)
+    assert (start, end) == (date(2025, 12, 31), date(2026, 4, 1))
+
+
+def test_reaction_lines_follow_the_profiles_thresholds() -> None:
+    """A threshold moved in Settings moves the chart's line with the flags."""
+    from dermadash.profiles import ProfileSettings
+    from dermadash.protocol import load_protocol
+
+    overrides = {"redness-too-long.warning_hours": 36, "stinging-too-long.max_minutes": 20}
+    protocol = load_protocol().for_profile(ProfileSettings(rule_overrides=overrides))
+    limits = figures.ReactionLimits.from_protocol(protocol)
+    sessions = frames.sessions(
+        [
+            {
+                "started_at": datetime(2026, 1, 5, 21),
+                "redness_hours": 30.0,
+                "stinging_minutes": 10.0,
+            },
+            {
+                "started_at": datetime(2026, 1, 12, 21),
+                "redness_hours": 40.0,
+                "stinging_minutes": 25.0,
+            },
+        ]
+    )
+    redness = figures.redness_figure(sessions, LONDON, limits=limits)
+    assert sorted(shape.y0 for shape in redness.layout.shapes) == [36, 72]
+    assert list(trace(redness, "Over 36 h (warning)").y) == [40.0]
+    assert any("36 h" in note.text for note in redness.layout.annotations)
+    stinging = figures.stinging_figure(sessions, LONDON, limits=limits)
+    assert [shape.y0 for shape in stinging.layout.shapes] == [20]
+    assert list(trace(stinging, "Over 20 min (warning)").y) == [25.0]

@@ -1,0 +1,82 @@
+"""Load: twenty people open the same share link at the same moment on one live app.
+
+Each viewer is a browser context of its own (no shared cookies or session) in one
+Chromium, all opened before any is waited for, so the server runs their script runs
+side by side. Every viewer must get the whole read-only page (key figures, sessions
+table and every chart on it drawn), no error, and the audit must count each opening.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dermadash import db, demo, queries, sharing
+from dermadash.profiles import default_profile_id
+from tests.browser import (  # noqa: F401  (pytest fixtures)
+    PHONE,
+    browser,
+    live_app,
+    live_database_url,
+    save_screenshot,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+VIEWERS = 20
+WAIT_MS = 90_000
+
+# At least one chart is on the page, and every chart there has its traces (or at least
+# its axes) drawn.
+_ALL_CHARTS_DRAWN_JS = """
+() => {
+    const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+    return plots.length > 0
+        && plots.every(plot => plot.querySelector('.main-svg g.trace, .main-svg g.xtick'));
+}
+"""
+
+
+def test_twenty_viewers_at_once_all_get_the_whole_page(
+    browser: Any,  # noqa: F811
+    live_app: str,  # noqa: F811
+    live_database_url: str,  # noqa: F811
+) -> None:
+    engine = db.make_engine(live_database_url)
+    db.upgrade(engine)
+    profile_id = default_profile_id(engine, "Europe/London")
+    demo.load_demo(engine, profile_id)
+    session_count = queries.session_count(engine, profile_id)
+    link = sharing.create_link(engine, profile_id, "Dr Rivera", days=7)
+    url = sharing.share_url(live_app, link.token)
+
+    contexts = [
+        browser.new_context(viewport=PHONE, timezone_id="Europe/London") for _ in range(VIEWERS)
+    ]
+    pages = [context.new_page() for context in contexts]
+    current = pages[0]
+    try:
+        for page in pages:  # all twenty ask before any answer is awaited
+            page.goto(url, wait_until="commit")
+        for current in pages:
+            current.get_by_text("Read-only view shared with Dr Rivera").wait_for(timeout=WAIT_MS)
+            current.get_by_text("Sessions logged").wait_for(timeout=WAIT_MS)
+            current.get_by_test_id("stDataFrame").first.wait_for(timeout=WAIT_MS)
+            current.wait_for_function(_ALL_CHARTS_DRAWN_JS, timeout=WAIT_MS)
+            current.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=WAIT_MS)
+            body = current.locator("body").inner_text()
+            assert current.get_by_test_id("stMetricValue").first.inner_text() == str(session_count)
+            assert "Something went wrong" not in body
+            assert sharing.NOT_VALID_MESSAGE not in body
+            assert current.get_by_test_id("stException").count() == 0
+        save_screenshot(pages[-1], "load-share-viewer-20")
+    except BaseException:
+        save_screenshot(current, "FAILED-load-share-viewers")
+        raise
+    finally:
+        for context in contexts:
+            context.close()
+
+    links = sharing.list_links(engine, profile_id)
+    assert int(links.loc[links["link_id"] == link.link_id, "views"].iloc[0]) == VIEWERS
+    engine.dispose()

@@ -1,0 +1,102 @@
+"""The Your data page (AppTest): import with preview and problems, restore, export, delete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dermadash import db, queries
+from dermadash.profiles import default_profile_id
+from tests.apptest import assert_no_exception, open_app
+from tests.apptest import texts as markdown_texts
+
+PAGE = "views/your_data.py"
+GOOD = (
+    b"date,area,needle_mm,roller,pain\n"
+    b"2026-01-05 21:00,Left cheek;Right cheek,0.5,Titanium,3\n"
+    b"2026-01-12,Chin,0.5,Titanium,\n"
+)
+BAD = b"date,area,needle_mm,pain\n2026-01-05,Chin,0.5,lots\n2026-13-05,,0.5,\n"
+FIXTURE_V1 = Path(__file__).parent / "data" / "backup_v1.json"
+
+
+def texts(app: AppTest) -> str:
+    """The page's text as a browser shows it: Markdown escapes resolved."""
+    return re.sub(r"\\(.)", r"\1", markdown_texts(app))
+
+
+def sessions_in(url: str) -> int:
+    engine = db.make_engine(url)
+    try:
+        return queries.session_count(engine, default_profile_id(engine))
+    finally:
+        engine.dispose()
+
+
+def upload(app: AppTest, key: str, name: str, data: bytes) -> AppTest:
+    app.file_uploader(key=key).set_value((name, data, "text/csv")).run()
+    assert_no_exception(app)
+    return app
+
+
+def test_empty_page_explains_each_section(app_database: str) -> None:
+    app = open_app(page=PAGE)
+    assert_no_exception(app)
+    shown = texts(app)
+    assert "Your data" in shown
+    assert [tab.label for tab in app.tabs] == ["Import", "Backup & restore", "Export", "Delete"]
+    assert "Nothing to export yet" in shown
+    assert "date, area and needle_mm" in shown
+    assert app.button(key="erase_go").disabled
+
+
+def test_import_shows_a_preview_then_writes_and_is_idempotent(app_database: str) -> None:
+    app = upload(open_app(page=PAGE), "import_file_0", "log.csv", GOOD)
+    shown = texts(app)
+    assert "a spreadsheet of sessions" in shown
+    assert "Ready: 2 new, 0 already there; new rollers: Titanium." in shown
+    assert sessions_in(app_database) == 0  # nothing written before the click
+    assert app.dataframe[0].value["Areas"].tolist() == ["Left cheek, Right cheek", "Chin"]
+    app.button(key="import_go").click().run()
+    assert_no_exception(app)
+    assert "2 new sessions, 0 already there; new rollers: Titanium." in texts(app)
+    assert sessions_in(app_database) == 2
+    app = upload(app, "import_file_1", "log.csv", GOOD)
+    assert "already there" in texts(app)
+    assert not [button for button in app.button if button.key == "import_go"]
+
+
+def test_problems_are_listed_and_nothing_is_written(app_database: str) -> None:
+    app = upload(open_app(page=PAGE), "import_file_0", "bad.csv", BAD)
+    assert "3 problems found, so nothing was imported" in texts(app)
+    problems = app.table[0].value
+    assert problems["Row"].tolist() == [2, 3, 3]
+    assert problems["Column"].tolist() == ["pain", "date", "area"]
+    assert "Pain must be a number between 0 and 10" in problems["What is wrong"].iloc[0]
+    assert not [button for button in app.button if button.key == "import_go"]
+    assert sessions_in(app_database) == 0
+
+
+def test_restore_a_backup_then_delete_everything(app_database: str) -> None:
+    app = upload(open_app(page=PAGE), "restore_file_0", "backup.json", FIXTURE_V1.read_bytes())
+    assert "a dermadash backup" in texts(app)
+    app.button(key="restore_go").click().run()
+    assert_no_exception(app)
+    assert "Restored the backup: 3 sessions, 2 scar ratings" in texts(app)
+    assert sessions_in(app_database) == 3
+    # Restoring again is refused: the profile is no longer empty.
+    app = upload(app, "restore_file_1", "backup.json", FIXTURE_V1.read_bytes())
+    assert "only be restored into an empty profile" in texts(app)
+    # Export offers the files now there is data.
+    assert {"export_sessions", "export_ratings"} <= {button.key for button in app.download_button}
+    app.text_input(key="erase_confirm_0").set_value("delete").run()
+    assert app.button(key="erase_go").disabled
+    app.text_input(key="erase_confirm_0").set_value("DELETE").run()
+    assert not app.button(key="erase_go").disabled
+    app.button(key="erase_go").click().run()
+    assert_no_exception(app)
+    assert "Deleted 3 sessions, 2 scar ratings, 2 rollers and 2 share links." in texts(app)
+    assert sessions_in(app_database) == 0
+    assert app.text_input(key="erase_confirm_1").value == ""

@@ -1,0 +1,190 @@
+"""The PDF and HTML reports, built from a real database and read back (pypdf)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from io import BytesIO
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import Engine
+
+from dermadash import checks, demo, queries, report, sharing
+from dermadash.profiles import ProfileSettings, create_profile
+from tests.conftest import DEMO_TODAY
+
+NOW = datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 12, 0, tzinfo=UTC)
+needs_chromium = pytest.mark.skipif(
+    not report.chromium_available(), reason="no Chromium to draw the charts"
+)
+
+
+def _squashed(text: str) -> str:
+    """Without any whitespace: PDF lines wrap wherever the page ends."""
+    return "".join(text.split())
+
+
+def _pdf_text(data: bytes) -> tuple[str, int]:
+    reader = PdfReader(BytesIO(data))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    images = sum(len(page.images) for page in reader.pages)
+    return text, images
+
+
+@pytest.fixture
+def demo_profile(engine: Engine, profile_id: int) -> int:
+    demo.load_demo(engine, profile_id, today=DEMO_TODAY)
+    return profile_id
+
+
+def _charts_with_data(engine: Engine, profile_id: int) -> int:
+    content = report.report_content(engine, profile_id, NOW)
+    return len([chart for chart in content.charts if not report.figures.empty_message(chart)])
+
+
+def _jpeg(colour: str) -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", (60, 40), colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@needs_chromium
+def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profile: int) -> None:
+    data = report.build_pdf(engine, demo_profile, now=NOW)
+    assert data.startswith(b"%PDF")
+    text, images = _pdf_text(data)
+    squashed = _squashed(text)
+    sessions = queries.sessions_frame(engine, demo_profile)
+    facts = sharing.key_facts(sessions, "Europe/London")
+
+    assert "Dermarolling progress report: Sam" in text
+    assert _squashed(f"Period covered {facts.first_day} to {facts.last_day}") in squashed
+    assert _squashed("Generated Mon 2 Mar 2026, 12:00 (Europe/London)") in squashed
+    assert squashed.count(_squashed(report.DISCLAIMER)) == 1
+    assert "Key figures" in text
+    assert _squashed(f"Sessions in the period {len(sessions)}") in squashed
+    # Every chart with data is in as an image.
+    charts = _charts_with_data(engine, demo_profile)
+    assert charts == 6
+    assert images >= charts
+    # Every flag: its message, what to do and its source.
+    flags = checks.profile_flags(engine, demo_profile, now=NOW)
+    assert not flags.empty
+    for flag in flags.itertuples():
+        assert _squashed(flag.message) in squashed
+        assert _squashed(f"What to do: {flag.advice}") in squashed
+    # Every session as one row of the table.
+    for row in report.compact_sessions(sessions, "Europe/London").itertuples(index=False):
+        assert _squashed(row.Date) in squashed
+    assert "Needle lengths used" in text
+    for length in sorted(set(sessions["needle_mm"])):
+        assert f"{length:g} mm" in text
+    # Photos only when asked for.
+    assert "Scar photos" not in text
+
+
+@needs_chromium
+def test_pdf_shows_photos_only_when_included(sqlite_engine: Engine) -> None:
+    person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
+    photos = [report.ReportPhoto("Left cheek, Mon 2 Feb 2026", _jpeg("peru"))]
+    without = report.build_pdf(sqlite_engine, person, photos=photos, now=NOW)
+    with_photos = report.build_pdf(
+        sqlite_engine, person, include_photos=True, photos=photos, now=NOW
+    )
+    text_without, images_without = _pdf_text(without)
+    text_with, images_with = _pdf_text(with_photos)
+    assert "Left cheek, Mon 2 Feb 2026" not in text_without
+    assert "Left cheek, Mon 2 Feb 2026" in text_with
+    assert images_with == images_without + 1
+
+
+def test_an_empty_profile_gets_a_report_that_says_so(sqlite_engine: Engine) -> None:
+    person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    # No chart has data, so no Chromium is needed.
+    text, images = _pdf_text(report.build_pdf(sqlite_engine, person, now=NOW))
+    assert "Period covered no sessions yet" in text
+    assert "No sessions logged yet." in text
+    assert "No flags: every session logged follows the safety protocol." in text
+    assert images == 0
+    page = report.build_html(sqlite_engine, person, now=NOW)
+    assert "no sessions yet" in page
+    assert "Plotly.newPlot" not in page
+
+
+def test_html_report_is_self_contained_with_charts_and_flags(
+    engine: Engine, demo_profile: int
+) -> None:
+    page = report.build_html(engine, demo_profile, now=NOW)
+    assert page.startswith("<!DOCTYPE html>")
+    # Nothing fetched from anywhere: no external script, stylesheet, font or image.
+    assert not re.search(r"<script[^>]*\ssrc=", page, re.IGNORECASE)
+    assert not re.search(r"<link[^>]*\shref=", page, re.IGNORECASE)
+    assert not re.search(r"<img[^>]*\ssrc=[\"']?https?:", page, re.IGNORECASE)
+    assert not re.search(r"url\(\s*[\"']?https?:", page, re.IGNORECASE)
+    assert "@import" not in page
+    assert len(page) > 1_000_000  # plotly.js itself is inlined
+    assert page.count("Plotly.newPlot(") == _charts_with_data(engine, demo_profile)
+    for title in ("Sessions per week", "How long redness lasted", "Safety flags over time"):
+        assert title in page
+    assert "Dermarolling progress report: Sam" in page
+    assert page.count(report.DISCLAIMER) == 1
+    flags = checks.profile_flags(engine, demo_profile, now=NOW)
+    for flag in flags.itertuples():
+        assert report._escape(flag.message) in page
+    assert "Scar photos" not in page
+
+
+def test_html_escapes_what_people_typed(sqlite_engine: Engine) -> None:
+    person = create_profile(
+        sqlite_engine, ProfileSettings(display_name="<script>x</script>", timezone="UTC")
+    )
+    photos = [report.ReportPhoto('<img src="http://evil">', _jpeg("white"))]
+    page = report.build_html(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
+    assert "<script>x</script>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert '<img src="http://evil">' not in page
+    assert "data:image/jpeg;base64," in page
+
+
+def test_no_chromium_means_no_pdf_and_says_why(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
+    monkeypatch.setenv(report.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
+    assert not report.chromium_available()
+    with pytest.raises(report.ChromiumMissing, match="HTML report"):
+        report.build_pdf(sqlite_engine, person, now=NOW)
+    assert "Plotly.newPlot(" in report.build_html(sqlite_engine, person, now=NOW)
+
+
+def test_needle_usage_counts_each_length(engine: Engine, demo_profile: int) -> None:
+    sessions = queries.sessions_frame(engine, demo_profile)
+    usage = report.needle_usage(sessions, "Europe/London")
+    assert list(usage.columns) == report.NEEDLE_COLUMNS
+    assert sum(int(count) for count in usage["Sessions"]) == len(sessions)
+    assert list(usage["Needle"]) == [f"{length:g} mm" for length in sorted(set(sessions.needle_mm))]
+    assert all(re.fullmatch(r"\w{3} \d{1,2} \w{3} \d{4}", day) for day in usage["First used"])
+
+
+@needs_chromium
+def test_stored_photos_reach_the_report_only_when_asked(sqlite_engine: Engine) -> None:
+    from dermadash import photos
+
+    person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
+    rating = queries.scar_ratings_frame(sqlite_engine, person).iloc[-1]
+    photos.add_photo(sqlite_engine, person, int(rating["rating_id"]), _jpeg("peru"))
+    stored = report.stored_photos(sqlite_engine, person)
+    assert [photo.caption for photo in stored] == [
+        f"{rating['area']}, {report.format_day(rating['rated_on'])}, "
+        f"severity {rating['severity']}/10"
+    ]
+    with_photos = report.build_pdf(
+        sqlite_engine, person, include_photos=True, photos=stored, now=NOW
+    )
+    text, _images = _pdf_text(with_photos)
+    assert stored[0].caption in _squashed(text) or stored[0].caption in text

@@ -1,0 +1,149 @@
+"""The vectorised engine agrees with the plain row-by-row reference on random logs.
+
+Values are drawn around every threshold (0.5 mm, 7 and 28 days, 24 and 72 h, ...),
+times at whole minutes over spring and autumn clock changes, in several time zones,
+with overrides and prescribed intervals, so exact-threshold cases come up often.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.random_logs import rollers_frame, sessions_frame
+from benchmarks.reference_rules import reference_evaluate
+from dermadash import rules
+from dermadash.profiles import ProfileSettings
+
+AREAS = ["Left cheek", "Right cheek", "Forehead", "Chin"]
+ZONES = ["UTC", "Europe/London", "America/New_York", "Pacific/Auckland", "Asia/Kolkata"]
+START = datetime(2026, 3, 1, tzinfo=UTC)  # clocks change in March (and April down under)
+COMPARED = [*rules.FLAG_COLUMNS, "title", "why", "areas"]
+
+maybe_bool = st.sampled_from([None, True, False])
+
+
+def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def session_records(draw: st.DrawFn) -> list[dict[str, Any]]:
+    count = draw(st.integers(min_value=0, max_value=14))
+    records = []
+    for number in range(count):
+        minutes = draw(st.integers(min_value=0, max_value=60 * 24 * 70))
+        has_check_in = draw(st.booleans())
+        record: dict[str, Any] = {
+            "session_id": draw(st.integers(min_value=1, max_value=10_000)) * 100 + number,
+            "started_at": START + timedelta(minutes=minutes),
+            "areas": draw(st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique=True)),
+            "needle_mm": draw(st.sampled_from([0.2, 0.25, 0.5, 0.6, 0.75, 0.8, 1.0, 1.5])),
+            "roller_id": draw(maybe(st.integers(min_value=1, max_value=3))),
+            "passes_vertical": draw(maybe(st.integers(min_value=0, max_value=10))),
+            "passes_horizontal": draw(maybe(st.integers(min_value=0, max_value=10))),
+            "passes_diagonal": draw(maybe(st.integers(min_value=0, max_value=10))),
+            "sterilized_before": draw(maybe_bool),
+            "sterilized_after": draw(maybe_bool),
+            "skin_cleansed": draw(maybe_bool),
+            "active_acne": draw(maybe_bool),
+            "retinoid_48h": draw(maybe_bool),
+            "pain": draw(maybe(st.integers(min_value=0, max_value=10))),
+            "has_check_in": has_check_in,
+        }
+        if has_check_in:
+            record |= {
+                "redness_hours": draw(
+                    maybe(st.sampled_from([0, 6, 23.75, 24, 24.25, 48, 71.5, 72, 72.25, 200]))
+                ),
+                "stinging_minutes": draw(maybe(st.sampled_from([0, 10, 29.5, 30, 31, 90]))),
+                "side_effect": draw(
+                    maybe(st.sampled_from(["none", "bruising", "infection", "allergy"]))
+                ),
+                "makeup_48h": draw(maybe_bool),
+                "sun_24h": draw(maybe_bool),
+            }
+        records.append(record)
+    # Session ids are unique, as in the database.
+    return list({record["session_id"]: record for record in records}.values())
+
+
+overrides = st.fixed_dictionaries(
+    {},
+    optional={
+        "needle-too-long.home_max_mm": st.sampled_from([0.25, 0.5]),
+        "too-frequent.short_needle_days": st.integers(min_value=7, max_value=20),
+        "too-frequent.critical_fraction": st.sampled_from([0.5, 0.75]),
+        "too-many-passes.max_passes": st.integers(min_value=1, max_value=10),
+        "redness-too-long.warning_hours": st.sampled_from([12, 24, 48]),
+        "roller-worn.max_sessions": st.integers(min_value=3, max_value=5),
+        "check-in-missing.hours": st.sampled_from([12, 48, 100]),
+        "isotretinoin.months": st.integers(min_value=6, max_value=8),
+    },
+)
+
+profiles = st.builds(
+    ProfileSettings,
+    experienced=st.booleans(),
+    scar_baseline=st.sampled_from(["mild", "moderate", "severe"]),
+    prescribed_interval_days=maybe(st.integers(min_value=1, max_value=40)),
+    isotretinoin_last_dose=maybe(st.dates(date(2025, 6, 1), date(2026, 6, 1))),
+    timezone=st.sampled_from(ZONES),
+    rule_overrides=overrides,
+)
+
+roller_records = st.lists(st.booleans(), min_size=3, max_size=3).map(
+    lambda shared: [
+        {"roller_id": number, "name": f"Roller {number}", "shared": flag}
+        for number, flag in enumerate(shared, start=1)
+    ]
+)
+
+moments = st.integers(min_value=0, max_value=60 * 24 * 80).map(
+    lambda minutes: START + timedelta(minutes=minutes)
+)
+
+
+def comparable(flags: pd.DataFrame) -> list[list[Any]]:
+    if flags.empty:
+        return []
+    rows = flags[COMPARED].astype(object).to_numpy().tolist()
+    return [[None if value is pd.NA else value for value in row] for row in rows]
+
+
+@settings(
+    max_examples=1500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(records=session_records(), profile=profiles, rollers=roller_records, now=moments)
+def test_engine_agrees_with_the_reference(
+    records: list[dict[str, Any]],
+    profile: ProfileSettings,
+    rollers: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    sessions = sessions_frame(records)
+    roller_frame = rollers_frame(rollers)
+    engine_flags = rules.evaluate(profile, sessions, roller_frame, now=now)
+    reference_flags = reference_evaluate(profile, sessions, roller_frame, now=now)
+    assert comparable(engine_flags) == comparable(reference_flags)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=session_records(), profile=profiles)
+def test_area_intervals_agree_with_too_frequent_flags(
+    records: list[dict[str, Any]], profile: ProfileSettings
+) -> None:
+    sessions = sessions_frame(records)
+    intervals = rules.area_intervals(profile, sessions)
+    flags = rules.evaluate(profile, sessions, rollers_frame([]), now=START)
+    too_frequent = flags[flags["rule"] == "too-frequent"]
+    flagged = set(zip(too_frequent["session"].astype(int), too_frequent["area"], strict=True))
+    from_intervals = intervals[intervals["too_frequent"]]
+    assert flagged == set(zip(from_intervals["session_id"], from_intervals["area"], strict=True))
+    assert len(intervals) == sum(len(record["areas"]) for record in records)

@@ -1,0 +1,267 @@
+"""Share links: tokens never stored, every bad token refused alike, views audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from dermadash import queries, records, sharing
+from dermadash.models import ShareLink
+from dermadash.profiles import ProfileSettings, create_profile, data_revision
+from dermadash.validation import ValidationError
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def _every_stored_text(engine: Engine) -> str:
+    """Every value of every row of every table, as text."""
+    parts: list[str] = []
+    with engine.connect() as connection:
+        for table in inspect(engine).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                parts.extend(str(value) for value in row)
+    return "\n".join(parts)
+
+
+def test_the_token_is_256_bits_and_only_its_hash_is_stored(engine: Engine, profile_id: int) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    assert len(new.token) == 43  # 32 bytes of URL-safe base64
+    stored = _every_stored_text(engine)
+    assert new.token not in stored
+    assert hashlib.sha256(new.token.encode()).hexdigest() in stored
+    with engine.connect() as connection:
+        assert connection.scalar(select(ShareLink.token_hash)) == sharing.hash_token(new.token)
+
+
+def test_the_sqlite_file_never_holds_the_token(sqlite_url: str, sqlite_engine: Engine) -> None:
+    profile_id = create_profile(sqlite_engine, ProfileSettings(display_name="Sam"))
+    new = sharing.create_link(sqlite_engine, profile_id, "Dr Rivera", now=NOW)
+    sharing.record_view(sqlite_engine, new.link_id, now=NOW)
+    sqlite_engine.dispose()
+    database_file = Path(make_url(sqlite_url).database or "")
+    raw = b"".join(
+        path.read_bytes()
+        for path in database_file.parent.iterdir()
+        if path.name.startswith(database_file.name)  # the file, its WAL and shared memory
+    )
+    assert new.token.encode() not in raw
+    assert sharing.hash_token(new.token).encode() in raw
+
+
+def test_a_valid_token_opens_its_link(engine: Engine, profile_id: int) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", days=10, now=NOW)
+    link = sharing.resolve_token(engine, new.token, now=NOW + timedelta(days=9))
+    assert link is not None
+    assert link.profile_id == profile_id
+    assert link.label == "Dr Rivera"
+    assert link.expires_at == NOW + timedelta(days=10)
+    assert link.include_photos is False
+
+
+def _altered(token: str) -> str:
+    replacement = "A" if token[5] != "A" else "B"
+    return token[:5] + replacement + token[6:]
+
+
+@pytest.mark.parametrize(
+    "make_bad",
+    [
+        pytest.param(lambda token: secrets.token_urlsafe(32), id="random"),
+        pytest.param(lambda token: token[:-1], id="truncated"),
+        pytest.param(_altered, id="altered"),
+        pytest.param(lambda token: token + "x", id="too-long"),
+        pytest.param(lambda token: "", id="empty"),
+        pytest.param(lambda token: token[:20] + "%" + token[21:], id="bad-character"),
+        pytest.param(lambda token: sharing.hash_token(token), id="the-stored-hash"),
+        pytest.param(lambda token: None, id="missing"),
+    ],
+)
+def test_a_wrong_or_malformed_token_opens_nothing(
+    engine: Engine, profile_id: int, make_bad: Callable[[str], object]
+) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    assert sharing.resolve_token(engine, make_bad(new.token), now=NOW) is None
+    assert sharing.resolve_token(engine, new.token, now=NOW) is not None
+
+
+def test_an_expired_token_opens_nothing(engine: Engine, profile_id: int) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", days=30, now=NOW)
+    expiry = NOW + timedelta(days=30)
+    assert sharing.resolve_token(engine, new.token, now=expiry - timedelta(seconds=1))
+    assert sharing.resolve_token(engine, new.token, now=expiry) is None
+    assert sharing.list_links(engine, profile_id, now=expiry)["status"].tolist() == ["expired"]
+
+
+def test_revoking_takes_effect_at_once_and_only_for_the_owner(
+    engine: Engine, profile_id: int
+) -> None:
+    other = create_profile(engine, ProfileSettings(display_name="Alex"))
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    with pytest.raises(sharing.LinkNotFound):
+        sharing.revoke_link(engine, other, new.link_id, now=NOW)
+    assert sharing.resolve_token(engine, new.token, now=NOW) is not None
+
+    sharing.revoke_link(engine, profile_id, new.link_id, now=NOW)
+    assert sharing.resolve_token(engine, new.token, now=NOW) is None
+    sharing.revoke_link(engine, profile_id, new.link_id, now=NOW + timedelta(days=1))
+    listed = sharing.list_links(engine, profile_id, now=NOW)
+    assert listed["status"].tolist() == ["revoked"]
+    assert listed["revoked_at"].iloc[0] == NOW  # revoking again keeps the first time
+
+
+def test_views_are_counted_with_the_last_time(engine: Engine, profile_id: int) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    unseen = sharing.create_link(engine, profile_id, "Clinic", now=NOW + timedelta(hours=1))
+    for hours in (2, 5, 3):
+        sharing.record_view(engine, new.link_id, now=NOW + timedelta(hours=hours))
+    listed = sharing.list_links(engine, profile_id, now=NOW).set_index("link_id")
+    assert listed.loc[new.link_id, "views"] == 3
+    assert listed.loc[new.link_id, "last_viewed"] == NOW + timedelta(hours=5)
+    assert listed.loc[unseen.link_id, "views"] == 0
+    assert pd.isna(listed.loc[unseen.link_id, "last_viewed"])
+    assert list(listed.index) == [unseen.link_id, new.link_id]  # newest first
+
+
+def test_links_are_listed_only_for_their_profile(engine: Engine, profile_id: int) -> None:
+    other = create_profile(engine, ProfileSettings(display_name="Alex"))
+    sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    sharing.create_link(engine, other, "Dr Okafor", now=NOW)
+    assert sharing.list_links(engine, profile_id)["label"].tolist() == ["Dr Rivera"]
+    assert sharing.list_links(engine, other)["label"].tolist() == ["Dr Okafor"]
+
+
+def test_photos_flag_is_carried_to_the_view(engine: Engine, profile_id: int) -> None:
+    with_photos = sharing.create_link(engine, profile_id, "A", include_photos=True, now=NOW)
+    without = sharing.create_link(engine, profile_id, "B", now=NOW)
+    assert sharing.resolve_token(engine, with_photos.token, now=NOW).include_photos is True  # type: ignore[union-attr]
+    assert sharing.resolve_token(engine, without.token, now=NOW).include_photos is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("label", "days", "field"),
+    [("", 30, "label"), ("   ", 30, "label"), ("x" * 101, 30, "label"), ("Dr", 0, "days"),
+     ("Dr", 366, "days"), ("Dr", 2.5, "days")],
+)  # fmt: skip
+def test_bad_input_creates_nothing(
+    engine: Engine, profile_id: int, label: str, days: int, field: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        sharing.create_link(engine, profile_id, label, days=days, now=NOW)
+    assert raised.value.field == field
+    assert sharing.list_links(engine, profile_id).empty
+
+
+def test_sharing_leaves_the_health_data_revision_alone(engine: Engine, profile_id: int) -> None:
+    before = data_revision(engine, profile_id)
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    sharing.record_view(engine, new.link_id, now=NOW)
+    sharing.revoke_link(engine, profile_id, new.link_id, now=NOW)
+    assert data_revision(engine, profile_id) == before
+
+
+def test_the_longest_link_lasts_a_year(engine: Engine, profile_id: int) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr", days=sharing.MAX_DAYS, now=NOW)
+    assert new.expires_at == NOW + timedelta(days=365)
+
+
+@pytest.mark.parametrize(
+    ("configured", "page_url", "base_path", "expected"),
+    [
+        (None, "http://127.0.0.1:8501/share", "", "http://127.0.0.1:8501"),
+        (None, "https://derma.example.org/app/share", "app", "https://derma.example.org/app"),
+        ("https://derma.example.org/", "http://127.0.0.1:8501/", "", "https://derma.example.org"),
+        (None, None, "", sharing.DEFAULT_PUBLIC_URL),
+    ],
+)
+def test_the_app_address(
+    monkeypatch: pytest.MonkeyPatch,
+    configured: str | None,
+    page_url: str | None,
+    base_path: str,
+    expected: str,
+) -> None:
+    if configured:
+        monkeypatch.setenv(sharing.PUBLIC_URL_VARIABLE, configured)
+    else:
+        monkeypatch.delenv(sharing.PUBLIC_URL_VARIABLE, raising=False)
+    assert sharing.app_base_url(page_url, base_path) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://127.0.0.1:8501", True),
+        ("http://localhost:8501", True),
+        ("http://[::1]:8501", True),
+        ("https://derma.example.org", False),
+        ("http://192.168.1.20:8501", False),
+    ],
+)
+def test_local_only_addresses(url: str, local: bool) -> None:
+    assert sharing.is_local_only(url) is local
+
+
+def test_share_url_shape() -> None:
+    assert sharing.share_url("https://x.org/", "abc") == "https://x.org/?share=abc"
+
+
+def test_key_facts_and_table(engine: Engine, profile_id: int) -> None:
+    for day, needle in ((3, 0.25), (10, 0.5), (17, 0.25)):
+        records.add_session(
+            engine,
+            profile_id,
+            records.SessionInput(
+                started_at=datetime(2026, 2, day, 21, 0, tzinfo=UTC),
+                areas=["cheeks", "forehead"],
+                needle_mm=needle,
+                passes_vertical=4,
+                pain=3,
+                notes="fine",
+            ),
+        )
+    frame = queries.sessions_frame(engine, profile_id)
+    facts = sharing.key_facts(frame, "Europe/London")
+    assert facts.session_count == 3
+    assert facts.first_day == "Tue 3 Feb 2026"
+    assert facts.last_day == "Tue 17 Feb 2026"
+    assert facts.needle_lengths == "0.25 mm, 0.5 mm"
+    table = sharing.sessions_table(frame, "Europe/London")
+    assert table["Date"].iloc[0] == "Tue 17 Feb 2026, 21:00"  # newest first
+    assert table["Areas"].iloc[0] == "Cheeks, Forehead"
+    assert table["Passes (V/H/D)"].iloc[0] == "4/–/–"
+    assert table["Pain"].iloc[0] == "3 / 10"
+    empty = sharing.key_facts(frame.iloc[0:0], "UTC")
+    assert empty.session_count == 0
+    assert sharing.sessions_table(frame.iloc[0:0], "UTC").empty
+
+
+def test_describe_link(engine: Engine, profile_id: int) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", days=7, now=NOW)
+    row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
+    assert sharing.describe_link(row, "Europe/London") == (
+        "Created Mon 2 Mar 2026, 12:00 · expires Mon 9 Mar 2026, 12:00 · not opened yet"
+        " · without photos"
+    )
+    sharing.record_view(engine, new.link_id, now=NOW + timedelta(hours=1))
+    sharing.revoke_link(engine, profile_id, new.link_id, now=NOW + timedelta(hours=2))
+    row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
+    assert sharing.describe_link(row, "Europe/London") == (
+        "Created Mon 2 Mar 2026, 12:00 · revoked Mon 2 Mar 2026, 14:00 · opened 1 time, "
+        "last on Mon 2 Mar 2026, 13:00 · without photos"
+    )
+    row = sharing.list_links(engine, profile_id, now=NOW + timedelta(days=8)).iloc[0].to_dict()
+    assert row["status"] == "revoked"  # revoked wins over expired
+
+
+def test_plain_markdown_shows_text_as_typed() -> None:
+    assert sharing.plain_markdown("Dr [x](http://e.org) *a*") == (
+        r"Dr \[x\]\(http\://e\.org\) \*a\*"
+    )

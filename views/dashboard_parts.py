@@ -1,0 +1,205 @@
+"""The progress dashboard, drawn for the owner (home) or a read-only viewer (shared link).
+
+Only arrangement lives here: the frames come from ``views.common``'s cached readers,
+the filters and key figures from ``dermadash.summary``, the charts from
+``dermadash.figures``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dermadash import figures, summary
+from dermadash.figures import ReactionLimits
+from dermadash.protocol import load_protocol
+from dermadash.summary import ALL_AREAS, DashboardData, KeyFigure, Period
+from dermadash.timezones import local_today
+from views import common
+
+METRICS_PER_ROW = 4
+CUSTOM_DEFAULT_DAYS = 90
+DEFAULT_PERIOD = "90 days"
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
+
+
+def load_data(profile_id: int) -> DashboardData:
+    """Every frame the dashboard needs, through the cached readers."""
+    profile = common.profile(profile_id)
+    return DashboardData(
+        sessions=common.sessions(profile_id),
+        ratings=common.scar_ratings(profile_id),
+        flags=common.flags(profile_id),
+        intervals=common.area_intervals(profile_id),
+        next_safe=common.next_safe(profile_id),
+        timezone=profile.timezone,
+        limits=ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
+    )
+
+
+@dataclass(frozen=True)
+class _View:
+    """What one filter choice shows: key figures and charts, built once per data revision."""
+
+    key_figures: summary.KeyFigures
+    charts: dict[str, go.Figure]
+
+
+# Shared, never copied (cache_resource): nothing downstream mutates these objects, and a
+# rerun with the same data and filters then costs nothing to rebuild. The data revision
+# and today's date are in the keys, so a write or a new day makes them fresh.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _data(url: str, profile_id: int, revision: int, today: date) -> DashboardData:
+    return load_data(profile_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _view(
+    url: str,
+    profile_id: int,
+    revision: int,
+    today: date,
+    start: date | None,
+    end: date,
+    area: str,
+) -> _View:
+    data = _data(url, profile_id, revision, today)
+    period = Period(start, end)
+    everything = data.filtered(Period(None, date.max), area)
+    shown = data.filtered(period, area)
+    return _View(
+        summary.key_figures(everything, shown, period, today),
+        summary.dashboard_charts(shown, data.areas(), data.time_axis(period)),
+    )
+
+
+def render_dashboard(profile_id: int, *, for_viewer: bool = False) -> None:
+    """Filters, key figures and charts of one profile (``for_viewer``: nothing to change)."""
+    url, revision = common.database_url(), common.revision(profile_id)
+    today = local_today(common.profile(profile_id).timezone)
+    data = _data(url, profile_id, revision, today)
+    if data.sessions.empty and data.ratings.empty:
+        st.info(
+            "Nothing has been logged here yet."
+            if for_viewer
+            else "Nothing to chart yet: log a session or rate your scars to fill the dashboard."
+        )
+        return
+    chosen = _filters(
+        data.areas(),
+        today,
+        key_prefix="viewer_dash" if for_viewer else "dash",
+        # A dermatologist opens the link to see the whole course, not the last weeks.
+        default_period="All" if for_viewer else DEFAULT_PERIOD,
+    )
+    if chosen is None:
+        return
+    period, area = chosen
+    st.caption(f"Showing {period.describe()}, {area.lower() if area == ALL_AREAS else area}.")
+    view = _view(url, profile_id, revision, today, period.start, period.end, area)
+    _key_figures(view.key_figures)
+    _charts(view.charts)
+
+
+def _filters(
+    areas: Sequence[str], today: date, key_prefix: str, default_period: str
+) -> tuple[Period, str] | None:
+    """The period and area pickers; None while a custom period is half chosen."""
+    period_column, area_column = st.columns([3, 2])
+    with period_column:
+        choice = st.radio(
+            "Period",
+            summary.PERIOD_CHOICES,
+            index=summary.PERIOD_CHOICES.index(default_period),
+            horizontal=True,
+            key=f"{key_prefix}_period",
+            format_func=lambda name: name if name in ("All", "Custom") else f"Last {name}",
+        )
+    with area_column:
+        area = st.selectbox("Area", [ALL_AREAS, *areas], key=f"{key_prefix}_area")
+    custom = None
+    if choice == summary.CUSTOM_PERIOD:
+        picked = st.date_input(
+            "From – to",
+            value=(today - timedelta(days=CUSTOM_DEFAULT_DAYS - 1), today),
+            max_value=today,
+            format="DD/MM/YYYY",
+            key=f"{key_prefix}_custom",
+        )
+        if not isinstance(picked, tuple | list) or len(picked) != 2:
+            st.info("Pick the last day of the period too.")
+            return None
+        custom = (picked[0], picked[1])
+    return summary.period_bounds(choice, today, custom), area
+
+
+def _metric(item: KeyFigure) -> None:
+    if item.delta is None:
+        colour, arrow = "off", "off"
+    elif item.delta_is_change:
+        colour, arrow = ("inverse" if item.lower_is_better else "normal"), "auto"
+    else:
+        colour, arrow = "gray", "off"
+    st.metric(
+        item.label,
+        item.value,
+        delta=item.delta,
+        delta_color=colour,  # type: ignore[arg-type]
+        delta_arrow=arrow,  # type: ignore[arg-type]
+        help=item.help,
+        border=True,
+    )
+
+
+def _metric_rows(items: Sequence[KeyFigure]) -> None:
+    for start in range(0, len(items), METRICS_PER_ROW):
+        row = items[start : start + METRICS_PER_ROW]
+        for column, item in zip(st.columns(METRICS_PER_ROW), row, strict=False):
+            with column:
+                _metric(item)
+
+
+def _key_figures(key: summary.KeyFigures) -> None:
+    _metric_rows(key.headline)
+    for note in key.notes():
+        st.caption(note)
+    if not key.areas.empty:
+        st.table(key.areas, hide_index=True)
+
+
+def _chart(figure: go.Figure, key: str) -> None:
+    """A chart, or in its place the plain-words reason it is empty."""
+    message = figures.empty_message(figure)
+    if message:
+        st.info(f"**{figure.layout.title.text}**: {message}")
+        return
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key)
+    for note in figures.chart_notes(figure):
+        st.caption(note)
+
+
+def _charts(charts: dict[str, go.Figure]) -> None:
+    st.subheader("How often")
+    left, right = st.columns(2)
+    with left:
+        _chart(charts["per_week"], "chart_per_week")
+    with right:
+        _chart(charts["intervals"], "chart_intervals")
+    st.subheader("How your skin reacted")
+    left, right = st.columns(2)
+    with left:
+        _chart(charts["redness"], "chart_redness")
+    with right:
+        _chart(charts["stinging"], "chart_stinging")
+    st.subheader("Scar severity")
+    _chart(charts["severity"], "chart_severity")
+    st.subheader("Safety flags")
+    _chart(charts["flags"], "chart_flags")

@@ -1,0 +1,72 @@
+"""Safety flags drawn as cards grouped by severity: the Flags page and the shared view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dermadash.formatting import format_day
+from dermadash.rules import SEVERITY_ORDER
+
+SEVERITY_HEADINGS = {
+    "critical": ":material/error: Critical",
+    "warning": ":material/warning: Warnings",
+    "info": ":material/info: For information",
+}
+
+SEVERITY_BADGES = {"critical": "red", "warning": "orange", "info": "blue"}
+
+
+def severity_badges(flags: pd.DataFrame) -> None:
+    """One coloured badge per severity with its count (zero included)."""
+    counts = flags["severity"].value_counts()
+    st.markdown(
+        " ".join(
+            f":{SEVERITY_BADGES[severity]}-badge[{int(counts.get(severity, 0))} {severity}]"
+            for severity in SEVERITY_ORDER
+        )
+    )
+
+
+def flag_groups(flags: pd.DataFrame) -> None:
+    """Every flag as a card (what happened, what to do, why, source), most severe first."""
+    for severity in SEVERITY_ORDER:
+        group = flags[flags["severity"] == severity]
+        if group.empty:
+            continue
+        st.subheader(f"{SEVERITY_HEADINGS[severity]} ({len(group)})")
+        # Most recent first: what happened lately matters most.
+        for flag in group.iloc[::-1].itertuples(index=False):
+            flag_card(flag)
+
+
+SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
+
+
+def severity_badge(severity: str) -> str:
+    return f":{SEVERITY_BADGES[severity]}-badge[{SEVERITY_WORDS[severity]}]"
+
+
+def flag_card(flag: Any) -> None:
+    """A flag with what happened, what to do, why it matters and where the rule comes from."""
+    with st.container(border=True):
+        where = f" · {flag.area}" if isinstance(flag.area, str) else ""
+        st.markdown(
+            f"{severity_badge(flag.severity)} **{flag.title}** · {format_day(flag.date)}{where}"
+        )
+        st.markdown(flag.message)
+        st.markdown(f"**What to do:** {flag.advice}")
+        st.caption(f"Why it matters: {flag.why}")
+        st.caption(f"Source: {flag.source} · rule `{flag.rule}`")
+
+
+def flag_lines(flags: pd.DataFrame) -> None:
+    """Several flags, one short line each (severity, title, what happened)."""
+    for flag in flags.itertuples(index=False):
+        st.markdown(f"{severity_badge(flag.severity)} **{flag.title}**: {flag.message}")
+
+
+def flags_of_session(flags: pd.DataFrame, session_id: int) -> pd.DataFrame:
+    return flags[flags["session"] == session_id]

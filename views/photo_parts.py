@@ -1,0 +1,103 @@
+"""Drawing progress photos: pick an area, compare two dates, see every photo over time.
+
+Used by the owner's Photos page and by the shared view (read-only: no delete buttons).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dermadash import photos
+from dermadash.formatting import format_day
+from views import common
+
+THUMBNAIL_PX = 168
+
+
+def choose_area(photo_list: pd.DataFrame, key: str) -> str:
+    """Pills of the photographed areas, the most recently photographed chosen first."""
+    areas = photos.areas_latest_first(photo_list)
+    if len(areas) == 1:
+        return areas[0]
+    chosen = st.pills("Area", areas, default=areas[0], key=key)
+    return chosen or areas[0]
+
+
+def _labels(area_list: pd.DataFrame) -> dict[int, str]:
+    """A label per photo; several photos of one rating are numbered."""
+    labels: dict[int, str] = {}
+    for _rating, group in area_list.groupby("rating_id", sort=False):
+        for number, row in enumerate(group.itertuples(), start=1):
+            label = photos.photo_label(row.rated_on, row.severity)
+            labels[row.photo_id] = f"{label} (photo {number})" if len(group) > 1 else label
+    return {photo_id: labels[photo_id] for photo_id in area_list["photo_id"]}
+
+
+def _framed(profile_id: int, row: pd.Series, heading: str) -> None:
+    """One compared photo: short heading, picture, date (kept short to fit a phone)."""
+    with st.container(gap="small"):
+        st.markdown(f"**{heading}** · severity {row['severity']}/10")
+        st.image(
+            common.photo_jpeg(profile_id, int(row["photo_id"])),
+            caption=format_day(row["rated_on"]),
+            width="stretch",
+        )
+
+
+def compare(profile_id: int, area_list: pd.DataFrame, key: str) -> None:
+    """Two of an area's photos side by side (first and latest unless chosen), with the change."""
+    area = area_list["area"].iloc[0]
+    if len(area_list) < 2:
+        st.info(f"One photo of {area} so far. Add another with a later rating to compare the two.")
+        return
+    labels = _labels(area_list)
+    ids = list(labels)
+    before_column, after_column = st.columns(2)
+    before_id = before_column.selectbox(
+        "Before", ids, index=0, format_func=labels.get, key=f"{key}_before"
+    )
+    after_id = after_column.selectbox(
+        "After", ids, index=len(ids) - 1, format_func=labels.get, key=f"{key}_after"
+    )
+    by_id = area_list.set_index("photo_id", drop=False)
+    before, after = by_id.loc[before_id], by_id.loc[after_id]
+    # A horizontal container does not stack on a phone the way columns do: the two
+    # photos stay side by side at every width.
+    with st.container(horizontal=True, wrap=False, gap="small"):
+        _framed(profile_id, before, "Before")
+        _framed(profile_id, after, "After")
+    if before_id != after_id:
+        st.markdown(photos.describe_change(before, after))
+
+
+def gallery(
+    profile_id: int,
+    area_list: pd.DataFrame,
+    key: str,
+    on_delete: Callable[[int], None] | None = None,
+) -> None:
+    """Every photo of an area, oldest first; with a delete button when ``on_delete`` is given."""
+    with st.container(horizontal=True, gap="small"):
+        for row in area_list.itertuples():
+            with st.container(width=THUMBNAIL_PX, gap="small"):
+                st.image(
+                    common.photo_jpeg(profile_id, row.photo_id),
+                    caption=photos.photo_label(row.rated_on, row.severity),
+                    width="stretch",
+                )
+                if on_delete is not None:
+                    _delete_button(row, key, on_delete)
+
+
+def _delete_button(row: object, key: str, on_delete: Callable[[int], None]) -> None:
+    photo_id = row.photo_id  # type: ignore[attr-defined]
+    with st.popover("Delete", icon=":material/delete:", key=f"{key}_ask_{photo_id}"):
+        st.write(
+            f"Delete this photo of {row.area} from {format_day(row.rated_on)} "  # type: ignore[attr-defined]
+            "for good? The rating stays."
+        )
+        if st.button("Delete photo", type="primary", key=f"{key}_delete_{photo_id}"):
+            on_delete(int(photo_id))

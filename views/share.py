@@ -1,0 +1,127 @@
+"""Share: create read-only links for a dermatologist, see who opened them, revoke them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dermadash import sharing
+from dermadash.formatting import format_days, format_moment
+from dermadash.validation import NAME_MAX_CHARS, ValidationError
+from views import common
+from views.report_parts import report_download
+
+FLASH_KEY = "dermadash_share_flash"
+STATUS_BADGES = {
+    "active": ":green-badge[active]",
+    "expired": ":gray-badge[expired]",
+    "revoked": ":red-badge[revoked]",
+}
+
+profile_id = common.current_profile_id()
+engine = common.engine()
+me = common.profile(profile_id)
+
+st.title("Share with your dermatologist")
+st.write(
+    "Create a private link that opens a read-only view of your progress. Send it to "
+    "your dermatologist; you can see when it was opened and switch it off at any time."
+)
+st.info(
+    "**Anyone who has the link can see**, without signing in, until it expires or you "
+    "revoke it: your name in dermadash, every session you logged (date and time, areas, "
+    "needle length, passes, pain, your notes), your check-ins (redness, stinging, side "
+    "effects), your scar ratings, the charts and the safety flags; your scar photos only "
+    "if you tick “Include scar photos”. They cannot change anything, and they see "
+    "nothing else. Send the link only to the person it is for.",
+    icon=":material/visibility:",
+)
+
+base_url = sharing.app_base_url(st.context.url, st.get_option("server.baseUrlPath") or "")
+if sharing.is_local_only(base_url):
+    st.warning(
+        f"This app's address, {base_url}, only works on this computer: a link to it will "
+        "not open on your dermatologist's computer. Give them the PDF report instead, or "
+        f"ask whoever runs dermadash to publish it and set {sharing.PUBLIC_URL_VARIABLE} "
+        "(see “Deploying for several people” in the README).",
+        icon=":material/wifi_off:",
+    )
+
+with st.container(border=True):
+    st.markdown("**Report for your dermatologist's records**")
+    st.caption(
+        "A PDF of your progress to print, e-mail or bring along: the same charts, flags "
+        "and sessions a link shows, without your photos."
+    )
+    report_download(profile_id, include_photos=False, key="owner_report")
+
+with st.form("new_share_link", clear_on_submit=True):
+    st.subheader("New link")
+    label = st.text_input(
+        "Who is it for?",
+        max_chars=NAME_MAX_CHARS,
+        placeholder="e.g. Dr Rivera",
+        key="share_label",
+    )
+    days = st.number_input(
+        "Expires after (days)",
+        min_value=1,
+        max_value=sharing.MAX_DAYS,
+        value=sharing.DEFAULT_DAYS,
+        step=1,
+        key="share_days",
+        help=f"At most {sharing.MAX_DAYS} days; you can revoke it sooner.",
+    )
+    include_photos = st.checkbox("Include scar photos", value=False, key="share_photos")
+    create = st.form_submit_button("Create link", type="primary", key="create_share_link")
+
+if create:
+    try:
+        new = sharing.create_link(
+            engine, profile_id, label, days=int(days), include_photos=include_photos
+        )
+    except ValidationError as problem:
+        st.error(str(problem))
+    else:
+        st.success(
+            f"Link created for {sharing.plain_markdown(label.strip())}. Copy it now (the "
+            "button at the right of the box): it is shown only this once, because dermadash "
+            "keeps only a fingerprint of it.",
+            icon=":material/link:",
+        )
+        st.code(sharing.share_url(base_url, new.token), language=None, wrap_lines=True)
+        st.caption(f"It works until {format_moment(new.expires_at, me.timezone)}.")
+
+st.subheader("Your links")
+flash = st.session_state.pop(FLASH_KEY, None)
+if flash:
+    st.success(flash, icon=":material/link_off:")
+
+# Read fresh on every run (never cached): view counts change without a data revision.
+links = sharing.list_links(engine, profile_id)
+if links.empty:
+    st.write("No links yet. Create one above when you are ready to share your progress.")
+
+for link in links.itertuples():
+    with st.container(border=True):
+        text_column, action_column = st.columns([4, 1], vertical_alignment="center")
+        text_column.markdown(
+            f"**{sharing.plain_markdown(link.label)}** {STATUS_BADGES[link.status]}"
+        )
+        text_column.caption(sharing.describe_link(link._asdict(), me.timezone))
+        if link.status == "active" and action_column.button(
+            "Revoke", key=f"revoke_{link.link_id}", icon=":material/link_off:"
+        ):
+            sharing.revoke_link(engine, profile_id, link.link_id)
+            st.session_state[FLASH_KEY] = (
+                f"The link for {sharing.plain_markdown(link.label)} is revoked: it no longer "
+                "opens anything, also for someone who has it open right now."
+            )
+            st.rerun()
+
+if not links.empty:
+    active = int((links["status"] == "active").sum())
+    st.caption(
+        f"{active} active {'link' if active == 1 else 'links'}. A link lasts "
+        f"{format_days(sharing.DEFAULT_DAYS)} unless you choose otherwise, "
+        f"{format_days(sharing.MAX_DAYS)} at most."
+    )

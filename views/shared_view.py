@@ -1,0 +1,123 @@
+"""The read-only view a dermatologist opens with a share link (``/?share=<token>``).
+
+The token is checked again on every script run, so a revoked or expired link stops
+showing anything at the viewer's next interaction. Nothing here writes except the
+audit of views, and nothing reaches another profile or an owner page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dermadash import photos, sharing
+from dermadash.formatting import format_moment
+from dermadash.profiles import DEFAULT_DISPLAY_NAME
+from views import common, photo_parts
+from views.dashboard_parts import render_dashboard
+from views.flag_parts import flag_groups, severity_badges
+from views.report_parts import report_download
+
+VIEW_MARKER = "dermadash_share_viewed_{link_id}"
+
+
+def _not_valid() -> None:
+    """The same answer for a wrong, expired, revoked or malformed token."""
+    st.title("dermadash")
+    st.info(sharing.NOT_VALID_MESSAGE)
+    st.caption("If you expected to see someone's progress here, ask them for a new link.")
+    st.stop()
+
+
+def _record_view_once(link: sharing.LinkInfo) -> None:
+    """One audit row per opening of the page (browser session), not per rerun."""
+    marker = VIEW_MARKER.format(link_id=link.link_id)
+    if not st.session_state.get(marker):
+        sharing.record_view(common.engine(), link.link_id)
+        st.session_state[marker] = True
+
+
+def _charts_and_flags(profile_id: int) -> None:
+    """The owner's dashboard (filters only change what is drawn here) and every flag."""
+    render_dashboard(profile_id, for_viewer=True)
+    flags = common.flags(profile_id)
+    st.header("Every safety flag")
+    if flags.empty:
+        st.success("No flags: every session logged follows the safety protocol.")
+        return
+    st.caption("All sessions, whatever the period chosen above; most severe first.")
+    severity_badges(flags)
+    flag_groups(flags)
+
+
+def _photos(link: sharing.LinkInfo) -> None:
+    """Scar photos, only for a link that includes them: for any other link not one
+    photo, nor even the list of them, is read."""
+    if not link.include_photos:
+        return
+    photo_list = common.photo_list(link.profile_id)
+    st.subheader("Scar photos")
+    if photo_list.empty:
+        st.info("No scar photos have been added yet. Open the same link again later.")
+        return
+    st.caption("Each photo was taken with a scar rating (0 = no visible scars, 10 = the worst).")
+    area = photo_parts.choose_area(photo_list, key="shared_photos_area")
+    area_list = photos.area_photos(photo_list, area)
+    photo_parts.compare(link.profile_id, area_list, key=f"shared_compare_{area}")
+    with st.expander(f"Every photo of {area}"):
+        photo_parts.gallery(link.profile_id, area_list, key="shared_gallery")
+
+
+token = st.query_params.get("share", "")
+link = sharing.resolve_token(common.engine(), token)
+if link is None:
+    _not_valid()
+assert link is not None  # _not_valid() stops the run
+_record_view_once(link)
+
+person = common.profile(link.profile_id)
+sessions = common.sessions(link.profile_id)
+facts = sharing.key_facts(sessions, person.timezone)
+viewer_timezone = common.browser_timezone()
+
+name = sharing.plain_markdown(person.display_name)
+st.title(
+    "Dermarolling progress"
+    if person.display_name == DEFAULT_DISPLAY_NAME
+    else f"Dermarolling progress: {name}"
+)
+period = f"{facts.first_day} to {facts.last_day}" if facts.session_count else "no sessions yet"
+st.caption(
+    f"Read-only view shared with {sharing.plain_markdown(link.label)}. "
+    f"Period covered: {period}. "
+    f"This link works until {format_moment(link.expires_at, viewer_timezone)} (your time)."
+)
+
+if not facts.session_count:
+    st.info(
+        "No sessions have been logged yet. This page shows them as soon as they are; "
+        "open the same link again later."
+    )
+    st.stop()
+
+first, second, third, fourth = st.columns(4)
+first.metric("Sessions logged", facts.session_count)
+second.metric("Check-ins recorded", f"{facts.check_ins} of {facts.session_count}")
+third.metric("Needle lengths used", facts.needle_lengths)
+fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
+report_download(
+    link.profile_id,
+    include_photos=link.include_photos,
+    key="viewer_report",
+    # Checked again on the click: a link revoked since this run downloads nothing.
+    still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
+)
+
+_charts_and_flags(link.profile_id)
+_photos(link)
+
+st.subheader("Sessions")
+st.dataframe(sharing.sessions_table(sessions, person.timezone), hide_index=True)
+st.caption(
+    "Times are in the person's time zone. dermadash informs; it does not diagnose: "
+    "its flags follow public dermarolling guides, not a medical examination."
+)
