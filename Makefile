@@ -38,7 +38,8 @@ test: $(STAMP) chromium
 		export DERMADASH_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)"; \
 	fi; \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not solo" $(PYTEST_ARGS) && \
+	$(PY) -m pytest -m solo $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -4,10 +4,17 @@ Each viewer is a browser context of its own (no shared cookies or session) in on
 Chromium, all opened before any is waited for, so the server runs their script runs
 side by side. Every viewer must get the whole read-only page (key figures, sessions
 table and every chart on it drawn), no error, and the audit must count each opening.
+
+Twenty pages drawing their charts at once keep both cores of a small machine busy for
+about a minute, mostly in Chromium, not in the app. So the test runs alone (``solo``:
+``make test`` runs it after the parallel run) and all viewers share one generous
+deadline: it proves every viewer is served in full, not how fast; the benchmarks time
+the page.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -22,9 +29,9 @@ from tests.browser import (  # noqa: F401  (pytest fixtures)
     save_screenshot,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.solo]
 VIEWERS = 20
-WAIT_MS = 90_000
+DEADLINE_SECONDS = 300
 
 # At least one chart is on the page, and every chart there has its traces (or at least
 # its axes) drawn.
@@ -58,12 +65,17 @@ def test_twenty_viewers_at_once_all_get_the_whole_page(
     try:
         for page in pages:  # all twenty ask before any answer is awaited
             page.goto(url, wait_until="commit")
+        deadline = time.monotonic() + DEADLINE_SECONDS
+
+        def left_ms() -> float:
+            return max(1_000.0, (deadline - time.monotonic()) * 1000)
+
         for current in pages:
-            current.get_by_text("Read-only view shared with Dr Rivera").wait_for(timeout=WAIT_MS)
-            current.get_by_text("Sessions logged").wait_for(timeout=WAIT_MS)
-            current.get_by_test_id("stDataFrame").first.wait_for(timeout=WAIT_MS)
-            current.wait_for_function(_ALL_CHARTS_DRAWN_JS, timeout=WAIT_MS)
-            current.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=WAIT_MS)
+            current.get_by_text("Read-only view shared with Dr Rivera").wait_for(timeout=left_ms())
+            current.get_by_text("Sessions logged").wait_for(timeout=left_ms())
+            current.get_by_test_id("stDataFrame").first.wait_for(timeout=left_ms())
+            current.wait_for_function(_ALL_CHARTS_DRAWN_JS, timeout=left_ms())
+            current.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=left_ms())
             body = current.locator("body").inner_text()
             assert current.get_by_test_id("stMetricValue").first.inner_text() == str(session_count)
             assert "Something went wrong" not in body
