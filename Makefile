@@ -32,14 +32,18 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 ## Every test: SQLite always, PostgreSQL when a server answers on 127.0.0.1:5432.
+## Two workers, then the `solo` tests alone (exit 5 = PYTEST_ARGS selected none there).
 test: $(STAMP) chromium
 	@if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		echo "PostgreSQL answers on 127.0.0.1:5432: its tests run too"; \
 		export DERMADASH_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)"; \
 	fi; \
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
-	$(PY) -m pytest -n 2 -m "not solo" $(PYTEST_ARGS) && \
-	$(PY) -m pytest -m solo $(PYTEST_ARGS)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . || exit 1; \
+	$(PY) -m pytest -n 2 -m "not solo" $(PYTEST_ARGS); parallel=$$?; \
+	$(PY) -m pytest -m solo $(PYTEST_ARGS); alone=$$?; \
+	for status in $$parallel $$alone; do \
+		[ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status; \
+	done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
