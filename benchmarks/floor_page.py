@@ -1,7 +1,10 @@
-"""The floor: a bare Streamlit page that reads the same session rows and draws one chart.
+"""The floor: a bare Streamlit page that reads the rows the dashboard reads and draws one
+chart.
 
-``dashboard_vs_floor`` times the real dashboard against this page; nothing in the app
-uses it.
+The dashboard reads the person's profile, their sessions (with check-ins and areas),
+their scar ratings and their rollers; so does this page, through the same cached
+query functions, and then it draws a single line chart. ``dashboard_vs_floor`` and
+``browser_load`` time the real dashboard against it; nothing in the app uses it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dermadash import db, queries
-from dermadash.profiles import default_profile_id
+from dermadash.profiles import ProfileSnapshot, default_profile_id, load_profile
 
 
 @st.cache_resource
@@ -23,11 +26,29 @@ def _engine() -> Engine:
 
 
 @st.cache_data
+def _profile(profile_id: int) -> ProfileSnapshot:
+    return load_profile(_engine(), profile_id)
+
+
+@st.cache_data
 def _sessions(profile_id: int) -> pd.DataFrame:
     return queries.sessions_frame(_engine(), profile_id)
 
 
+@st.cache_data
+def _scar_ratings(profile_id: int) -> pd.DataFrame:
+    return queries.scar_ratings_frame(_engine(), profile_id)
+
+
+@st.cache_data
+def _rollers(profile_id: int) -> pd.DataFrame:
+    return queries.rollers_frame(_engine(), profile_id)
+
+
 profile_id = default_profile_id(_engine())
+profile = _profile(profile_id)
 sessions = _sessions(profile_id)
+ratings = _scar_ratings(profile_id)
+rollers = _rollers(profile_id)
 figure = go.Figure(go.Scatter(x=sessions["started_at"], y=sessions["redness_hours"]))
 st.plotly_chart(figure)

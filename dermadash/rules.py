@@ -675,8 +675,44 @@ def evaluate(
     Columns: ``FLAG_COLUMNS`` plus ``title``, ``why`` and ``areas`` (a tuple of the
     areas the flag is about).
     """
+    protocol = _protocol_for(profile, protocol)
+    data = _prepare(sessions, profile.timezone)
     with _collector_paused():
-        return _evaluate(profile, sessions, rollers, _protocol_for(profile, protocol), now)
+        return _evaluate(profile, data, _area_rows(data, protocol), rollers, protocol, now)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the rule engine says about one profile's log (see ``analyse``)."""
+
+    flags: pd.DataFrame
+    intervals: pd.DataFrame
+    next_safe: pd.DataFrame
+
+
+def analyse(
+    profile: ProfileSettings,
+    sessions: pd.DataFrame,
+    rollers: pd.DataFrame,
+    *,
+    protocol: Protocol | None = None,
+    now: datetime | None = None,
+) -> Analysis:
+    """``evaluate``, ``area_intervals`` and ``next_safe_dates`` in one go.
+
+    The three share the prepared sessions and the per-area rows, so this costs less
+    than calling them one by one; the results are the same.
+    """
+    protocol = _protocol_for(profile, protocol)
+    data = _prepare(sessions, profile.timezone)
+    rows = _area_rows(data, protocol)
+    with _collector_paused():
+        flags = _evaluate(profile, data, rows, rollers, protocol, now)
+    return Analysis(
+        flags=flags,
+        intervals=_intervals_frame(data, rows),
+        next_safe=_next_safe_frame(profile, protocol, data, rows, now),
+    )
 
 
 @contextmanager
@@ -698,14 +734,14 @@ def _collector_paused() -> Iterator[None]:
 
 def _evaluate(
     profile: ProfileSettings,
-    sessions: pd.DataFrame,
+    data: _Sessions,
+    rows: _AreaRows,
     rollers: pd.DataFrame,
     protocol: Protocol,
     now: datetime | None,
 ) -> pd.DataFrame:
     moment = _now(now)
     today = _today_number(profile.timezone, moment)
-    data = _prepare(sessions, profile.timezone)
     names = _roller_names(rollers)
     rule = protocol.rule
     found: list[_Found] = [
@@ -729,7 +765,6 @@ def _evaluate(
         *_check_in_missing(rule("check-in-missing"), data, moment),
     ]
     if data.count:
-        rows = _area_rows(data, protocol)
         found += _too_frequent(data, rows, protocol)
         found += _rolled_on_red_skin(data, rows, protocol)
     return _assemble(found, data)
@@ -745,14 +780,17 @@ def area_intervals(
     session on that area and whether it was too short."""
     protocol = _protocol_for(profile, protocol)
     data = _prepare(sessions, profile.timezone)
-    rows = _area_rows(data, protocol)
+    return _intervals_frame(data, _area_rows(data, protocol))
+
+
+def _intervals_frame(data: _Sessions, rows: _AreaRows) -> pd.DataFrame:
     days = pd.array(rows.days, dtype="Int64")
     days[rows.first_on_area] = pd.NA
     frame = pd.DataFrame(
         {
             "session_id": data.session_id[rows.session_row],
             "area": rows.area,
-            "started_at": sessions["started_at"].to_numpy()[rows.session_row],
+            "started_at": data.frame["started_at"].to_numpy()[rows.session_row],
             "local_date": data.day[rows.session_row].astype("datetime64[D]").astype(object),
             "days_since_previous": days,
             "minimum_days": rows.minimum.astype("int64"),
@@ -780,11 +818,20 @@ def next_safe_dates(
     on that area. Redness from the last session must have ended before the day starts,
     and no day within the isotretinoin wait counts as safe.
     """
-    columns = ["area", "last_session", "next_safe_date", "days_to_wait", "reason"]
     protocol = _protocol_for(profile, protocol)
-    today = _today_number(profile.timezone, now)
     data = _prepare(sessions, profile.timezone)
-    rows = _area_rows(data, protocol)
+    return _next_safe_frame(profile, protocol, data, _area_rows(data, protocol), now)
+
+
+def _next_safe_frame(
+    profile: ProfileSettings,
+    protocol: Protocol,
+    data: _Sessions,
+    rows: _AreaRows,
+    now: datetime | None,
+) -> pd.DataFrame:
+    columns = ["area", "last_session", "next_safe_date", "days_to_wait", "reason"]
+    today = _today_number(profile.timezone, now)
     last = np.ones(len(rows.session_row), dtype=bool)
     last[:-1] = rows.first_on_area[1:]
     basis_texts = _basis_texts(protocol)
@@ -868,6 +915,8 @@ __all__ = [
     "EXTRA_COLUMNS",
     "FLAG_COLUMNS",
     "SEVERITY_ORDER",
+    "Analysis",
+    "analyse",
     "area_intervals",
     "evaluate",
     "next_safe_dates",

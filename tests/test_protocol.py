@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
@@ -163,3 +164,25 @@ def test_engine_reads_the_real_query_frames(engine: Engine, profile_id: int) -> 
     }
     assert expected <= set(flags["rule"])
     assert len(rules.next_safe_dates(profile, sessions)) == 4
+
+
+def test_analyse_gives_what_the_three_separate_calls_give(engine: Engine, profile_id: int) -> None:
+    """The dashboard's one-pass analysis equals evaluate, area_intervals, next_safe_dates."""
+    demo.load_demo(engine, profile_id, today=DEMO_TODAY)
+    profile = load_profile(engine, profile_id)
+    sessions = queries.sessions_frame(engine, profile_id)
+    rollers = queries.rollers_frame(engine, profile_id)
+    now = at(DEMO_TODAY, 22)
+    analysis = rules.analyse(profile, sessions, rollers, now=now)
+    pd.testing.assert_frame_equal(
+        analysis.flags, rules.evaluate(profile, sessions, rollers, now=now)
+    )
+    pd.testing.assert_frame_equal(analysis.intervals, rules.area_intervals(profile, sessions))
+    pd.testing.assert_frame_equal(
+        analysis.next_safe, rules.next_safe_dates(profile, sessions, now=now)
+    )
+    assert len(analysis.flags) >= 14  # one at least for each of the demo's breaches
+    assert set(analysis.next_safe["area"]) == set(analysis.intervals["area"])
+    empty = rules.analyse(profile, sessions.iloc[0:0], rollers, now=now)
+    assert empty.intervals.empty
+    assert empty.next_safe.empty

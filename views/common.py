@@ -266,21 +266,16 @@ def timezone(profile_id: int) -> str:
     return profile(profile_id).timezone or browser_timezone()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _flags(url: str, profile_id: int, revision: int, hour: str) -> pd.DataFrame:
-    # ``hour`` is part of the key: check-in-missing and ask-dermatologist depend on the
-    # current time, not only on the data, so cached flags last at most an hour.
-    return rules.evaluate(
+# A resource, shared and never copied: pickling thousands of flags for every page that
+# reads them costs about as much as finding them. Nothing downstream changes these
+# frames in place (pages filter them into new frames). ``hour`` is part of the key:
+# check-in-missing, ask-dermatologist and the days to wait move with the clock.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _analysis(url: str, profile_id: int, revision: int, hour: str) -> rules.Analysis:
+    return rules.analyse(
         _profile(url, profile_id, revision),
         _sessions(url, profile_id, revision),
         _rollers(url, profile_id, revision),
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _next_safe(url: str, profile_id: int, revision: int, hour: str) -> pd.DataFrame:
-    return rules.next_safe_dates(
-        _profile(url, profile_id, revision), _sessions(url, profile_id, revision)
     )
 
 
@@ -289,26 +284,19 @@ def hour_key() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H")
 
 
+def analysis(profile_id: int) -> rules.Analysis:
+    """The rule engine's flags, area intervals and next safe dates (``rules.analyse``)."""
+    return _analysis(database_url(), profile_id, revision(profile_id), hour_key())
+
+
 def flags(profile_id: int) -> pd.DataFrame:
     """Every safety flag of the profile (see ``dermadash.rules.evaluate``)."""
-    return _flags(database_url(), profile_id, revision(profile_id), hour_key())
+    return analysis(profile_id).flags
 
 
 def next_safe(profile_id: int) -> pd.DataFrame:
     """The next safe session date per area (see ``dermadash.rules.next_safe_dates``)."""
-    return _next_safe(database_url(), profile_id, revision(profile_id), hour_key())
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _area_intervals(url: str, profile_id: int, revision: int) -> pd.DataFrame:
-    return rules.area_intervals(
-        _profile(url, profile_id, revision), _sessions(url, profile_id, revision)
-    )
-
-
-def area_intervals(profile_id: int) -> pd.DataFrame:
-    """Days between consecutive sessions per area (``rules.area_intervals``)."""
-    return _area_intervals(database_url(), profile_id, revision(profile_id))
+    return analysis(profile_id).next_safe
 
 
 # --- progress photos -----------------------------------------------------------------

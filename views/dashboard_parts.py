@@ -34,12 +34,13 @@ PLOTLY_CONFIG = {
 def load_data(profile_id: int) -> DashboardData:
     """Every frame the dashboard needs, through the cached readers."""
     profile = common.profile(profile_id)
+    analysis = common.analysis(profile_id)
     return DashboardData(
         sessions=common.sessions(profile_id),
         ratings=common.scar_ratings(profile_id),
-        flags=common.flags(profile_id),
-        intervals=common.area_intervals(profile_id),
-        next_safe=common.next_safe(profile_id),
+        flags=analysis.flags,
+        intervals=analysis.intervals,
+        next_safe=analysis.next_safe,
         timezone=profile.timezone,
         limits=ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
     )
