@@ -183,11 +183,18 @@ class _Draft:
         return self.layout["meta"]
 
     def to_figure(self) -> go.Figure:
+        """The plotly figure, built without plotly's per-property validation.
+
+        Validation is most of what building a figure costs, and the builders only ever
+        set the same known properties: ``tests/test_figures.py`` validates every
+        builder's output on real data (empty, daily, weekly and monthly) instead.
+        """
         for trace in self.data:
             for name in ("x", "y", "customdata"):
                 if name in trace:
                     trace[name] = _plain_array(trace[name])
-        return go.Figure({"data": self.data, "layout": self.layout})
+        layout = _without_empty(self.layout)
+        return go.Figure({"data": self.data, "layout": layout}, _validate=False)
 
 
 def _plain_array(values: object) -> object:
@@ -197,6 +204,19 @@ def _plain_array(values: object) -> object:
     if isinstance(values, list) and values and isinstance(values[0], list):
         return np.array(values, dtype=object)
     return values
+
+
+def _without_empty(layout: dict[str, Any]) -> dict[str, Any]:
+    """The layout without unset values and empty lists or settings (plotly's validation
+    drops them)."""
+    cleaned: dict[str, Any] = {}
+    for key, value in layout.items():
+        if isinstance(value, dict) and key != "meta":
+            value = _without_empty(value)
+        if value is None or (isinstance(value, list | dict) and not value):
+            continue
+        cleaned[key] = value
+    return cleaned
 
 
 def _merge_magic(target: dict[str, Any], changes: dict[str, Any]) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from sqlalchemy import Engine
 
-from dermadash import figures
+from dermadash import demo, figures, queries, rules, summary
+from dermadash.profiles import load_profile
 from tests import dashboard_frames as frames
+from tests.conftest import DEMO_TODAY
 from tests.dashboard_frames import LONDON
 
 OKABE_ITO_COLOURS = set(figures.OKABE_ITO.values())
@@ -336,3 +340,80 @@ def test_reaction_lines_follow_the_profiles_thresholds() -> None:
     stinging = figures.stinging_figure(sessions, LONDON, limits=limits)
     assert [shape.y0 for shape in stinging.layout.shapes] == [20]
     assert list(trace(stinging, "Over 20 min (warning)").y) == [25.0]
+
+
+def _assert_valid_plotly(figure: go.Figure) -> None:
+    """Plotly's own validation accepts the figure and changes nothing in it.
+
+    The builders skip plotly's per-property validation for speed (``_Draft.to_figure``);
+    a property plotly does not know, or a value it would coerce, fails here.
+    """
+    validated = go.Figure(figure.to_dict())  # validates every property; raises if invalid
+    assert json.loads(validated.to_json()) == json.loads(figure.to_json())
+
+
+def _long_history_figures() -> list[go.Figure]:
+    """Figures whose data is aggregated per week or month, plus the empty ones."""
+    start = date(2021, 1, 4)
+    sessions = frames.daily_sessions(1500, redness_hours=10.0, stinging_minutes=40.0)
+    sessions.loc[100, "redness_hours"] = 90.0
+    interval_rows = [
+        (day, area, start + timedelta(days=day), 3 if day % 7 == 2 else 7, 7)
+        for day in range(1, 1200)
+        for area in ("Left cheek", "Forehead")
+    ]
+    ratings = frames.ratings(
+        [(start + timedelta(days=day), "Chin", day % 10) for day in range(0, 1500, 2)]
+    )
+    flags = frames.flags(
+        [
+            ("too-frequent", "warning", start + timedelta(days=day), day, "Chin")
+            for day in range(900)
+        ]
+    )
+    return [
+        figures.sessions_per_week_figure(frames.daily_sessions(4000), LONDON),  # per month
+        figures.sessions_per_week_figure(sessions, LONDON),
+        figures.interval_figure(frames.intervals(interval_rows)),
+        figures.redness_figure(sessions, LONDON),
+        figures.stinging_figure(sessions, LONDON),
+        figures.severity_figure(ratings, sessions, LONDON),
+        figures.flags_figure(flags),
+        figures.sessions_per_week_figure(frames.sessions([]), LONDON),
+        figures.interval_figure(frames.intervals([])),
+        figures.severity_figure(frames.ratings([]), frames.sessions([]), LONDON),
+        figures.flags_figure(frames.flags([])),
+    ]
+
+
+def test_aggregated_and_empty_figures_pass_plotlys_validation() -> None:
+    for figure in _long_history_figures():
+        _assert_valid_plotly(figure)
+
+
+def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
+    engine: Engine, profile_id: int
+) -> None:
+    demo.load_demo(engine, profile_id, today=DEMO_TODAY)
+    profile = load_profile(engine, profile_id)
+    sessions = queries.sessions_frame(engine, profile_id)
+    analysis = rules.analyse(profile, sessions, queries.rollers_frame(engine, profile_id))
+    data = summary.DashboardData(
+        sessions=sessions,
+        ratings=queries.scar_ratings_frame(engine, profile_id),
+        flags=analysis.flags,
+        intervals=analysis.intervals,
+        next_safe=analysis.next_safe,
+        timezone=profile.timezone,
+    )
+    checked = 0
+    for choice in ("30 days", "All"):
+        period = summary.period_bounds(choice, DEMO_TODAY, None)
+        for area in (summary.ALL_AREAS, data.areas()[0]):
+            charts = summary.dashboard_charts(
+                data.filtered(period, area), data.areas(), data.time_axis(period)
+            )
+            for figure in charts.values():
+                _assert_valid_plotly(figure)
+                checked += 1
+    assert checked == 24
