@@ -2,8 +2,9 @@
 
 Five years of data (about 1,500 sessions, their check-ins and fortnightly scar ratings)
 go into a fresh SQLite file. Then the whole app script (``app.py`` → home → the
-dashboard) and ``benchmarks/floor_page.py`` (read the sessions, draw one chart) each run
-in Streamlit's AppTest, alternately, several times:
+dashboard) and ``benchmarks/floor_page.py`` (read the profile, sessions, scar ratings
+and rollers the dashboard reads, draw one chart) each run in Streamlit's AppTest,
+alternately, several times:
 
 - cold: the profile's data revision bumped (what any write does) and Streamlit's data
   cache cleared before each run: the first view after a change;
