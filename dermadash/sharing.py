@@ -339,14 +339,6 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     )
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$])")
-
-
-def plain_markdown(text: str) -> str:
-    """Text a person typed, escaped so Markdown shows it as written (no links, no images)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
 def describe_link(link: dict[str, object], timezone: str) -> str:
     """One line about a ``list_links`` row: created, expiry or revocation, views, photos."""
 

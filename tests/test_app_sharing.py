@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dermadash import db, records, report, sharing
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
-from tests.apptest import APP, assert_no_exception, open_app, texts
+from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
 from views import report_parts
 
 OWNER_PAGES = ("views/home.py", "views/share.py")
@@ -97,7 +97,7 @@ def test_a_valid_link_shows_the_charts_and_the_flags(
     new = sharing.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
-    shown = texts(app)
+    shown = seen_texts(app)
     # The whole course by default, as on the owner's dashboard with "All".
     assert app.radio(key="viewer_dash_period").value == "All"
     titles = {_chart_title(chart) for chart in app.get("plotly_chart")}

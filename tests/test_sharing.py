@@ -259,9 +259,3 @@ def test_describe_link(engine: Engine, profile_id: int) -> None:
     )
     row = sharing.list_links(engine, profile_id, now=NOW + timedelta(days=8)).iloc[0].to_dict()
     assert row["status"] == "revoked"  # revoked wins over expired
-
-
-def test_plain_markdown_shows_text_as_typed() -> None:
-    assert sharing.plain_markdown("Dr [x](http://e.org) *a*") == (
-        r"Dr \[x\]\(http\://e\.org\) \*a\*"
-    )

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.rules import SEVERITY_ORDER
 
 SEVERITY_HEADINGS = {
@@ -52,12 +53,13 @@ def severity_badge(severity: str) -> str:
 def flag_card(flag: Any) -> None:
     """A flag with what happened, what to do, why it matters and where the rule comes from."""
     with st.container(border=True):
-        where = f" · {flag.area}" if isinstance(flag.area, str) else ""
+        where = f" · {escape_markdown(flag.area)}" if isinstance(flag.area, str) else ""
         st.markdown(
             f"{severity_badge(flag.severity)} **{flag.title}** · {format_day(flag.date)}{where}"
         )
-        st.markdown(flag.message)
-        st.markdown(f"**What to do:** {flag.advice}")
+        # Messages and advice name the person's own areas and rollers.
+        st.markdown(escape_markdown(flag.message))
+        st.markdown(f"**What to do:** {escape_markdown(flag.advice)}")
         st.caption(f"Why it matters: {flag.why}")
         st.caption(f"Source: {flag.source} · rule `{flag.rule}`")
 
@@ -65,7 +67,9 @@ def flag_card(flag: Any) -> None:
 def flag_lines(flags: pd.DataFrame) -> None:
     """Several flags, one short line each (severity, title, what happened)."""
     for flag in flags.itertuples(index=False):
-        st.markdown(f"{severity_badge(flag.severity)} **{flag.title}**: {flag.message}")
+        st.markdown(
+            f"{severity_badge(flag.severity)} **{flag.title}**: {escape_markdown(flag.message)}"
+        )
 
 
 def flags_of_session(flags: pd.DataFrame, session_id: int) -> pd.DataFrame:

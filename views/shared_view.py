@@ -11,6 +11,7 @@ import streamlit as st
 
 from dermadash import photos, sharing
 from dermadash.formatting import format_moment
+from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard
@@ -63,7 +64,7 @@ def _photos(link: sharing.LinkInfo) -> None:
     area = photo_parts.choose_area(photo_list, key="shared_photos_area")
     area_list = photos.area_photos(photo_list, area)
     photo_parts.compare(link.profile_id, area_list, key=f"shared_compare_{area}")
-    with st.expander(f"Every photo of {area}"):
+    with st.expander(f"Every photo of {escape_markdown(area)}"):
         photo_parts.gallery(link.profile_id, area_list, key="shared_gallery")
 
 
@@ -79,7 +80,7 @@ sessions = common.sessions(link.profile_id)
 facts = sharing.key_facts(sessions, person.timezone)
 viewer_timezone = common.browser_timezone()
 
-name = sharing.plain_markdown(person.display_name)
+name = escape_markdown(person.display_name)
 st.title(
     "Dermarolling progress"
     if person.display_name == DEFAULT_DISPLAY_NAME
@@ -87,7 +88,7 @@ st.title(
 )
 period = f"{facts.first_day} to {facts.last_day}" if facts.session_count else "no sessions yet"
 st.caption(
-    f"Read-only view shared with {sharing.plain_markdown(link.label)}. "
+    f"Read-only view shared with {escape_markdown(link.label)}. "
     f"Period covered: {period}. "
     f"This link works until {format_moment(link.expires_at, viewer_timezone)} (your time)."
 )
