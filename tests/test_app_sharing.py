@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import db, records, report, sharing
+from dermadash import backup, db, erase, importing, records, report, sharing
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
 from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
@@ -344,3 +344,33 @@ def test_share_page_warns_when_the_address_is_local(
     assert "only works on this computer" not in texts(public)
     url = _create_on_share_page(public, "Dr Rivera", 30)
     assert url.startswith("https://derma.example.org/?share=")
+
+
+def test_share_page_shows_a_restored_link_as_restored_and_deletes_it(app_engine: Engine) -> None:
+    me = default_profile_id(app_engine)
+    _add_sessions(app_engine, me, "a note", 2, 0.25)
+    new = sharing.create_link(app_engine, me, "Dr Rivera")
+    open_app(query={"share": new.token})  # opened once: the view history is restored too
+    document = backup.build_backup(app_engine, me)
+    erase.erase_profile_data(app_engine, me, erase.CONFIRMATION_WORD)
+    parsed = importing.parse_upload(backup.dumps(document).encode(), "UTC")
+    importing.apply_import(app_engine, me, parsed)
+
+    viewer = open_app(query={"share": new.token})
+    assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
+    owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    shown = texts(owner)
+    assert "Dr Rivera** :violet-badge[restored from a backup: cannot be opened]" in shown
+    assert "green-badge[active]" not in shown
+    assert sharing.RESTORED_EXPLANATION in shown
+    assert "opened 1 time" in shown
+    assert "1 link was restored from a backup" in shown
+    (restored,) = sharing.list_links(app_engine, me)["link_id"]
+    assert not [button for button in owner.button if button.key == f"revoke_{restored}"]
+
+    owner.button(key=f"delete_{restored}").click().run()
+    assert_no_exception(owner)
+    assert "Deleted the restored link for Dr Rivera." in texts(owner)
+    assert sharing.list_links(app_engine, me).empty
+    assert "No links yet" in texts(owner)

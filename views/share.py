@@ -16,6 +16,7 @@ STATUS_BADGES = {
     "active": ":green-badge[active]",
     "expired": ":gray-badge[expired]",
     "revoked": ":red-badge[revoked]",
+    sharing.RESTORED: ":violet-badge[restored from a backup: cannot be opened]",
 }
 
 profile_id = common.current_profile_id()
@@ -116,6 +117,27 @@ for link in links.itertuples():
                 "opens anything, also for someone who has it open right now."
             )
             st.rerun()
+        if link.status == sharing.RESTORED:
+            with action_column.popover(
+                "Delete", icon=":material/delete:", key=f"ask_delete_{link.link_id}"
+            ):
+                st.write("Delete this link and the record of when it was opened?")
+                if st.button("Delete link", type="primary", key=f"delete_{link.link_id}"):
+                    sharing.delete_link(engine, profile_id, link.link_id)
+                    st.session_state[FLASH_KEY] = (
+                        f"Deleted the restored link for {escape_markdown(link.label)}."
+                    )
+                    st.rerun()
+
+restored = int((links["status"] == sharing.RESTORED).sum())
+if restored:
+    st.info(
+        f"{restored} {'link was' if restored == 1 else 'links were'} restored from a backup. "
+        "A backup never holds a link's secret address, so a restored link cannot be "
+        "opened by anyone: create a new link for your dermatologist, and delete the old "
+        "one when you no longer need the record of when it was opened.",
+        icon=":material/settings_backup_restore:",
+    )
 
 if not links.empty:
     active = int((links["status"] == "active").sum())
