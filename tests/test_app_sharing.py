@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -14,6 +14,7 @@ from dermadash import backup, db, erase, importing, records, report, sharing
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
 from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
+from tests.photo_helpers import add_rated_photo
 from views import report_parts
 
 OWNER_PAGES = ("views/home.py", "views/share.py")
@@ -374,3 +375,29 @@ def test_share_page_shows_a_restored_link_as_restored_and_deletes_it(app_engine:
     assert "Deleted the restored link for Dr Rivera." in texts(owner)
     assert sharing.list_links(app_engine, me).empty
     assert "No links yet" in texts(owner)
+
+
+def test_photos_and_ratings_are_shown_before_any_session(app_engine: Engine) -> None:
+    kim = create_profile(app_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    for rated_on, severity in ((date(2026, 1, 5), 7), (date(2026, 2, 2), 5)):
+        add_rated_photo(app_engine, kim, "Chin", rated_on, severity)
+    with_photos = sharing.create_link(app_engine, kim, "Dr Rivera", include_photos=True)
+    app = open_app(query={"share": with_photos.token})
+    assert_no_exception(app)
+    shown = texts(app)
+    assert "No sessions have been logged yet" in shown  # honest about what is missing
+    assert "No sessions logged yet." in shown  # in the sessions section, no empty table
+    assert not app.dataframe
+    assert "No flags: no session has been logged to check yet." in shown
+    assert "Scar severity (your own rating)" in {
+        _chart_title(chart) for chart in app.get("plotly_chart")
+    }
+    assert "Scar photos" in [subheader.value for subheader in app.subheader]
+    assert len(app.image) >= 2  # before and after
+    assert "Severity 7/10 → 5/10 over 28 days" in shown
+
+    without_photos = sharing.create_link(app_engine, kim, "Dr Rivera")
+    app = open_app(query={"share": without_photos.token})
+    assert_no_exception(app)
+    assert "Scar photos" not in [subheader.value for subheader in app.subheader]
+    assert not app.image

@@ -37,13 +37,26 @@ def _record_view_once(link: sharing.LinkInfo) -> None:
         st.session_state[marker] = True
 
 
-def _charts_and_flags(profile_id: int) -> None:
+def _key_facts(link: sharing.LinkInfo, facts: sharing.KeyFacts) -> None:
+    """Sessions, check-ins, needle lengths and whether photos are shared, at a glance."""
+    first, second, third, fourth = st.columns(4)
+    first.metric("Sessions logged", facts.session_count)
+    second.metric("Check-ins recorded", f"{facts.check_ins} of {facts.session_count}")
+    third.metric("Needle lengths used", facts.needle_lengths)
+    fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
+
+
+def _charts_and_flags(profile_id: int, has_sessions: bool) -> None:
     """The owner's dashboard (filters only change what is drawn here) and every flag."""
     render_dashboard(profile_id, for_viewer=True)
     flags = common.flags(profile_id)
     st.header("Every safety flag")
     if flags.empty:
-        st.success("No flags: every session logged follows the safety protocol.")
+        st.success(
+            "No flags: every session logged follows the safety protocol."
+            if has_sessions
+            else "No flags: no session has been logged to check yet."
+        )
         return
     st.caption("All sessions, whatever the period chosen above; most severe first.")
     severity_badges(flags)
@@ -93,18 +106,15 @@ st.caption(
     f"This link works until {format_moment(link.expires_at, viewer_timezone)} (your time)."
 )
 
-if not facts.session_count:
+if facts.session_count:
+    _key_facts(link, facts)
+else:
+    # Scar ratings and photos may come before the first session: they are still shown.
     st.info(
-        "No sessions have been logged yet. This page shows them as soon as they are; "
-        "open the same link again later."
+        "No sessions have been logged yet, so there are no session charts, safety checks "
+        "or session table to show. They appear here as soon as sessions are logged; open "
+        "the same link again later."
     )
-    st.stop()
-
-first, second, third, fourth = st.columns(4)
-first.metric("Sessions logged", facts.session_count)
-second.metric("Check-ins recorded", f"{facts.check_ins} of {facts.session_count}")
-third.metric("Needle lengths used", facts.needle_lengths)
-fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
 report_download(
     link.profile_id,
     include_photos=link.include_photos,
@@ -113,11 +123,14 @@ report_download(
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
 
-_charts_and_flags(link.profile_id)
+_charts_and_flags(link.profile_id, has_sessions=bool(facts.session_count))
 _photos(link)
 
 st.subheader("Sessions")
-st.dataframe(sharing.sessions_table(sessions, person.timezone), hide_index=True)
+if facts.session_count:
+    st.dataframe(sharing.sessions_table(sessions, person.timezone), hide_index=True)
+else:
+    st.caption("No sessions logged yet.")
 st.caption(
     "Times are in the person's time zone. dermadash informs; it does not diagnose: "
     "its flags follow public dermarolling guides, not a medical examination."
