@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import backup, db, erase, importing, records, report, sharing
+from dermadash import backup, checks, db, demo, erase, importing, records, report, sharing
+from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
 from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
@@ -401,3 +404,43 @@ def test_photos_and_ratings_are_shown_before_any_session(app_engine: Engine) -> 
     assert_no_exception(app)
     assert "Scar photos" not in [subheader.value for subheader in app.subheader]
     assert not app.image
+
+
+def _markdown_in(block: Any) -> list[str]:
+    return [element.value for element in block.markdown]
+
+
+def test_the_shared_view_shows_critical_flags_in_full_and_groups_the_rest(
+    app_engine: Engine,
+) -> None:
+    me = default_profile_id(app_engine, "Europe/London")
+    demo.load_demo(app_engine, me)
+    flags = checks.profile_flags(app_engine, me)
+    is_critical = flags["severity"] == "critical"
+    critical, others = flags[is_critical], flags[~is_critical]
+    assert len(critical) >= 3  # the example data has both kinds, and several rules
+    assert len(others) >= 10
+    new = sharing.create_link(app_engine, me, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+
+    grouped = {expander.label: _markdown_in(expander) for expander in app.expander}
+    inside = [value for values in grouped.values() for value in values]
+    outside = [value for value in _markdown_in(app) if value not in inside]
+    # Every critical flag in full, none hidden in an expander.
+    for flag in critical.itertuples():
+        assert escape_markdown(flag.message) in outside
+        assert escape_markdown(flag.message) not in inside
+    assert sum(value.startswith("**What to do:**") for value in outside) == len(critical)
+    # One line per (severity, rule) for the others: how many and the latest date.
+    expected_labels = set()
+    for (_severity, _rule), group in others.groupby(["severity", "rule"]):
+        count = f"{len(group)} {'flag' if len(group) == 1 else 'flags'}"
+        label = f"**{group['title'].iloc[0]}** · {count}, latest {format_day(group['date'].max())}"
+        expected_labels.add(label)
+        # ...opening onto every one of that rule's flags.
+        messages = grouped[label]
+        for message, times in group["message"].value_counts().items():
+            assert messages.count(escape_markdown(message)) == times
+    assert set(grouped) == expected_labels
+    assert len(app.expander) < len(others)  # grouped, not one per flag

@@ -15,7 +15,7 @@ from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard
-from views.flag_parts import flag_groups, severity_badges
+from views.flag_parts import flag_digest, severity_badges
 from views.report_parts import report_download
 
 VIEW_MARKER = "dermadash_share_viewed_{link_id}"
@@ -58,9 +58,12 @@ def _charts_and_flags(profile_id: int, has_sessions: bool) -> None:
             else "No flags: no session has been logged to check yet."
         )
         return
-    st.caption("All sessions, whatever the period chosen above; most severe first.")
+    st.caption(
+        "All sessions, whatever the period chosen above. Critical flags in full, most "
+        "recent first; the others one line per rule: open it to see each flag."
+    )
     severity_badges(flags)
-    flag_groups(flags)
+    flag_digest(flags)
 
 
 def _photos(link: sharing.LinkInfo) -> None:
