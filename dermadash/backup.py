@@ -55,6 +55,7 @@ from dermadash.models import (
     ScarRating,
     ShareLink,
     ShareLinkView,
+    utc_now,
 )
 from dermadash.profiles import ProfileSettings, mark_changed
 from dermadash.records import (
@@ -740,6 +741,7 @@ def _restore_into(
             stored_photo = session.get(Photo, photo_id)
             assert stored_photo is not None
             stored_photo.created_at = item.created_at
+    restored_at = utc_now()
     for link in content.share_links:
         session.add(
             ShareLink(
@@ -750,6 +752,7 @@ def _restore_into(
                 expires_at=link.expires_at,
                 revoked_at=link.revoked_at,
                 include_photos=link.include_photos,
+                restored_at=restored_at,
                 views=[ShareLinkView(viewed_at=moment) for moment in link.views],
             )
         )

@@ -95,6 +95,12 @@ def cmd_share_list(args: argparse.Namespace, engine: Engine) -> int:
             f"{link.link_id:>4}  {link.status:<8}  {format_day(link.expires_at):<16}  "
             f"{link.views:>5}  {link.label}"
         )
+    if (links["status"] == sharing.RESTORED).any():
+        print(
+            "A link marked restored came back from a backup and cannot be opened (backups "
+            "never hold a link's secret address): create a new one; revoke the old one with "
+            "python -m dermadash share revoke ID."
+        )
     return 0
 
 

@@ -381,6 +381,9 @@ class ShareLink(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     include_photos: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the link came back from a backup: its token was never in the backup, so
+    # it got a hash nobody holds a token for, and it can never be opened again.
+    restored_at: Mapped[datetime | None]
 
     views: Mapped[list[ShareLinkView]] = relationship(
         back_populates="share_link", cascade="all, delete-orphan", passive_deletes=True

@@ -46,9 +46,15 @@ LINK_COLUMNS = [
     "expires_at",
     "revoked_at",
     "include_photos",
+    "restored_at",
     "views",
     "last_viewed",
 ]
+RESTORED = "restored"
+RESTORED_EXPLANATION = (
+    "restored from a backup: it cannot be opened (backups never hold a link's secret "
+    "address); create a new link"
+)
 
 
 class LinkNotFound(LookupError):
@@ -136,7 +142,7 @@ def resolve_token(engine: Engine, token: object, now: datetime | None = None) ->
     # Looking the hash up is safe against timing attacks: guessing needs 2**256 tries.
     with transaction(engine) as session:
         link = session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
-        if link is None or link.revoked_at is not None or link.expires_at <= _now(now):
+        if link is None or link_status(link, _now(now)) != "active":
             return None
         return LinkInfo(
             link_id=link.id,
@@ -166,12 +172,26 @@ def revoke_link(engine: Engine, profile_id: int, link_id: int, now: datetime | N
             link.revoked_at = _now(now)
 
 
-def link_status(expires_at: datetime, revoked_at: datetime | None, now: datetime) -> str:
-    if revoked_at is not None:
+def link_status(link: ShareLink, now: datetime) -> str:
+    """``revoked``, ``restored`` (from a backup: never opens), ``expired`` or ``active``."""
+    if link.revoked_at is not None:
         return "revoked"
-    if expires_at <= now:
+    if link.restored_at is not None:
+        return RESTORED
+    if link.expires_at <= now:
         return "expired"
     return "active"
+
+
+def delete_link(engine: Engine, profile_id: int, link_id: int) -> None:
+    """Delete one of the profile's links with its view history (e.g. a restored one)."""
+    with transaction(engine) as session:
+        link = session.scalar(
+            select(ShareLink).where(ShareLink.id == link_id, ShareLink.profile_id == profile_id)
+        )
+        if link is None:
+            raise LinkNotFound(link_id)
+        session.delete(link)
 
 
 def list_links(engine: Engine, profile_id: int, now: datetime | None = None) -> pd.DataFrame:
@@ -199,11 +219,12 @@ def list_links(engine: Engine, profile_id: int, now: datetime | None = None) -> 
                 {
                     "link_id": link.id,
                     "label": link.label,
-                    "status": link_status(link.expires_at, link.revoked_at, moment),
+                    "status": link_status(link, moment),
                     "created_at": link.created_at,
                     "expires_at": link.expires_at,
                     "revoked_at": link.revoked_at,
                     "include_photos": link.include_photos,
+                    "restored_at": link.restored_at,
                     "views": int(view_count or 0),
                     "last_viewed": _as_utc(last_viewed),
                 }
@@ -339,14 +360,6 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     )
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$])")
-
-
-def plain_markdown(text: str) -> str:
-    """Text a person typed, escaped so Markdown shows it as written (no links, no images)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
 def describe_link(link: dict[str, object], timezone: str) -> str:
     """One line about a ``list_links`` row: created, expiry or revocation, views, photos."""
 
@@ -363,6 +376,7 @@ def describe_link(link: dict[str, object], timezone: str) -> str:
         "active": lambda: f"expires {moment('expires_at')}",
         "expired": lambda: f"expired {moment('expires_at')}",
         "revoked": lambda: f"revoked {moment('revoked_at')}",
+        RESTORED: lambda: RESTORED_EXPLANATION,
     }[str(link["status"])]()
     photos = "with photos" if link["include_photos"] else "without photos"
     return f"Created {moment('created_at')} · {ending} · {opened} · {photos}"

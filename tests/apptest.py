@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
+from dermadash.markdown import WORD_JOINER
 from tests.conftest import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -42,6 +45,16 @@ def texts(app: AppTest) -> str:
         parts.extend(str(element.value) for element in getattr(app, kind))
     parts.extend(f"{metric.label} {metric.value}" for metric in app.metric)
     return "\n".join(parts)
+
+
+def as_read(markdown: str) -> str:
+    """Markdown source as a reader sees it: each backslash-escape shows the mark alone."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "").replace("  \n", "\n")
+
+
+def seen_texts(app: AppTest) -> str:
+    """``texts(app)`` as the reader sees it (typed text is escaped in the source)."""
+    return as_read(texts(app))
 
 
 def assert_no_exception(app: AppTest) -> None:

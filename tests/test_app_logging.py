@@ -23,7 +23,7 @@ from dermadash.records import (
     save_check_in,
 )
 from dermadash.timezones import local_today
-from tests.apptest import assert_no_exception, open_app, texts
+from tests.apptest import assert_no_exception, open_app, seen_texts, texts
 
 LOG = "views/log_session.py"
 CHECK_IN = "views/check_in.py"
@@ -132,7 +132,7 @@ def test_logging_a_first_session(store: Engine, me: int) -> None:
     click(app, "Save session")
     assert_no_exception(app)
     assert "Session saved." in texts(app)
-    assert "Mon 2 Mar 2026, 21:30 · Left cheek" in texts(app)
+    assert "Mon 2 Mar 2026, 21:30 · Left cheek" in seen_texts(app)
     assert "Later today or tomorrow, add a check-in" in texts(app)
 
     sessions = queries.sessions_frame(store, me)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import db, records, report, sharing
+from dermadash import backup, checks, db, demo, erase, importing, records, report, sharing
+from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
-from tests.apptest import APP, assert_no_exception, open_app, texts
+from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
+from tests.photo_helpers import add_rated_photo
 from views import report_parts
 
 OWNER_PAGES = ("views/home.py", "views/share.py")
@@ -97,7 +101,7 @@ def test_a_valid_link_shows_the_charts_and_the_flags(
     new = sharing.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
-    shown = texts(app)
+    shown = seen_texts(app)
     # The whole course by default, as on the owner's dashboard with "All".
     assert app.radio(key="viewer_dash_period").value == "All"
     titles = {_chart_title(chart) for chart in app.get("plotly_chart")}
@@ -344,3 +348,99 @@ def test_share_page_warns_when_the_address_is_local(
     assert "only works on this computer" not in texts(public)
     url = _create_on_share_page(public, "Dr Rivera", 30)
     assert url.startswith("https://derma.example.org/?share=")
+
+
+def test_share_page_shows_a_restored_link_as_restored_and_deletes_it(app_engine: Engine) -> None:
+    me = default_profile_id(app_engine)
+    _add_sessions(app_engine, me, "a note", 2, 0.25)
+    new = sharing.create_link(app_engine, me, "Dr Rivera")
+    open_app(query={"share": new.token})  # opened once: the view history is restored too
+    document = backup.build_backup(app_engine, me)
+    erase.erase_profile_data(app_engine, me, erase.CONFIRMATION_WORD)
+    parsed = importing.parse_upload(backup.dumps(document).encode(), "UTC")
+    importing.apply_import(app_engine, me, parsed)
+
+    viewer = open_app(query={"share": new.token})
+    assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
+    owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    shown = texts(owner)
+    assert "Dr Rivera** :violet-badge[restored from a backup: cannot be opened]" in shown
+    assert "green-badge[active]" not in shown
+    assert sharing.RESTORED_EXPLANATION in shown
+    assert "opened 1 time" in shown
+    assert "1 link was restored from a backup" in shown
+    (restored,) = sharing.list_links(app_engine, me)["link_id"]
+    assert not [button for button in owner.button if button.key == f"revoke_{restored}"]
+
+    owner.button(key=f"delete_{restored}").click().run()
+    assert_no_exception(owner)
+    assert "Deleted the restored link for Dr Rivera." in texts(owner)
+    assert sharing.list_links(app_engine, me).empty
+    assert "No links yet" in texts(owner)
+
+
+def test_photos_and_ratings_are_shown_before_any_session(app_engine: Engine) -> None:
+    kim = create_profile(app_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    for rated_on, severity in ((date(2026, 1, 5), 7), (date(2026, 2, 2), 5)):
+        add_rated_photo(app_engine, kim, "Chin", rated_on, severity)
+    with_photos = sharing.create_link(app_engine, kim, "Dr Rivera", include_photos=True)
+    app = open_app(query={"share": with_photos.token})
+    assert_no_exception(app)
+    shown = texts(app)
+    assert "No sessions have been logged yet" in shown  # honest about what is missing
+    assert "No sessions logged yet." in shown  # in the sessions section, no empty table
+    assert not app.dataframe
+    assert "No flags: no session has been logged to check yet." in shown
+    assert "Scar severity (your own rating)" in {
+        _chart_title(chart) for chart in app.get("plotly_chart")
+    }
+    assert "Scar photos" in [subheader.value for subheader in app.subheader]
+    assert len(app.image) >= 2  # before and after
+    assert "Severity 7/10 → 5/10 over 28 days" in shown
+
+    without_photos = sharing.create_link(app_engine, kim, "Dr Rivera")
+    app = open_app(query={"share": without_photos.token})
+    assert_no_exception(app)
+    assert "Scar photos" not in [subheader.value for subheader in app.subheader]
+    assert not app.image
+
+
+def _markdown_in(block: Any) -> list[str]:
+    return [element.value for element in block.markdown]
+
+
+def test_the_shared_view_shows_critical_flags_in_full_and_groups_the_rest(
+    app_engine: Engine,
+) -> None:
+    me = default_profile_id(app_engine, "Europe/London")
+    demo.load_demo(app_engine, me)
+    flags = checks.profile_flags(app_engine, me)
+    is_critical = flags["severity"] == "critical"
+    critical, others = flags[is_critical], flags[~is_critical]
+    assert len(critical) >= 3  # the example data has both kinds, and several rules
+    assert len(others) >= 10
+    new = sharing.create_link(app_engine, me, "Dr Rivera")
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+
+    grouped = {expander.label: _markdown_in(expander) for expander in app.expander}
+    inside = [value for values in grouped.values() for value in values]
+    outside = [value for value in _markdown_in(app) if value not in inside]
+    # Every critical flag in full, none hidden in an expander.
+    for flag in critical.itertuples():
+        assert escape_markdown(flag.message) in outside
+        assert escape_markdown(flag.message) not in inside
+    assert sum(value.startswith("**What to do:**") for value in outside) == len(critical)
+    # One line per (severity, rule) for the others: how many and the latest date.
+    expected_labels = set()
+    for (_severity, _rule), group in others.groupby(["severity", "rule"]):
+        count = f"{len(group)} {'flag' if len(group) == 1 else 'flags'}"
+        label = f"**{group['title'].iloc[0]}** · {count}, latest {format_day(group['date'].max())}"
+        expected_labels.add(label)
+        # ...opening onto every one of that rule's flags.
+        messages = grouped[label]
+        for message, times in group["message"].value_counts().items():
+            assert messages.count(escape_markdown(message)) == times
+    assert set(grouped) == expected_labels
+    assert len(app.expander) < len(others)  # grouped, not one per flag

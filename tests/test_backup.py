@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from dermadash import backup, importing, photos, queries
+from dermadash import backup, importing, photos, queries, sharing
 from dermadash.db import transaction
 from dermadash.models import ShareLink, ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, load_profile
@@ -91,6 +91,27 @@ def test_restored_share_links_keep_their_views_but_not_their_token(
         assert len(new_hashes) == 2
         assert not new_hashes & old_hashes
         assert views == 2
+
+
+def test_a_restored_link_is_listed_as_restored_and_its_token_opens_nothing(
+    engine: Engine, profile_id: int, database_url: str, tmp_path: Path
+) -> None:
+    fill_everything(engine, profile_id)
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", days=30)
+    assert sharing.resolve_token(engine, new.token) is not None
+    document = backup.build_backup(engine, profile_id)
+    with fresh_database_like(database_url, tmp_path) as other:
+        target = create_profile(other, ProfileSettings())
+        restore_bytes(other, target, backup.dumps(document).encode())
+        assert sharing.resolve_token(other, new.token) is None
+        links = sharing.list_links(other, target)
+        statuses = dict(zip(links["label"], links["status"], strict=True))
+        # The link that was active is now "restored"; a revoked one stays revoked.
+        assert statuses["Dr Rivera"] == sharing.RESTORED
+        assert "active" not in statuses.values()
+        assert "revoked" in statuses.values()
+        # Backed up again, the document is the same: the mark is not part of a backup.
+        assert comparable(backup.build_backup(other, target)) == comparable(document)
 
 
 def test_the_stored_version_1_backup_restores(engine: Engine, profile_id: int) -> None:

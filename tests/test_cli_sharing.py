@@ -152,3 +152,22 @@ def test_report_command_without_chromium_suggests_html(sqlite_url: str, tmp_path
     wrong = run_cli(sqlite_url, "report", "--out", str(tmp_path / "report.docx"))
     assert wrong.returncode == 2
     assert "must end in .pdf or .html" in wrong.stderr
+
+
+def test_list_marks_links_restored_from_a_backup(sqlite_url: str, tmp_path: Path) -> None:
+    engine = db.make_engine(sqlite_url)
+    try:
+        db.upgrade(engine)
+        sharing.create_link(engine, default_profile_id(engine), "Dr Rivera")
+    finally:
+        engine.dispose()
+    backup_file = tmp_path / "backup.json"
+    assert run_cli(sqlite_url, "export", str(backup_file)).returncode == 0
+    elsewhere = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    restored = run_cli(elsewhere, "import", str(backup_file))
+    assert restored.returncode == 0, restored.stderr
+    listed = run_cli(elsewhere, "share", "list")
+    assert listed.returncode == 0, listed.stderr
+    (row,) = [line for line in listed.stdout.splitlines() if line.endswith("Dr Rivera")]
+    assert row.split()[1] == sharing.RESTORED
+    assert "came back from a backup and cannot be opened" in listed.stdout

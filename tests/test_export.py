@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from dermadash import export, importing, queries, spreadsheet
-from dermadash.markdown import escape_markdown
 from dermadash.profiles import ProfileSettings, create_profile
 from dermadash.records import ScarRatingInput, add_scar_rating
 from tests.data_helpers import fill_everything
@@ -179,12 +178,3 @@ def test_everything_zip(engine: Engine, profile_id: int) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == ["backup.json", "scar_ratings.csv", "sessions.csv"]
         assert importing.parse_upload(archive.read("backup.json"), "UTC").ok
-
-
-def test_text_from_a_file_cannot_act_as_markdown() -> None:
-    escaped = escape_markdown("![x](http://tracker.example/p.png) :red[hi] <b>x</b> **b**")
-    assert "![" not in escaped
-    assert ":red[" not in escaped
-    assert "<b>" not in escaped
-    assert "**" not in escaped
-    assert escape_markdown("Left cheek, 0.5 mm.") == "Left cheek, 0.5 mm."

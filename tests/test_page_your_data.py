@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -10,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dermadash import db, queries
 from dermadash.profiles import default_profile_id
 from tests.apptest import assert_no_exception, open_app
-from tests.apptest import texts as markdown_texts
+from tests.apptest import seen_texts as texts
 
 PAGE = "views/your_data.py"
 GOOD = (
@@ -20,11 +19,6 @@ GOOD = (
 )
 BAD = b"date,area,needle_mm,pain\n2026-01-05,Chin,0.5,lots\n2026-13-05,,0.5,\n"
 FIXTURE_V1 = Path(__file__).parent / "data" / "backup_v1.json"
-
-
-def texts(app: AppTest) -> str:
-    """The page's text as a browser shows it: Markdown escapes resolved."""
-    return re.sub(r"\\(.)", r"\1", markdown_texts(app))
 
 
 def sessions_in(url: str) -> int:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from dermadash import queries, records, sharing
-from dermadash.models import ShareLink
+from dermadash.db import transaction
+from dermadash.models import ShareLink, ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, data_revision
 from dermadash.validation import ValidationError
 
@@ -261,7 +262,33 @@ def test_describe_link(engine: Engine, profile_id: int) -> None:
     assert row["status"] == "revoked"  # revoked wins over expired
 
 
-def test_plain_markdown_shows_text_as_typed() -> None:
-    assert sharing.plain_markdown("Dr [x](http://e.org) *a*") == (
-        r"Dr \[x\]\(http\://e\.org\) \*a\*"
+def _mark_restored(engine: Engine, link_id: int) -> None:
+    with transaction(engine) as session:
+        link = session.get(ShareLink, link_id)
+        assert link is not None
+        link.restored_at = NOW
+
+
+def test_a_restored_link_never_opens_and_says_why(engine: Engine, profile_id: int) -> None:
+    # Even a token matching the stored hash opens nothing once the link is marked restored.
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", days=7, now=NOW)
+    _mark_restored(engine, new.link_id)
+    assert sharing.resolve_token(engine, new.token, now=NOW) is None
+    row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
+    assert row["status"] == sharing.RESTORED
+    assert sharing.describe_link(row, "Europe/London") == (
+        f"Created Mon 2 Mar 2026, 12:00 · {sharing.RESTORED_EXPLANATION} · not opened yet"
+        " · without photos"
     )
+
+
+def test_delete_link_removes_it_with_its_views(engine: Engine, profile_id: int) -> None:
+    other = create_profile(engine, ProfileSettings(display_name="Alex"))
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    sharing.record_view(engine, new.link_id, now=NOW)
+    with pytest.raises(sharing.LinkNotFound):
+        sharing.delete_link(engine, other, new.link_id)  # not Alex's link
+    sharing.delete_link(engine, profile_id, new.link_id)
+    assert sharing.list_links(engine, profile_id).empty
+    with transaction(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ShareLinkView)) == 0

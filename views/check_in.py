@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dermadash import logbook, records
+from dermadash.markdown import escape_markdown
 from dermadash.validation import ValidationError
 from views import common, entry_forms
 
@@ -27,7 +28,7 @@ if sessions.empty:
 
 saved = st.session_state.pop(SAVED_KEY, None)
 if saved is not None:
-    st.success(f"Check-in saved for {saved['title']}.")
+    st.success(f"Check-in saved for {escape_markdown(saved['title'])}.")
     entry_forms.side_effect_warning(saved["side_effect"])
 
 waiting = logbook.waiting_for_check_in(sessions)
@@ -58,7 +59,7 @@ choice = st.selectbox(
     key=f"checkin_session_{len(waiting_ids)}",
 )
 row = next(sessions[sessions["session_id"] == choice].itertuples())
-st.caption(entry_forms.session_summary(row))
+st.caption(escape_markdown(entry_forms.session_summary(row)))
 
 existing = logbook.load_check_in(engine, profile_id, choice)
 prefix = f"checkin_{choice}"

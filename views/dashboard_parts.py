@@ -16,6 +16,7 @@ import streamlit as st
 
 from dermadash import figures, summary
 from dermadash.figures import ReactionLimits
+from dermadash.markdown import escape_markdown
 from dermadash.protocol import load_protocol
 from dermadash.summary import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.timezones import local_today
@@ -104,7 +105,8 @@ def render_dashboard(profile_id: int, *, for_viewer: bool = False) -> None:
     if chosen is None:
         return
     period, area = chosen
-    st.caption(f"Showing {period.describe()}, {area.lower() if area == ALL_AREAS else area}.")
+    shown_area = area.lower() if area == ALL_AREAS else escape_markdown(area)
+    st.caption(f"Showing {period.describe()}, {shown_area}.")
     view = _view(url, profile_id, revision, today, period.start, period.end, area)
     _key_figures(view.key_figures)
     _charts(view.charts)
@@ -173,7 +175,8 @@ def _key_figures(key: summary.KeyFigures) -> None:
     for note in key.notes():
         st.caption(note)
     if not key.areas.empty:
-        st.table(key.areas, hide_index=True)
+        # st.table renders Markdown in its cells (st.dataframe does not).
+        st.table(key.areas.assign(Area=key.areas["Area"].map(escape_markdown)), hide_index=True)
 
 
 def _chart(figure: go.Figure, key: str) -> None:
@@ -184,7 +187,7 @@ def _chart(figure: go.Figure, key: str) -> None:
         return
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key)
     for note in figures.chart_notes(figure):
-        st.caption(note)
+        st.caption(escape_markdown(note))  # notes name areas
 
 
 def _charts(charts: dict[str, go.Figure]) -> None:

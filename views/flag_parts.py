@@ -7,13 +7,20 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dermadash.checks import rule_summaries
 from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.rules import SEVERITY_ORDER
 
+SEVERITY_ICONS = {
+    "critical": ":material/error:",
+    "warning": ":material/warning:",
+    "info": ":material/info:",
+}
 SEVERITY_HEADINGS = {
-    "critical": ":material/error: Critical",
-    "warning": ":material/warning: Warnings",
-    "info": ":material/info: For information",
+    "critical": f"{SEVERITY_ICONS['critical']} Critical",
+    "warning": f"{SEVERITY_ICONS['warning']} Warnings",
+    "info": f"{SEVERITY_ICONS['info']} For information",
 }
 
 SEVERITY_BADGES = {"critical": "red", "warning": "orange", "info": "blue"}
@@ -37,9 +44,33 @@ def flag_groups(flags: pd.DataFrame) -> None:
         if group.empty:
             continue
         st.subheader(f"{SEVERITY_HEADINGS[severity]} ({len(group)})")
-        # Most recent first: what happened lately matters most.
-        for flag in group.iloc[::-1].itertuples(index=False):
-            flag_card(flag)
+        _cards_latest_first(group)
+
+
+def flag_digest(flags: pd.DataFrame) -> None:
+    """Flags for a quick read (the shared view): critical ones in full, the others as one
+    line per rule (how many, the latest date) that opens onto that rule's cards."""
+    for severity in SEVERITY_ORDER:
+        group = flags[flags["severity"] == severity]
+        if group.empty:
+            continue
+        st.subheader(f"{SEVERITY_HEADINGS[severity]} ({len(group)})")
+        if severity == "critical":
+            _cards_latest_first(group)
+            continue
+        for summary in rule_summaries(group).itertuples(index=False):
+            count = f"{summary.flags} {'flag' if summary.flags == 1 else 'flags'}"
+            with st.expander(
+                f"**{summary.title}** · {count}, latest {format_day(summary.latest)}",
+                icon=SEVERITY_ICONS[severity],
+            ):
+                _cards_latest_first(group[group["rule"] == summary.rule])
+
+
+def _cards_latest_first(flags: pd.DataFrame) -> None:
+    # Most recent first: what happened lately matters most.
+    for flag in flags.iloc[::-1].itertuples(index=False):
+        flag_card(flag)
 
 
 SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
@@ -52,12 +83,13 @@ def severity_badge(severity: str) -> str:
 def flag_card(flag: Any) -> None:
     """A flag with what happened, what to do, why it matters and where the rule comes from."""
     with st.container(border=True):
-        where = f" · {flag.area}" if isinstance(flag.area, str) else ""
+        where = f" · {escape_markdown(flag.area)}" if isinstance(flag.area, str) else ""
         st.markdown(
             f"{severity_badge(flag.severity)} **{flag.title}** · {format_day(flag.date)}{where}"
         )
-        st.markdown(flag.message)
-        st.markdown(f"**What to do:** {flag.advice}")
+        # Messages and advice name the person's own areas and rollers.
+        st.markdown(escape_markdown(flag.message))
+        st.markdown(f"**What to do:** {escape_markdown(flag.advice)}")
         st.caption(f"Why it matters: {flag.why}")
         st.caption(f"Source: {flag.source} · rule `{flag.rule}`")
 
@@ -65,7 +97,9 @@ def flag_card(flag: Any) -> None:
 def flag_lines(flags: pd.DataFrame) -> None:
     """Several flags, one short line each (severity, title, what happened)."""
     for flag in flags.itertuples(index=False):
-        st.markdown(f"{severity_badge(flag.severity)} **{flag.title}**: {flag.message}")
+        st.markdown(
+            f"{severity_badge(flag.severity)} **{flag.title}**: {escape_markdown(flag.message)}"
+        )
 
 
 def flags_of_session(flags: pd.DataFrame, session_id: int) -> pd.DataFrame:

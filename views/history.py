@@ -10,6 +10,7 @@ import streamlit as st
 
 from dermadash import logbook, records, validation
 from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.records import ScarRatingInput
 from dermadash.timezones import local_today
 from dermadash.validation import ValidationError
@@ -100,7 +101,7 @@ def edit_check_in(session_id: int) -> None:
     prefix = f"edit_check_in_{session_id}"
     row = next(sessions[sessions["session_id"] == session_id].itertuples())
     st.subheader("Check-in")
-    st.caption(entry_forms.session_title(row, timezone))
+    st.caption(escape_markdown(entry_forms.session_title(row, timezone)))
     existing = logbook.load_check_in(engine, profile_id, session_id)
     entered = entry_forms.check_in_fields(prefix, existing)
 
@@ -163,11 +164,11 @@ def open_editor(kind: str, record_id: int) -> None:
 
 def show_session(row: Any) -> None:
     with st.container(border=True):
-        st.markdown(f"**{entry_forms.session_title(row, timezone)}**")
-        st.caption(entry_forms.session_summary(row))
+        st.markdown(f"**{escape_markdown(entry_forms.session_title(row, timezone))}**")
+        st.caption(escape_markdown(entry_forms.session_summary(row)))
         st.caption(entry_forms.check_in_summary(row))
         if isinstance(row.notes, str):
-            st.caption(f"Notes: {row.notes}")
+            st.caption(f"Notes: {escape_markdown(row.notes)}")
         flag_lines(flags_of_session(flags, int(row.session_id)))
         session_column = check_in_column = st.container(horizontal=True)
         if session_column.button(
@@ -187,8 +188,8 @@ def show_rating(row: Any) -> None:
             horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"
         )
         text_column.markdown(
-            f"**{format_day(row.rated_on)} · {row.area}: {row.severity} / 10**"
-            + (f"  \n{row.notes}" if isinstance(row.notes, str) else "")
+            f"**{format_day(row.rated_on)} · {escape_markdown(row.area)}: {row.severity} / 10**"
+            + (f"  \n{escape_markdown(row.notes)}" if isinstance(row.notes, str) else "")
         )
         if button_column.button("Change", key=f"history_rating_{row.rating_id}"):
             open_editor("rating", int(row.rating_id))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dermadash import records
 from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.validation import ValidationError
 from views import common, entry_forms
 from views.flag_parts import flag_card, flags_of_session
@@ -29,7 +30,9 @@ def show_what_happens_next(session_id: int, areas: list[str]) -> None:
             flag_card(flag)
     next_safe = common.next_safe(profile_id)
     for row in next_safe[next_safe["area"].isin(areas)].itertuples(index=False):
-        st.markdown(f"**Next safe session, {row.area}:** {format_day(row.next_safe_date)}")
+        st.markdown(
+            f"**Next safe session, {escape_markdown(row.area)}:** {format_day(row.next_safe_date)}"
+        )
         st.caption(row.reason)
     st.info(
         "Later today or tomorrow, add a check-in: how long redness and stinging lasted "
@@ -45,8 +48,8 @@ def show_saved(session_id: int) -> None:
     if not match.empty:
         row = next(match.itertuples())
         with st.container(border=True):
-            st.markdown(f"**{entry_forms.session_title(row, timezone)}**")
-            st.caption(entry_forms.session_summary(row))
+            st.markdown(f"**{escape_markdown(entry_forms.session_title(row, timezone))}**")
+            st.caption(escape_markdown(entry_forms.session_summary(row)))
     show_what_happens_next(session_id, [] if match.empty else list(match.iloc[0]["areas"]))
     if st.button("Log another session", key="log_another", icon=":material/add:"):
         entry_forms.new_form(FORM)

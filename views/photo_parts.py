@@ -12,6 +12,7 @@ import streamlit as st
 
 from dermadash import photos
 from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from views import common
 
 THUMBNAIL_PX = 168
@@ -22,7 +23,7 @@ def choose_area(photo_list: pd.DataFrame, key: str) -> str:
     areas = photos.areas_latest_first(photo_list)
     if len(areas) == 1:
         return areas[0]
-    chosen = st.pills("Area", areas, default=areas[0], key=key)
+    chosen = st.pills("Area", areas, default=areas[0], format_func=escape_markdown, key=key)
     return chosen or areas[0]
 
 
@@ -51,7 +52,10 @@ def compare(profile_id: int, area_list: pd.DataFrame, key: str) -> None:
     """Two of an area's photos side by side (first and latest unless chosen), with the change."""
     area = area_list["area"].iloc[0]
     if len(area_list) < 2:
-        st.info(f"One photo of {area} so far. Add another with a later rating to compare the two.")
+        st.info(
+            f"One photo of {escape_markdown(area)} so far. "
+            "Add another with a later rating to compare the two."
+        )
         return
     labels = _labels(area_list)
     ids = list(labels)
@@ -96,7 +100,7 @@ def _delete_button(row: object, key: str, on_delete: Callable[[int], None]) -> N
     photo_id = row.photo_id  # type: ignore[attr-defined]
     with st.popover("Delete", icon=":material/delete:", key=f"{key}_ask_{photo_id}"):
         st.write(
-            f"Delete this photo of {row.area} from {format_day(row.rated_on)} "  # type: ignore[attr-defined]
+            f"Delete this photo of {escape_markdown(row.area)} from {format_day(row.rated_on)} "  # type: ignore[attr-defined]
             "for good? The rating stays."
         )
         if st.button("Delete photo", type="primary", key=f"{key}_delete_{photo_id}"):

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dermadash import photos
 from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.records import RecordNotFound
 from dermadash.validation import ValidationError
 from views import common, photo_parts
@@ -49,9 +50,9 @@ if photo_list.empty:
 else:
     area = photo_parts.choose_area(photo_list, key="photos_area")
     area_list = photos.area_photos(photo_list, area)
-    st.subheader(f"Compare: {area}")
+    st.subheader(f"Compare: {escape_markdown(area)}")
     photo_parts.compare(profile_id, area_list, key=f"photos_compare_{area}")
-    st.subheader(f"Every photo of {area}")
+    st.subheader(f"Every photo of {escape_markdown(area)}")
     photo_parts.gallery(profile_id, area_list, key="photos_gallery", on_delete=delete)
 
 
@@ -80,7 +81,9 @@ def add_to_earlier_rating() -> None:
         else:
             # A new key gives an empty uploader for the next photo.
             st.session_state[f"{ADD_FORM}_round"] = st.session_state.get(f"{ADD_FORM}_round", 0) + 1
-            st.session_state[MESSAGE_KEY] = f"Added the photo to {labels[rating_id]}."
+            st.session_state[MESSAGE_KEY] = (
+                f"Added the photo to {escape_markdown(labels[rating_id])}."
+            )
             st.rerun()
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dermadash import logbook, records, validation
 from dermadash.formatting import format_day, format_mm
+from dermadash.markdown import escape_markdown
 from dermadash.records import RollerInput
 from dermadash.timezones import local_today
 from dermadash.validation import ValidationError
@@ -87,7 +88,7 @@ def show_editor(roller_id: int) -> None:
         else:
             entry_forms.forget_fields(prefix)
             del st.session_state[EDITING_KEY]
-            st.session_state[MESSAGE_KEY] = f"Saved {entered.name.strip()}."
+            st.session_state[MESSAGE_KEY] = f"Saved {escape_markdown(entered.name.strip())}."
             st.rerun()
     if cancel_column.button("Cancel", key=f"{prefix}_cancel"):
         entry_forms.forget_fields(prefix)
@@ -97,7 +98,7 @@ def show_editor(roller_id: int) -> None:
 
 def show_roller(row) -> None:  # type: ignore[no-untyped-def]
     with st.container(border=True):
-        st.markdown(f"**{row.name}** · {format_mm(row.needle_mm)}")
+        st.markdown(f"**{escape_markdown(row.name)}** · {format_mm(row.needle_mm)}")
         used = f"Used in {row.sessions_used} session{'s' if row.sessions_used != 1 else ''}"
         details = [used]
         if pd.notna(row.needle_count):
@@ -117,7 +118,9 @@ def show_roller(row) -> None:  # type: ignore[no-untyped-def]
             "Retire", key=f"roller_retire_{row.roller_id}", icon=":material/archive:"
         ):
             records.retire_roller(engine, profile_id, int(row.roller_id), today)
-            st.session_state[MESSAGE_KEY] = f"Retired {row.name}; it stays in your history."
+            st.session_state[MESSAGE_KEY] = (
+                f"Retired {escape_markdown(row.name)}; it stays in your history."
+            )
             st.rerun()
 
 
@@ -152,7 +155,7 @@ with st.expander("Add a roller", expanded=rollers.empty, icon=":material/add:"):
             st.error(str(problem))
         else:
             entry_forms.new_form(NEW_FORM)
-            st.session_state[MESSAGE_KEY] = f"Added {new_roller.name.strip()}."
+            st.session_state[MESSAGE_KEY] = f"Added {escape_markdown(new_roller.name.strip())}."
             st.rerun()
 
 for roller in rollers.itertuples():

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dermadash import logbook, photos, validation
 from dermadash.formatting import format_day
+from dermadash.markdown import escape_markdown
 from dermadash.records import ScarRatingInput
 from dermadash.timezones import local_today
 from dermadash.validation import ValidationError
@@ -84,7 +85,7 @@ def rating_fields(index: int, area: str | None) -> tuple[ScarRatingInput | None,
                 "Another area", placeholder="e.g. Jawline", key=f"{FORM}_other_area"
             )
         else:
-            st.markdown(f"**{area}**")
+            st.markdown(f"**{escape_markdown(area)}**")
         last = last_by_area.get(area) if area else None
         if last is not None:
             st.caption(f"Last rating: {last.severity} / 10 on {format_day(last.rated_on)}")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dermadash import sharing
 from dermadash.formatting import format_days, format_moment
+from dermadash.markdown import escape_markdown
 from dermadash.validation import NAME_MAX_CHARS, ValidationError
 from views import common
 from views.report_parts import report_download
@@ -15,6 +16,7 @@ STATUS_BADGES = {
     "active": ":green-badge[active]",
     "expired": ":gray-badge[expired]",
     "revoked": ":red-badge[revoked]",
+    sharing.RESTORED: ":violet-badge[restored from a backup: cannot be opened]",
 }
 
 profile_id = common.current_profile_id()
@@ -83,7 +85,7 @@ if create:
         st.error(str(problem))
     else:
         st.success(
-            f"Link created for {sharing.plain_markdown(label.strip())}. Copy it now (the "
+            f"Link created for {escape_markdown(label.strip())}. Copy it now (the "
             "button at the right of the box): it is shown only this once, because dermadash "
             "keeps only a fingerprint of it.",
             icon=":material/link:",
@@ -104,19 +106,38 @@ if links.empty:
 for link in links.itertuples():
     with st.container(border=True):
         text_column, action_column = st.columns([4, 1], vertical_alignment="center")
-        text_column.markdown(
-            f"**{sharing.plain_markdown(link.label)}** {STATUS_BADGES[link.status]}"
-        )
+        text_column.markdown(f"**{escape_markdown(link.label)}** {STATUS_BADGES[link.status]}")
         text_column.caption(sharing.describe_link(link._asdict(), me.timezone))
         if link.status == "active" and action_column.button(
             "Revoke", key=f"revoke_{link.link_id}", icon=":material/link_off:"
         ):
             sharing.revoke_link(engine, profile_id, link.link_id)
             st.session_state[FLASH_KEY] = (
-                f"The link for {sharing.plain_markdown(link.label)} is revoked: it no longer "
+                f"The link for {escape_markdown(link.label)} is revoked: it no longer "
                 "opens anything, also for someone who has it open right now."
             )
             st.rerun()
+        if link.status == sharing.RESTORED:
+            with action_column.popover(
+                "Delete", icon=":material/delete:", key=f"ask_delete_{link.link_id}"
+            ):
+                st.write("Delete this link and the record of when it was opened?")
+                if st.button("Delete link", type="primary", key=f"delete_{link.link_id}"):
+                    sharing.delete_link(engine, profile_id, link.link_id)
+                    st.session_state[FLASH_KEY] = (
+                        f"Deleted the restored link for {escape_markdown(link.label)}."
+                    )
+                    st.rerun()
+
+restored = int((links["status"] == sharing.RESTORED).sum())
+if restored:
+    st.info(
+        f"{restored} {'link was' if restored == 1 else 'links were'} restored from a backup. "
+        "A backup never holds a link's secret address, so a restored link cannot be "
+        "opened by anyone: create a new link for your dermatologist, and delete the old "
+        "one when you no longer need the record of when it was opened.",
+        icon=":material/settings_backup_restore:",
+    )
 
 if not links.empty:
     active = int((links["status"] == "active").sum())

@@ -11,10 +11,11 @@ import streamlit as st
 
 from dermadash import photos, sharing
 from dermadash.formatting import format_moment
+from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard
-from views.flag_parts import flag_groups, severity_badges
+from views.flag_parts import flag_digest, severity_badges
 from views.report_parts import report_download
 
 VIEW_MARKER = "dermadash_share_viewed_{link_id}"
@@ -36,17 +37,33 @@ def _record_view_once(link: sharing.LinkInfo) -> None:
         st.session_state[marker] = True
 
 
-def _charts_and_flags(profile_id: int) -> None:
+def _key_facts(link: sharing.LinkInfo, facts: sharing.KeyFacts) -> None:
+    """Sessions, check-ins, needle lengths and whether photos are shared, at a glance."""
+    first, second, third, fourth = st.columns(4)
+    first.metric("Sessions logged", facts.session_count)
+    second.metric("Check-ins recorded", f"{facts.check_ins} of {facts.session_count}")
+    third.metric("Needle lengths used", facts.needle_lengths)
+    fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
+
+
+def _charts_and_flags(profile_id: int, has_sessions: bool) -> None:
     """The owner's dashboard (filters only change what is drawn here) and every flag."""
     render_dashboard(profile_id, for_viewer=True)
     flags = common.flags(profile_id)
     st.header("Every safety flag")
     if flags.empty:
-        st.success("No flags: every session logged follows the safety protocol.")
+        st.success(
+            "No flags: every session logged follows the safety protocol."
+            if has_sessions
+            else "No flags: no session has been logged to check yet."
+        )
         return
-    st.caption("All sessions, whatever the period chosen above; most severe first.")
+    st.caption(
+        "All sessions, whatever the period chosen above. Critical flags in full, most "
+        "recent first; the others one line per rule: open it to see each flag."
+    )
     severity_badges(flags)
-    flag_groups(flags)
+    flag_digest(flags)
 
 
 def _photos(link: sharing.LinkInfo) -> None:
@@ -63,7 +80,7 @@ def _photos(link: sharing.LinkInfo) -> None:
     area = photo_parts.choose_area(photo_list, key="shared_photos_area")
     area_list = photos.area_photos(photo_list, area)
     photo_parts.compare(link.profile_id, area_list, key=f"shared_compare_{area}")
-    with st.expander(f"Every photo of {area}"):
+    with st.expander(f"Every photo of {escape_markdown(area)}"):
         photo_parts.gallery(link.profile_id, area_list, key="shared_gallery")
 
 
@@ -79,7 +96,7 @@ sessions = common.sessions(link.profile_id)
 facts = sharing.key_facts(sessions, person.timezone)
 viewer_timezone = common.browser_timezone()
 
-name = sharing.plain_markdown(person.display_name)
+name = escape_markdown(person.display_name)
 st.title(
     "Dermarolling progress"
     if person.display_name == DEFAULT_DISPLAY_NAME
@@ -87,23 +104,20 @@ st.title(
 )
 period = f"{facts.first_day} to {facts.last_day}" if facts.session_count else "no sessions yet"
 st.caption(
-    f"Read-only view shared with {sharing.plain_markdown(link.label)}. "
+    f"Read-only view shared with {escape_markdown(link.label)}. "
     f"Period covered: {period}. "
     f"This link works until {format_moment(link.expires_at, viewer_timezone)} (your time)."
 )
 
-if not facts.session_count:
+if facts.session_count:
+    _key_facts(link, facts)
+else:
+    # Scar ratings and photos may come before the first session: they are still shown.
     st.info(
-        "No sessions have been logged yet. This page shows them as soon as they are; "
-        "open the same link again later."
+        "No sessions have been logged yet, so there are no session charts, safety checks "
+        "or session table to show. They appear here as soon as sessions are logged; open "
+        "the same link again later."
     )
-    st.stop()
-
-first, second, third, fourth = st.columns(4)
-first.metric("Sessions logged", facts.session_count)
-second.metric("Check-ins recorded", f"{facts.check_ins} of {facts.session_count}")
-third.metric("Needle lengths used", facts.needle_lengths)
-fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
 report_download(
     link.profile_id,
     include_photos=link.include_photos,
@@ -112,11 +126,14 @@ report_download(
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
 
-_charts_and_flags(link.profile_id)
+_charts_and_flags(link.profile_id, has_sessions=bool(facts.session_count))
 _photos(link)
 
 st.subheader("Sessions")
-st.dataframe(sharing.sessions_table(sessions, person.timezone), hide_index=True)
+if facts.session_count:
+    st.dataframe(sharing.sessions_table(sessions, person.timezone), hide_index=True)
+else:
+    st.caption("No sessions logged yet.")
 st.caption(
     "Times are in the person's time zone. dermadash informs; it does not diagnose: "
     "its flags follow public dermarolling guides, not a medical examination."

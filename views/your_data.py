@@ -235,7 +235,7 @@ with delete_tab:
     )
     backup_button("erase_backup", "Download a backup first")
     typed = st.text_input(
-        f"Type DELETE (or your profile's name, {me.display_name}) to confirm",
+        f"Type DELETE (or your profile's name, {escape_markdown(me.display_name)}) to confirm",
         key=f"erase_confirm_{_nonce('erase')}",
     )
     confirmed = erase.is_confirmed(typed, me.display_name)
