@@ -13,6 +13,7 @@ so no chart ships thousands of points.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -350,10 +351,20 @@ def local_dates(started_at: pd.Series, timezone: str) -> pd.Series:
     return started_at.dt.tz_convert(timezone).dt.date
 
 
+def plain(text: str) -> str:
+    """Typed text (an area name, a flag message) as plotly shows it: literally.
+
+    Plotly draws legends and hover labels from a subset of HTML (links included) and
+    fills ``%{...}`` placeholders in hover templates; both are escaped here.
+    """
+    return html.escape(text, quote=False).replace("%{", "%&#123;")
+
+
 def _areas_text(areas: object) -> str:
+    """The areas, comma-separated, escaped for plotly (see ``plain``)."""
     if isinstance(areas, list | tuple):
-        return ", ".join(str(area) for area in areas) or "no area"
-    return str(areas) if areas is not None and not pd.isna(areas) else "no area"
+        return plain(", ".join(str(area) for area in areas)) or "no area"
+    return plain(str(areas)) if areas is not None and not pd.isna(areas) else "no area"
 
 
 # --- Frequency ----------------------------------------------------------------------
@@ -442,7 +453,7 @@ def interval_figure(
             x=mine["bucket"],
             y=mine["days"],
             mode="markers",
-            name=area,
+            name=plain(area),
             marker={"color": style.colour, "symbol": style.symbol, "size": 9},
             customdata=[
                 [phrase, count, minimum]
@@ -454,7 +465,7 @@ def interval_figure(
                 )
             ],
             hovertemplate=(
-                f"<b>{area}</b><br>%{{customdata[0]}}<br>"
+                f"<b>{plain(area)}</b><br>%{{customdata[0]}}<br>"
                 + ("Shortest gap: " if bucket != "day" else "Gap: ")
                 + "%{y} days (minimum %{customdata[2]} days)"
                 + ("<br>%{customdata[1]} session(s)" if bucket != "day" else "")
@@ -497,7 +508,7 @@ def _overlay_marks(figure: _Draft, points: pd.DataFrame, name: str, severity: st
             "size": 16,
             "line": {"width": 3, "color": colour(colour_name)},
         },
-        customdata=points["area"],
+        customdata=[plain(area) for area in points["area"]],
         hovertemplate=f"{name}<br>%{{customdata}}: %{{y}} days<extra></extra>",
     )
 
@@ -717,17 +728,18 @@ def severity_figure(
         mine = per_area[area]
         style = styles[area]
         change = mine["severity"].iloc[-1] - mine["severity"].iloc[0]
-        legend = f"{area} ({_signed(change)} since first rating)" if len(mine) > 1 else area
+        label = plain(area)
+        legend = f"{label} ({_signed(change)} since first rating)" if len(mine) > 1 else label
         figure.add_scatter(
             x=mine["bucket"],
             y=mine["severity"],
             mode="markers",
             name=legend,
-            legendgroup=area,
+            legendgroup=label,
             marker={"color": style.colour, "symbol": style.symbol, "size": 9},
             customdata=_bucket_phrases(bucket, mine["bucket"]),
             hovertemplate=(
-                f"<b>{area}</b><br>%{{customdata}}<br>Severity: %{{y:.1f}} of 10<extra></extra>"
+                f"<b>{label}</b><br>%{{customdata}}<br>Severity: %{{y:.1f}} of 10<extra></extra>"
             ),
         )
         if len(mine) < TREND_MINIMUM_RATINGS:
@@ -738,11 +750,11 @@ def severity_figure(
             x=mine["bucket"],
             y=trend.round(2),
             mode="lines",
-            name=f"{area} trend",
-            legendgroup=area,
+            name=f"{label} trend",
+            legendgroup=label,
             showlegend=False,
             line={"color": style.colour, "width": 3, "shape": "spline"},
-            hovertemplate=f"<b>{area}</b> trend: %{{y:.1f}} of 10<extra></extra>",
+            hovertemplate=f"<b>{label}</b> trend: %{{y:.1f}} of 10<extra></extra>",
         )
     if too_few:
         _add_note(
@@ -798,7 +810,7 @@ def flags_figure(flags: pd.DataFrame, *, x_range: DateRange | None = None) -> go
         if bucket == "day":
             x, y = mine["day"], mine["label"]
             customdata = [
-                [label, _areas_text(area), message]
+                [label, _areas_text(area), plain(message)]
                 for label, area, message in zip(
                     _day_labels(mine["day"]), mine["area"], mine["message"], strict=True
                 )

@@ -417,3 +417,44 @@ def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
                 _assert_valid_plotly(figure)
                 checked += 1
     assert checked == 24
+
+
+def test_typed_text_reaches_the_charts_as_plain_text() -> None:
+    """An area name or flag message with HTML or a hover placeholder is shown literally."""
+    typed = '<a href="https://evil.example">Chin</a> %{y}'
+    day = date(2026, 3, 2)
+    sessions = frames.sessions(
+        [
+            {"started_at": datetime(2026, 3, 2, 21), "areas": [typed], "redness_hours": 90.0},
+            {"started_at": datetime(2026, 3, 5, 21), "areas": [typed], "redness_hours": 10.0},
+        ]
+    )
+    drawn = [
+        figures.interval_figure(
+            frames.intervals([(1, typed, day, None, 7), (2, typed, day + timedelta(3), 3, 7)])
+        ),
+        figures.redness_figure(sessions, LONDON),
+        figures.severity_figure(
+            frames.ratings([(day + timedelta(weeks=week), typed, 5) for week in range(4)]),
+            sessions,
+            LONDON,
+        ),
+        figures.flags_figure(frames.flags([("too-frequent", "warning", day, 2, typed)])),
+    ]
+    for figure in drawn:
+        texts = " ".join(_strings(json.loads(figure.to_json())))
+        assert "evil.example" in texts
+        assert "<a href" not in texts
+        assert "&lt;a href=" in texts
+        assert "Chin&lt;/a&gt; %&#123;y}" in texts  # and no hover placeholder
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a figure's JSON."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
