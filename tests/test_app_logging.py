@@ -23,6 +23,7 @@ from dermadash.records import (
     save_check_in,
 )
 from dermadash.timezones import local_today
+from tests import test_app_typed_text as typed_text
 from tests.apptest import assert_no_exception, open_app, seen_texts, texts
 
 LOG = "views/log_session.py"
@@ -622,3 +623,16 @@ def test_deleting_a_rating_says_its_photos_go_with_it(store: Engine, me: int) ->
     assert any("Its 1 photo(s) go with it." in warning.value for warning in app.warning)
     click(app, "Yes, delete")
     assert photos.photos_frame(store, me).empty
+
+
+def test_saving_a_session_shows_typed_area_and_notes_literally(store: Engine, me: int) -> None:
+    """The confirmation after saving repeats the area and notes: as typed, never Markdown."""
+    app = open_app(page=LOG)
+    fill_session(
+        app, areas=[typed_text.AREA], needle_mm=0.25, notes=typed_text.NOTE, day=date(2026, 3, 2)
+    )
+    click(app, "Save session")
+    assert "Session saved." in texts(app)
+    (area,) = queries.sessions_frame(store, me).iloc[0]["areas"]
+    typed_text.assert_shown_literally(app, area)
+    assert queries.sessions_frame(store, me).iloc[0]["notes"] == typed_text.NOTE
