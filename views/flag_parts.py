@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -37,24 +38,25 @@ def severity_badges(flags: pd.DataFrame) -> None:
     )
 
 
-def flag_groups(flags: pd.DataFrame) -> None:
-    """Every flag as a card (what happened, what to do, why, source), most severe first."""
+def _by_severity(flags: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each severity that has flags, most severe first, under its heading and count."""
     for severity in SEVERITY_ORDER:
         group = flags[flags["severity"] == severity]
-        if group.empty:
-            continue
-        st.subheader(f"{SEVERITY_HEADINGS[severity]} ({len(group)})")
+        if not group.empty:
+            st.subheader(f"{SEVERITY_HEADINGS[severity]} ({len(group)})")
+            yield severity, group
+
+
+def flag_groups(flags: pd.DataFrame) -> None:
+    """Every flag as a card (what happened, what to do, why, source), most severe first."""
+    for _, group in _by_severity(flags):
         _cards_latest_first(group)
 
 
 def flag_digest(flags: pd.DataFrame) -> None:
     """Flags for a quick read (the shared view): critical ones in full, the others as one
     line per rule (how many, the latest date) that opens onto that rule's cards."""
-    for severity in SEVERITY_ORDER:
-        group = flags[flags["severity"] == severity]
-        if group.empty:
-            continue
-        st.subheader(f"{SEVERITY_HEADINGS[severity]} ({len(group)})")
+    for severity, group in _by_severity(flags):
         if severity == "critical":
             _cards_latest_first(group)
             continue
