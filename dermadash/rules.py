@@ -39,7 +39,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from dermadash.formatting import format_day, format_days, format_number
+from dermadash.formatting import format_day, format_days, format_number, format_share
 from dermadash.profiles import ProfileSettings
 from dermadash.protocol import RULE_IDS, Protocol, RuleSpec, load_protocol
 from dermadash.validation import SIDE_EFFECT_LABELS
@@ -597,6 +597,7 @@ def _too_frequent(data: _Sessions, rows: _AreaRows, protocol: Protocol) -> list[
         "days": _Field((rows.days,), lambda i: format_days(int(rows.days[i]))),
         "minimum": _Field((rows.minimum,), lambda i: format_days(int(rows.minimum[i]))),
         "basis": _Field((rows.basis,), lambda i: basis_texts[rows.basis[i]]),
+        "critical_share": format_share(spec.value("critical_fraction")),
     }
     warning = rows.too_frequent & ~rows.critical
     return [
