@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -126,43 +123,6 @@ def verify_password(password_hash: str, attempt: str) -> bool:
         return PasswordHasher().verify(password_hash, attempt)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-class AttemptLimiter:
-    """A light brake on password guessing, shared by every session of one server.
-
-    After ``max_failures`` wrong passwords within ``window_seconds``, attempts are
-    refused until the oldest of them is that old. A right password clears the count.
-    """
-
-    def __init__(self, max_failures: int = 5, window_seconds: float = 300.0) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self._failures: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def _forget_old(self, now: float) -> None:
-        while self._failures and now - self._failures[0] >= self.window_seconds:
-            self._failures.popleft()
-
-    def seconds_to_wait(self, now: float | None = None) -> int:
-        """0 when an attempt may be made now, else whole seconds to wait."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._forget_old(now)
-            if len(self._failures) < self.max_failures:
-                return 0
-            return max(1, int(self._failures[0] + self.window_seconds - now + 0.999))
-
-    def record_failure(self, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._forget_old(now)
-            self._failures.append(now)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
 
 
 # --- OpenID Connect identities -------------------------------------------------------

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from dermadash import auth, db, records, sharing
+from dermadash.models import SignInAttempts
 from dermadash.profiles import profile_id_for_identity
 from tests.apptest import (
     APP,
@@ -180,14 +181,19 @@ def test_password_mode_with_the_right_password(password_mode: Engine) -> None:
 
 
 def test_password_attempts_are_braked(password_mode: Engine) -> None:
+    """The brake is per client address, in the database: AppTest runs all count as the
+    same loopback address (per-address and cross-process cases: test_server_password_brake)."""
     app = _app()
     for _ in range(5):
         _sign_in(app, "wrong guess number x")
+        assert "That password is not right." in texts(app)
     _sign_in(app, PASSWORD)  # even the right one waits once the brake is on
-    assert "Too many wrong passwords" in texts(app)
+    assert "Too many wrong passwords from here" in texts(app)
     assert not _owner_content_shown(app)
-    other_browser = _sign_in(_app(), PASSWORD)  # the brake is per server, not per tab
-    assert "Too many wrong passwords" in texts(other_browser)
+    other_tab = _sign_in(_app(), PASSWORD)  # same address, another browser session
+    assert "Too many wrong passwords from here" in texts(other_tab)
+    with password_mode.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(SignInAttempts)) == 2
 
 
 def test_password_mode_without_a_password_set(

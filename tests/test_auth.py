@@ -53,20 +53,6 @@ def test_too_short_password_is_refused() -> None:
         auth.hash_password("123456789")
 
 
-def test_attempt_limiter_brakes_and_forgets() -> None:
-    limiter = auth.AttemptLimiter(max_failures=3, window_seconds=60)
-    for moment in (0.0, 10.0, 20.0):
-        assert limiter.seconds_to_wait(moment) == 0
-        limiter.record_failure(moment)
-    assert limiter.seconds_to_wait(21.0) == 39
-    assert limiter.seconds_to_wait(59.5) == 1
-    assert limiter.seconds_to_wait(60.0) == 0  # the first failure has aged out
-    limiter.record_failure(60.0)
-    assert limiter.seconds_to_wait(61.0) == 9
-    limiter.clear()
-    assert limiter.seconds_to_wait(61.0) == 0
-
-
 @pytest.mark.parametrize(
     ("user", "identity", "name"),
     [
