@@ -18,7 +18,8 @@ _INDEX_INLINE_SCRIPT = "'sha256-THxz9J9+wf7rhwR2YkXJoSZ13UCmYyC+3lNDv2+8ugA='"
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
-        f"script-src 'self' {_INDEX_INLINE_SCRIPT}",
+        # Streamlit's frontend compiles WebAssembly; JavaScript eval stays forbidden.
+        f"script-src 'self' 'wasm-unsafe-eval' {_INDEX_INLINE_SCRIPT}",
         "style-src 'self' 'unsafe-inline'",  # Streamlit's widgets style themselves inline
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
