@@ -30,6 +30,8 @@ REFUSED = "DERMADASH_AUTH=password"  # the plain explanation
         ("127.0.0.1", [("host", "localhost")], True),
         ("::1", [("host", "[::1]:8501")], True),
         ("127.0.0.5", [("Host", "LOCALHOST:9000")], True),
+        ("::ffff:127.0.0.1", [("host", "localhost")], True),
+        ("::ffff:192.0.2.1", [("host", "localhost")], False),
         ("203.0.113.9", [("host", "localhost:8501")], False),  # remote, claiming localhost
         (None, [("host", "localhost:8501")], False),  # no peer known
         ("testclient", [("host", "localhost")], False),  # not an address at all
