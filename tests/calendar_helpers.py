@@ -84,7 +84,7 @@ def assert_feed_matches_the_engine(
     waiting = logbook.waiting_for_check_in(sessions, now)
     expected_check_ins = set()
     for row in waiting.itertuples():
-        local = row.started_at.to_pydatetime().astimezone(zone)
+        local = row.started_at.to_pydatetime().astimezone(zone).replace(second=0, microsecond=0)
         moment = datetime.combine(local.date() + timedelta(days=1), local.timetz())
         expected_check_ins.add((f"{CHECK_IN}{', '.join(row.areas)}", moment.astimezone(UTC)))
     found_check_ins = set()

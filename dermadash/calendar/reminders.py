@@ -108,13 +108,13 @@ def next_safe_reminders(
 
 
 def check_in_moment(started_at: datetime, timezone: str) -> datetime:
-    """When a check-in is best made: the same clock time the next day where the person is.
+    """When a check-in is best made: the same clock time (to the minute) the next day.
 
     Calendar days, as everywhere in dermadash: across a summer-time change the check-in
     keeps its clock time (23 or 25 hours later); a clock time the change skips moves on.
     """
     zone = ZoneInfo(timezone)
-    local = started_at.astimezone(zone)
+    local = started_at.astimezone(zone).replace(second=0, microsecond=0)
     wall_clock = datetime.combine(local.date() + timedelta(days=1), local.timetz())
     return wall_clock.astimezone(UTC).astimezone(zone)
 
