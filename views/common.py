@@ -25,6 +25,7 @@ from dermadash.profiles import (
     load_profile,
     profile_id_for_identity,
 )
+from dermadash.server import this_computer
 
 LOGGER = logging.getLogger("dermadash")
 PROFILE_KEY = "dermadash_profile_id"
@@ -85,13 +86,12 @@ def _auth_mode() -> AuthMode:
 
 
 def _require_this_computer() -> None:
-    """Without sign-in, owner pages open only on the computer the app runs on."""
-    problem = auth.none_mode_problem(
-        st.get_option("server.address"), st.context.url, st.context.headers
-    )
-    if problem:
+    """Without sign-in, owner pages open only on the computer the app runs on: the
+    server layer says so in a header of the WebSocket (``dermadash.server.this_computer``).
+    The page address the browser reports is not used: a client can claim any."""
+    if not this_computer.proves_this_computer(st.context.headers.get(this_computer.PROOF_HEADER)):
         st.title("dermadash")
-        st.error(problem)
+        st.error(auth.NOT_LOCAL_MESSAGE)
         st.stop()
 
 
