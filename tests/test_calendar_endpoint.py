@@ -15,15 +15,16 @@ from starlette.testclient import TestClient
 from dermadash import profiles
 from dermadash.calendar import endpoint, links
 from dermadash.records import SessionInput, add_session
+from dermadash.server import database
 from tests.calendar_helpers import NEXT_SAFE, assert_feed_matches_the_engine, parse_feed
 
 
 @pytest.fixture
 def client(app_database: str, engine: Engine) -> Iterator[TestClient]:
-    endpoint._engine_for.cache_clear()
+    database._engine_for.cache_clear()
     with TestClient(Starlette(routes=endpoint.calendar_routes())) as test_client:
         yield test_client
-    endpoint._engine_for.cache_clear()
+    database._engine_for.cache_clear()
 
 
 def _path(token: str) -> str:
@@ -91,9 +92,7 @@ def test_revoking_answers_404_at_once(client: TestClient, engine: Engine, profil
     assert client.get(_path(new.token)).status_code == 404
 
 
-def test_one_profiles_link_never_serves_anothers_events(
-    client: TestClient, engine: Engine
-) -> None:
+def test_one_profiles_link_never_serves_anothers_events(client: TestClient, engine: Engine) -> None:
     ana = profiles.profile_id_for_identity(engine, "oidc:ana", "Ana", "Europe/London")
     ben = profiles.profile_id_for_identity(engine, "oidc:ben", "Ben", "Europe/Berlin")
     _roll(engine, ana, "Ana's forehead")
@@ -112,10 +111,10 @@ def test_a_database_that_cannot_be_read_gets_a_plain_503(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
     monkeypatch.setenv("DERMADASH_DATABASE_URL", f"sqlite:///{blocker / 'dermadash.db'}")
-    endpoint._engine_for.cache_clear()
+    database._engine_for.cache_clear()
     with TestClient(Starlette(routes=endpoint.calendar_routes())) as client:
         response = client.get(_path("A" * 43))
-    endpoint._engine_for.cache_clear()
+    database._engine_for.cache_clear()
     assert response.status_code == 503
     assert response.text == endpoint.UNAVAILABLE_TEXT
     assert "Traceback" not in response.text

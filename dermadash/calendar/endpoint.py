@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from functools import cache
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +20,7 @@ from starlette.routing import Route
 
 from dermadash import db
 from dermadash.calendar import feed, links
-from dermadash.config import database_url
+from dermadash.server.database import server_engine
 
 PATH = "/calendar/{token}.ics"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -29,18 +28,6 @@ NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 NOT_FOUND_TEXT = "No calendar here.\n"
 UNAVAILABLE_TEXT = "The calendar cannot be read right now. Your calendar app will try again.\n"
 LOGGER = logging.getLogger("dermadash")
-
-
-@cache
-def _engine_for(url: str) -> Engine:
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    return engine
-
-
-def feed_engine() -> Engine:
-    """The configured database, brought up to date on first use (one engine per URL)."""
-    return _engine_for(database_url())
 
 
 def feed_for_token(engine: Engine, token: str, now: datetime | None = None) -> bytes | None:
@@ -62,7 +49,7 @@ async def calendar_feed(request: Request) -> Response:
     """The Starlette endpoint for ``PATH``."""
     token = str(request.path_params.get("token", ""))
     try:
-        body = await run_in_threadpool(lambda: feed_for_token(feed_engine(), token))
+        body = await run_in_threadpool(lambda: feed_for_token(server_engine(), token))
     except (SQLAlchemyError, db.DatabaseUnavailable) as error:
         # The error's type only: its message could hold a database address or data.
         LOGGER.error("The calendar feed could not be read: %s", type(error).__qualname__)
