@@ -117,8 +117,6 @@ def _download(profile_id: int, timezone: str) -> None:
         on_click="ignore",
         key="calendar_download",
         icon=":material/download:",
-        help="The reminders as they are now, for a one-off import. It does not update as "
-        "you log: subscribe with a link for that.",
     )
 
 
@@ -146,4 +144,8 @@ def calendar_section(profile_id: int) -> None:
         st.markdown(HOW_TO_SUBSCRIBE)
     _link_list(profile_id, timezone)
     st.markdown("**As a file**")
+    st.caption(
+        "For a one-off import: the reminders as they are today. A file does not update as "
+        "you log; a subscribed link does."
+    )
     _download(profile_id, timezone)
