@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, inspect, select, text
 
+from dermadash import erase
 from dermadash.calendar import links
 from dermadash.models import CalendarLink
 from dermadash.profiles import ProfileSettings, create_profile, data_revision, load_profile
@@ -136,3 +137,10 @@ def test_feed_addresses() -> None:
     url = links.calendar_url("https://derma.example.org/app/", "T" * 43)
     assert url == f"https://derma.example.org/app/calendar/{'T' * 43}.ics"
     assert links.webcal_url(url) == f"webcal://derma.example.org/app/calendar/{'T' * 43}.ics"
+
+
+def test_erasing_the_profiles_data_ends_its_calendar_links(engine: Engine, profile_id: int) -> None:
+    new = links.create_link(engine, profile_id, now=NOW)
+    erase.erase_profile_data(engine, profile_id, erase.CONFIRMATION_WORD)
+    assert links.open_feed(engine, new.token, NOW) is None
+    assert links.list_links(engine, profile_id, NOW) == []
