@@ -16,12 +16,15 @@ from dermadash.server.startup import lifespan
 ROUTER = Path(__file__).resolve().parent / "router.py"
 
 
-def _no_external_address() -> None:
-    """Streamlit would ask a public "what is my IP" service (at start, and for a
-    cross-origin WebSocket): dermadash never lets a request leave the machine."""
+def _no_address_lookup() -> None:
+    """Streamlit looks up this machine's addresses at start and for a cross-origin
+    WebSocket: the external one by asking a public "what is my IP" service, the local
+    one by pointing a socket at a public DNS server. dermadash does neither: nothing
+    leaves the machine (same-origin pages and ``server.corsAllowedOrigins`` still work)."""
     return None
 
 
-net_util.get_external_ip = _no_external_address
+net_util.get_external_ip = _no_address_lookup
+net_util.get_internal_ip = _no_address_lookup
 
 app = st.App(ROUTER, routes=ROUTES, middleware=MIDDLEWARE, lifespan=lifespan)

@@ -1,5 +1,5 @@
-"""``GET /calendar/<token>.ics`` on a small Starlette app: the feed, its headers, and one
-identical 404 for every token that opens nothing."""
+"""``GET /calendar/<token>.ics`` on a small Starlette app with the server's routes: the
+feed, its headers, and one identical 404 for every token that opens nothing."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from dermadash import profiles
 from dermadash.calendar import endpoint, links
 from dermadash.records import SessionInput, add_session
 from dermadash.server import database
+from dermadash.server.routes import ROUTES
 from tests.calendar_helpers import NEXT_SAFE, assert_feed_matches_the_engine, parse_feed
 
 
 @pytest.fixture
 def client(app_database: str, engine: Engine) -> Iterator[TestClient]:
     database._engine_for.cache_clear()
-    with TestClient(Starlette(routes=endpoint.calendar_routes())) as test_client:
+    with TestClient(Starlette(routes=ROUTES)) as test_client:
         yield test_client
     database._engine_for.cache_clear()
 
@@ -112,7 +113,7 @@ def test_a_database_that_cannot_be_read_gets_a_plain_503(
     blocker.write_text("a file where a folder should be")
     monkeypatch.setenv("DERMADASH_DATABASE_URL", f"sqlite:///{blocker / 'dermadash.db'}")
     database._engine_for.cache_clear()
-    with TestClient(Starlette(routes=endpoint.calendar_routes())) as client:
+    with TestClient(Starlette(routes=ROUTES)) as client:
         response = client.get(_path("A" * 43))
     database._engine_for.cache_clear()
     assert response.status_code == 503

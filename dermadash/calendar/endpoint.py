@@ -16,7 +16,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
 from dermadash import db
 from dermadash.calendar import feed, links
@@ -46,7 +45,7 @@ def not_found() -> Response:
 
 
 async def calendar_feed(request: Request) -> Response:
-    """The Starlette endpoint for ``PATH``."""
+    """The Starlette endpoint for ``PATH`` (mounted in ``dermadash.server.routes``)."""
     token = str(request.path_params.get("token", ""))
     try:
         body = await run_in_threadpool(lambda: feed_for_token(server_engine(), token))
@@ -57,8 +56,3 @@ async def calendar_feed(request: Request) -> Response:
     if body is None:
         return not_found()
     return Response(body, media_type=MEDIA_TYPE, headers=NO_STORE)
-
-
-def calendar_routes() -> list[Route]:
-    """The routes to mount on the app's server (GET, and HEAD with it)."""
-    return [Route(PATH, calendar_feed, methods=["GET"], name="calendar_feed")]

@@ -63,14 +63,14 @@ PRIVATE_RESPONSE: dict[str, str] = {
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
 }
-_MEDIA_PATH = re.compile(r"(^|/)media/")
+_PRIVATE_PATH = re.compile(r"(^|/)(media|shared-photos)/")
 SHARE_PARAMETER = "share"
 
 
 def is_private(scope: Scope) -> bool:
-    """The share view (any address with ``?share=``) and every ``/media/`` file
-    (photos, downloads): never stored by a cache, never indexed."""
-    if _MEDIA_PATH.search(scope.get("path", "")):
+    """The share view (any address with ``?share=``), every ``/media/`` file (photos,
+    downloads) and every shared photo: never stored by a cache, never indexed."""
+    if _PRIVATE_PATH.search(scope.get("path", "")):
         return True
     query = scope.get("query_string", b"").decode("latin-1")
     return SHARE_PARAMETER in parse_qs(query, keep_blank_values=True)

@@ -62,4 +62,6 @@ async def checked(engine: Engine, timeout: float = CHECK_TIMEOUT_SECONDS) -> Hea
 
 async def healthz(_request: Request) -> JSONResponse:
     health = await checked(server_engine())
-    return JSONResponse(health.body, status_code=health.status_code)
+    return JSONResponse(
+        health.body, status_code=health.status_code, headers={"Cache-Control": "no-store"}
+    )
