@@ -57,6 +57,7 @@ def test_the_running_app_serves_the_feed_and_stops_at_once_when_revoked(
     assert headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert headers["Cache-Control"] == "no-store"
     assert headers["X-Content-Type-Options"] == "nosniff"  # the app's security headers
+    assert headers["X-Robots-Tag"] == "noindex, nofollow"
     parsed = parse_feed(body)
     assert_feed_matches_the_engine(engine, me, parsed, datetime.now(UTC))
     assert sorted(event.name for event in parsed.named(NEXT_SAFE)) == [

@@ -20,10 +20,10 @@ from starlette.responses import PlainTextResponse, Response
 from dermadash import db
 from dermadash.calendar import feed, links
 from dermadash.server.database import server_engine
+from dermadash.server.headers import PRIVATE_RESPONSE
 
 PATH = "/calendar/{token}.ics"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
-NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 NOT_FOUND_TEXT = "No calendar here.\n"
 UNAVAILABLE_TEXT = "The calendar cannot be read right now. Your calendar app will try again.\n"
 LOGGER = logging.getLogger("dermadash")
@@ -41,7 +41,7 @@ def feed_for_token(engine: Engine, token: str, now: datetime | None = None) -> b
 
 
 def not_found() -> Response:
-    return PlainTextResponse(NOT_FOUND_TEXT, status_code=404, headers=NO_STORE)
+    return PlainTextResponse(NOT_FOUND_TEXT, status_code=404, headers=PRIVATE_RESPONSE)
 
 
 async def calendar_feed(request: Request) -> Response:
@@ -52,7 +52,7 @@ async def calendar_feed(request: Request) -> Response:
     except (SQLAlchemyError, db.DatabaseUnavailable) as error:
         # The error's type only: its message could hold a database address or data.
         LOGGER.error("The calendar feed could not be read: %s", type(error).__qualname__)
-        return PlainTextResponse(UNAVAILABLE_TEXT, status_code=503, headers=NO_STORE)
+        return PlainTextResponse(UNAVAILABLE_TEXT, status_code=503, headers=PRIVATE_RESPONSE)
     if body is None:
         return not_found()
-    return Response(body, media_type=MEDIA_TYPE, headers=NO_STORE)
+    return Response(body, media_type=MEDIA_TYPE, headers=PRIVATE_RESPONSE)
