@@ -6,24 +6,16 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, select, text
 
 from dermadash import erase
 from dermadash.calendar import links
 from dermadash.models import CalendarLink
 from dermadash.profiles import ProfileSettings, create_profile, data_revision, load_profile
 from dermadash.validation import ValidationError
+from tests.test_sharing import _every_stored_text
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-
-
-def _every_stored_text(engine: Engine) -> str:
-    parts: list[str] = []
-    with engine.connect() as connection:
-        for table in inspect(engine).get_table_names():
-            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
-                parts.extend(str(value) for value in row)
-    return "\n".join(parts)
 
 
 def test_the_token_is_256_bits_and_only_its_hash_is_stored(engine: Engine, profile_id: int) -> None:

@@ -77,13 +77,6 @@ def cmd_calendar_revoke(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def _days(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("days must be a whole number") from None
-
-
 def add_calendar_commands(commands: argparse._SubParsersAction) -> None:
     calendar = commands.add_parser(
         "calendar", help="create, list or revoke calendar feeds of your reminders"
@@ -99,7 +92,7 @@ def add_calendar_commands(commands: argparse._SubParsersAction) -> None:
     )
     create.add_argument(
         "--days",
-        type=_days,
+        type=int,
         default=None,
         help=f"days until it stops working (default: never; at most {sharing.MAX_DAYS})",
     )
