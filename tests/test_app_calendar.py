@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
 
-from dermadash import db, records
+from dermadash import auth, db, records
 from dermadash.calendar import endpoint, links
-from dermadash.profiles import default_profile_id
-from tests.apptest import assert_no_exception, open_app, texts
+from dermadash.profiles import default_profile_id, profile_id_for_identity
+from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, open_app, texts
 
 SETTINGS = "views/settings.py"
 FEED_URL = re.compile(r"/calendar/([A-Za-z0-9_-]{43})\.ics$")
@@ -113,3 +114,39 @@ def test_the_download_button_is_there_even_before_any_link(app_engine: Engine) -
     [button] = [item for item in app.get("download_button") if "calendar" in item.proto.label]
     assert button.proto.label == "Download calendar (.ics)"
     assert app.checkbox(key="calendar_file_generic").value is False
+
+
+def test_with_oidc_each_persons_calendar_holds_only_their_own(
+    app_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.AUTH_VARIABLE, "oidc")
+    sam = profile_id_for_identity(app_engine, "sam-sub", "Sam")
+    alex = profile_id_for_identity(app_engine, "alex-sub", "Alex")
+    started = datetime.now(UTC) - timedelta(hours=6)
+    for person, area in ((sam, "Sam's chin"), (alex, "Alex's forehead")):
+        records.add_session(
+            app_engine,
+            person,
+            records.SessionInput(started_at=started, areas=[area], needle_mm=0.25),
+        )
+    tokens = {}
+    for sub, email in (("sam-sub", "sam@example.com"), ("alex-sub", "alex@example.com")):
+        app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
+        app.context["timezone"] = "Europe/London"
+        app.user = {"is_logged_in": True, "sub": sub, "email": email, "name": sub}
+        app.run()
+        app.switch_page(SETTINGS).run()
+        assert "Calendar link" not in texts(app)  # nobody sees another's links
+        app.button(key="create_calendar_link").click().run()
+        assert_no_exception(app)
+        tokens[sub] = _token_shown(app)
+    sam_feed = endpoint.feed_for_token(app_engine, tokens["sam-sub"])
+    alex_feed = endpoint.feed_for_token(app_engine, tokens["alex-sub"])
+    assert sam_feed is not None
+    assert alex_feed is not None
+    assert "Sam's chin" in sam_feed.decode()
+    assert "Alex's forehead" not in sam_feed.decode()
+    assert "Alex's forehead" in alex_feed.decode()
+    assert "Sam's chin" not in alex_feed.decode()
+    assert [row.link_id for row in links.list_links(app_engine, sam)] == [1]
+    assert [row.link_id for row in links.list_links(app_engine, alex)] == [2]
