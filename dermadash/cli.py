@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from dermadash import auth, backup, checks, db, demo, export, importing, report, sharing
+from dermadash.calendar.commands import add_calendar_commands
 from dermadash.formatting import format_day, format_moment
 from dermadash.profiles import default_profile_id, load_profile
 from dermadash.validation import ValidationError
@@ -382,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     progress.set_defaults(handler=cmd_report)
     _add_bench_command(commands)
+    add_calendar_commands(commands)
     return parser
 
 
