@@ -19,8 +19,6 @@ st.caption(
 
 st.header("Is it working?")
 insights_parts.progress(found)
-if found.progress:
-    st.dataframe(insights.progress_table(found.progress), hide_index=True, key="insights_progress")
 
 st.header("What goes with longer redness and stinging")
 if not found.checked_in:

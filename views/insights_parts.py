@@ -49,7 +49,8 @@ def _progress_line(area: AreaProgress) -> str:
             f"rating{'' if area.ratings == 1 else 's'} so far; a trend needs {area.needs()}."
         )
     return (
-        f"{VERDICT_BADGES[area.verdict]} {name}: {area.change_text()}. Trend {area.trend_text()}."
+        f"{VERDICT_BADGES[area.verdict]} {name}: {area.change_text()} "
+        f"({area.ratings} ratings). Trend {area.trend_text()}."
     )
 
 
@@ -91,17 +92,29 @@ def associations_digest(found: Insights) -> None:
 
 
 def every_factor(found: Insights, key: str) -> None:
-    """Every factor against redness and stinging, shown or 'not enough data yet'."""
+    """Every factor against redness and stinging: a table of those compared, largest
+    difference first, then those still waiting for data, with their counts."""
     for outcome in insights.OUTCOMES:
         st.markdown(f"**{outcome.name.capitalize()}** (medians, in {outcome.unit})")
         if not found.recorded(outcome):
             st.caption(f"No check-in has recorded {outcome.name} yet.")
             continue
-        st.dataframe(
-            insights.association_table(found.for_outcome(outcome)),
-            hide_index=True,
-            key=f"{key}_{outcome.name}",
-        )
+        items = found.for_outcome(outcome)
+        compared = [item for item in items if item.shown]
+        if compared:
+            st.dataframe(
+                insights.association_table(compared),
+                hide_index=True,
+                height="content",
+                key=f"{key}_{outcome.name}",
+            )
+        waiting = [item for item in items if not item.shown]
+        if waiting:
+            st.caption(
+                "; ".join(escape_markdown(item.headline()) for item in waiting)
+                + f". A factor is compared once each side has {insights.MIN_PER_SIDE} sessions "
+                f"with {outcome.name} recorded."
+            )
 
 
 def dashboard_section(profile_id: int, *, for_viewer: bool = False) -> None:
@@ -117,7 +130,8 @@ def dashboard_section(profile_id: int, *, for_viewer: bool = False) -> None:
     associations_digest(found)
     st.caption(insights.NOT_CAUSES)
     if for_viewer:
-        with st.expander("Every factor, with the counts on each side"):
+        # A toggle, not an expander: the shared view's expanders are its flag groups.
+        if st.toggle("Show every factor, with the counts on each side", key="viewer_factors"):
             every_factor(found, key="viewer_insights")
     else:
         st.page_link(
