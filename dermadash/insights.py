@@ -159,7 +159,8 @@ def _rounded(value: float | None, digits: int) -> float | None:
 def area_progress(area: str, ratings: pd.DataFrame) -> AreaProgress:
     """The progress of one area from its ratings (``scar_ratings_frame`` rows)."""
     ordered = ratings.sort_values(["rated_on", "rating_id"])
-    days = np.array([(day - ordered["rated_on"].iloc[0]).days for day in ordered["rated_on"]])
+    moments = pd.to_datetime(ordered["rated_on"]).to_numpy(dtype="datetime64[D]")
+    days = (moments - moments[0]).astype("int64")
     severity = ordered["severity"].to_numpy(dtype="float64")
     first_day, last_day = ordered["rated_on"].iloc[0], ordered["rated_on"].iloc[-1]
     more = max(0, MIN_RATINGS - len(ordered))
@@ -362,11 +363,11 @@ def p_text(p_value: float | None) -> str:
 
 
 def associate(
-    factor: Factor, outcome: Outcome, sessions: pd.DataFrame, timezone: str
+    factor: Factor, outcome: Outcome, sessions: pd.DataFrame, present: pd.Series
 ) -> Association:
-    """The factor's sessions against the others, on the sessions that recorded the outcome."""
+    """The factor's sessions (``present`` True) against the others (False), on the
+    sessions that recorded the outcome; NA (not recorded) is on neither side."""
     values = sessions[outcome.column].astype("Float64")
-    present = factor.presence(sessions, timezone)
     known = values.notna() & present.notna()
     with_values = values[known & present.fillna(False)].to_numpy(dtype="float64")
     without_values = values[known & ~present.fillna(True)].to_numpy(dtype="float64")
@@ -398,11 +399,13 @@ def _by_size(associations: Sequence[Association]) -> list[Association]:
 
 def associations(sessions: pd.DataFrame, timezone: str) -> list[Association]:
     """Every factor against redness, then against stinging, each sorted by size."""
-    factors = factors_for(sessions)
+    presence = [(factor, factor.presence(sessions, timezone)) for factor in factors_for(sessions)]
     return [
         item
         for outcome in OUTCOMES
-        for item in _by_size([associate(factor, outcome, sessions, timezone) for factor in factors])
+        for item in _by_size(
+            [associate(factor, outcome, sessions, present) for factor, present in presence]
+        )
     ]
 
 

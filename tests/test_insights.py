@@ -76,7 +76,9 @@ def pairwise_median_slope_per_month(days: list[int], severities: list[int]) -> f
     return statistics.median(slopes) * 365.25 / 12
 
 
-def association(found: insights.Insights, factor: str, outcome: insights.Outcome):  # type: ignore[no-untyped-def]
+def association(
+    found: insights.Insights, factor: str, outcome: insights.Outcome
+) -> insights.Association:
     (item,) = [
         item for item in found.associations if item.factor == factor and item.outcome == outcome
     ]
@@ -274,8 +276,8 @@ def test_insights_json_has_exactly_the_named_fields(
     engine: Engine,
     profile_id: int,
     database_url: str,
-    monkeypatch,
-    capsys,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DERMADASH_DATABASE_URL", database_url)
     me = profile_id  # the first profile: the command line's default one
