@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from dermadash import db, demo, insights, records, sharing
 from dermadash.profiles import default_profile_id
 from tests.apptest import assert_no_exception, open_app, seen_texts, texts
+from tests.test_app_typed_text import AREA, assert_shown_literally
 
 INSIGHTS = "views/insights.py"
 START = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
@@ -139,3 +140,27 @@ def test_the_demo_dashboard_draws_the_section_without_error(store: Engine, me: i
     page = open_app(INSIGHTS)
     assert_no_exception(page)
     assert len(page.dataframe) == 2  # redness, stinging
+
+
+def test_area_names_are_shown_literally_on_the_insights_page(store: Engine, me: int) -> None:
+    for week in range(8):
+        area = AREA if week % 2 else "Nose"
+        session_id = records.add_session(
+            store,
+            me,
+            records.SessionInput(
+                started_at=START + timedelta(weeks=week), areas=[area], needle_mm=0.25
+            ),
+        )
+        records.save_check_in(
+            store, me, session_id, records.CheckInInput(redness_hours=float(week))
+        )
+    for index, severity in enumerate([6, 5, 5, 4]):
+        day = date(2026, 1, 5) + timedelta(weeks=2 * index)
+        records.add_scar_rating(store, me, records.ScarRatingInput(day, AREA, severity))
+    page = open_app(INSIGHTS)
+    assert_shown_literally(page, AREA)
+    assert f"Treating {AREA}" in list(page.dataframe[0].value["Factor"])  # plain cells
+    home = open_app()
+    assert_shown_literally(home, AREA)
+    assert f"Treating {AREA} goes with longer redness (+1 h)" in seen_texts(home)
