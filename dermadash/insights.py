@@ -51,10 +51,10 @@ EVENING_FROM_HOUR = 18
 
 GOES_WITH = "goes with"
 NOT_CAUSES = (
-    "“Goes with” is not “causes”: these are differences between your own sessions, and "
-    "other things that changed at the same time (a new roller, the season, a longer "
-    "needle) may explain them. Among many factors, about one in twenty shows p below "
-    "0.05 by chance alone."
+    "“Goes with” is not “causes”: these are differences between the sessions of this log, "
+    "and other things that changed at the same time (a new roller, the season, a longer "
+    "needle) may explain them. Among many factors compared, about one in twenty shows p "
+    "below 0.05 by chance alone."
 )
 
 
