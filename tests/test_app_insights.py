@@ -123,11 +123,10 @@ def test_the_shared_view_shows_the_insights_with_every_factor_inside(
     assert_no_exception(app)
     shown = texts(app)
     assert ":green-badge[Improving] **Chin**" in shown
-    before = len(app.dataframe)
-    app.toggle(key="viewer_factors").set_value(True).run()
-    assert_no_exception(app)
-    assert len(app.dataframe) == before + 1  # redness (no stinging recorded)
-    assert app.dataframe[0].value["Factor"].iloc[0] == "A needle above 0.25 mm"
+    assert [tab.label for tab in app.tabs] == ["The largest differences", "Every factor"]
+    (every,) = [tab for tab in app.tabs if tab.label == "Every factor"]
+    (redness,) = [frame.value for frame in every.dataframe]  # no stinging recorded
+    assert redness["Factor"].iloc[0] == "A needle above 0.25 mm"
     assert "Notes" in app.dataframe[-1].value  # the sessions table stays last
     assert not app.get("page_link")  # nothing leads to an owner page
 

@@ -127,13 +127,18 @@ def dashboard_section(profile_id: int, *, for_viewer: bool = False) -> None:
     if not found.checked_in:
         st.caption("No check-ins yet: they tell how long redness and stinging lasted.")
         return
+    if for_viewer:
+        # Tabs, not an expander or a toggle: the shared view's expanders are its flag
+        # groups, and it holds no checkbox-like control.
+        largest, every = st.tabs(["The largest differences", "Every factor"])
+        with largest:
+            associations_digest(found)
+        with every:
+            every_factor(found, key="viewer_insights")
+        st.caption(insights.NOT_CAUSES)
+        return
     associations_digest(found)
     st.caption(insights.NOT_CAUSES)
-    if for_viewer:
-        # A toggle, not an expander: the shared view's expanders are its flag groups.
-        if st.toggle("Show every factor, with the counts on each side", key="viewer_factors"):
-            every_factor(found, key="viewer_insights")
-    else:
-        st.page_link(
-            INSIGHTS_PAGE, label="Every factor on the Insights page", icon=":material/insights:"
-        )
+    st.page_link(
+        INSIGHTS_PAGE, label="Every factor on the Insights page", icon=":material/insights:"
+    )
