@@ -11,5 +11,10 @@ from dermadash.server.health import healthz
 ROUTES: list[BaseRoute] = [
     Route("/healthz", healthz, methods=["GET"]),
     Route(shared_photos.ROUTE_PATH, shared_photos.shared_photo_route, methods=["GET"]),
+    Route(
+        shared_photos.COMPARISON_ROUTE_PATH,
+        shared_photos.shared_comparison_route,
+        methods=["GET"],
+    ),
     Route(calendar_endpoint.PATH, calendar_endpoint.calendar_feed, methods=["GET"]),
 ]
