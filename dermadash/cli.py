@@ -17,7 +17,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import auth, backup, checks, db, demo, export, importing, report, sharing
+from dermadash import (
+    auth,
+    backup,
+    checks,
+    csv_dates,
+    db,
+    demo,
+    export,
+    importing,
+    report,
+    sharing,
+)
 from dermadash.formatting import format_day, format_moment
 from dermadash.profiles import default_profile_id, load_profile
 from dermadash.validation import ValidationError
@@ -179,7 +190,12 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
         data = path.read_bytes()
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
-    parsed = importing.parse_upload(data, load_profile(engine, profile_id).timezone)
+    parsed = importing.parse_upload(
+        data,
+        load_profile(engine, profile_id).timezone,
+        date_order=args.dates,
+        encoding=args.encoding,
+    )
     for notice in parsed.notices:
         print(f"Note: {notice}")
     if not parsed.ok:
@@ -348,6 +364,18 @@ def build_parser() -> argparse.ArgumentParser:
     bring.add_argument("file", metavar="FILE")
     bring.add_argument(
         "--dry-run", action="store_true", help="check the file and say what would happen"
+    )
+    bring.add_argument(
+        "--dates",
+        choices=csv_dates.DATE_ORDERS,
+        help="how the file writes dates: dmy (02/03/2026 is 2 March), mdy or ymd "
+        "(default: decided from the file)",
+    )
+    bring.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's text encoding, e.g. utf-8, utf-16, cp1252, cp1250, iso-8859-2 "
+        "(default: guessed)",
     )
     bring.set_defaults(handler=cmd_import)
 

@@ -116,12 +116,17 @@ def looks_like_json(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def parse_upload(data: bytes, timezone: str) -> ParsedImport:
-    """Read any file a person brings; never touches the database, never raises."""
+def parse_upload(
+    data: bytes, timezone: str, *, date_order: str | None = None, encoding: str | None = None
+) -> ParsedImport:
+    """Read any file a person brings; never touches the database, never raises.
+
+    ``date_order`` and ``encoding`` apply to spreadsheets (see ``csv_import.parse_csv``).
+    """
     if looks_like_json(data):
         content, problems = backup.parse_backup(data)
         return ParsedImport("backup", timezone, backup=content, problems=problems)
-    table = csv_import.parse_csv(data, timezone)
+    table = csv_import.parse_csv(data, timezone, date_order=date_order, encoding=encoding)
     return ParsedImport(
         table.kind, timezone, table=table, problems=table.problems, notices=table.notices
     )
