@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from dermadash import backup, csv_import, export
+from dermadash import backup, csv_dates, csv_import, export
 from dermadash.backup import BackupContent
 from dermadash.csv_import import ParsedCsv
 from dermadash.db import transaction
@@ -53,6 +53,15 @@ class ParsedImport:
         if self.backup is not None:
             return self.backup.entry_count
         return 0
+
+    def describe_reading(self) -> str:
+        """How a spreadsheet was read: its encoding and, once decided, its date order."""
+        if self.table is None:
+            return ""
+        text = f"Read as {self.table.encoding} text"
+        if self.table.date_order is not None:
+            text += f"; dates {csv_dates.DATE_ORDER_LABELS[self.table.date_order]}"
+        return text + "."
 
     def problems_frame(self, limit: int | None = None) -> pd.DataFrame:
         """The problems as a table: row, column, what is wrong (the first ``limit``)."""
