@@ -349,7 +349,7 @@ def cmd_profile_set(args: argparse.Namespace, engine: Engine) -> int:
             "--isotretinoin, --timezone. Nothing was changed."
         )
     try:
-        updated = safety_setup.with_typed_answers(safety_setup.settings_of(current), **answers)
+        updated = safety_setup.with_typed_answers(current.settings(), **answers)
     except ValidationError as problem:
         raise CommandError(f"{problem} Nothing was changed.") from problem
     safety_setup.answer(engine, profile_id, updated)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -69,6 +69,11 @@ class ProfileSnapshot(ProfileSettings):
     id: int = 0
     data_revision: int = 0
     safety_answered_at: datetime | None = None
+
+    def settings(self) -> ProfileSettings:
+        """Just the editable settings (to change some and save them)."""
+        editable = {item.name: getattr(self, item.name) for item in fields(ProfileSettings)}
+        return ProfileSettings(**editable)
 
 
 def _snapshot(profile: Profile) -> ProfileSnapshot:

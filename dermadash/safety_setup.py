@@ -164,19 +164,6 @@ def with_typed_answers(
     return updated
 
 
-def settings_of(profile: ProfileSnapshot) -> ProfileSettings:
-    """The editable settings of a stored profile."""
-    return ProfileSettings(
-        display_name=profile.display_name,
-        experienced=profile.experienced,
-        scar_baseline=profile.scar_baseline,
-        prescribed_interval_days=profile.prescribed_interval_days,
-        isotretinoin_last_dose=profile.isotretinoin_last_dose,
-        timezone=profile.timezone,
-        rule_overrides=dict(profile.rule_overrides),
-    )
-
-
 def describe_answers(profile: ProfileSnapshot) -> list[tuple[str, str, str]]:
     """(question, answer, the rule it feeds) per safety setting, as people read them."""
     asked = questions()

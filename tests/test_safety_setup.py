@@ -222,3 +222,17 @@ def test_settings_keep_the_answers_editable_and_count_as_answering(app_database:
     finally:
         engine.dispose()
     assert "Five safety questions first" not in texts(open_app())
+
+
+def test_every_new_profile_starts_unanswered_and_answering_is_per_profile(engine: Engine) -> None:
+    from dermadash import safety_setup
+    from dermadash.profiles import profile_id_for_identity
+
+    owner = default_profile_id(engine)
+    signed_in = profile_id_for_identity(engine, "oidc|ana", "Ana", "Europe/Madrid")
+    for profile_id in (owner, signed_in):
+        assert not safety_setup.is_answered(load_profile(engine, profile_id))
+    ana = load_profile(engine, signed_in)
+    safety_setup.answer(engine, signed_in, ana.settings())
+    assert safety_setup.is_answered(load_profile(engine, signed_in))
+    assert not safety_setup.is_answered(load_profile(engine, owner))

@@ -118,7 +118,7 @@ def safety_form(profile_id: int, me: ProfileSnapshot) -> None:
         st.error("Nothing was saved. Enter the date of your last isotretinoin dose.")
         return
     answers = replace(
-        safety_setup.settings_of(me),
+        me.settings(),
         experienced=experienced == YES,
         scar_baseline=baseline,
         prescribed_interval_days=int(days) if prescribed == YES else None,
