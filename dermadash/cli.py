@@ -197,6 +197,8 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
         date_order=args.dates,
         encoding=args.encoding,
     )
+    if parsed.table is not None:
+        print(parsed.describe_reading())
     for notice in parsed.notices:
         print(f"Note: {notice}")
     if not parsed.ok:

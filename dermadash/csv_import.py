@@ -625,8 +625,6 @@ def parse_csv(
     parsed = ParsedCsv(
         kind, problems=header_problems + problems, notices=notices, encoding=encoding_label
     )
-    if encoding is None and encoding_label != "UTF-8":
-        parsed.notices.append(f"Read as {encoding_label} text.")
     if header_problems:
         return parsed
     order, undecided = csv_dates.decide_order(_date_texts(header, rows), date_order)

@@ -41,6 +41,6 @@ def confirmed(flow: str, file_id: str) -> bool:
         return True
     if st.button("Check this file", type="primary", key=f"{flow}_check"):
         st.session_state[key] = file_id
-        return True
+        st.rerun()
     st.caption("Nothing is read or saved until you check the file.")
     return False
