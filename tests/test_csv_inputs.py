@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from datetime import datetime
 from pathlib import Path
@@ -176,13 +175,14 @@ def wide_file(columns: int) -> bytes:
 
 
 def parse_seconds(data: bytes) -> float:
+    """The fastest of several parses: the least disturbed by other work on the machine."""
     timings = []
-    for _ in range(3):
+    for _ in range(5):
         started = time.perf_counter()
         parsed = importing.parse_upload(data, BERLIN)
         timings.append(time.perf_counter() - started)
         assert not parsed.ok
-    return statistics.median(timings)
+    return min(timings)
 
 
 def test_a_very_wide_header_is_refused_in_time_linear_in_its_length() -> None:
@@ -190,5 +190,6 @@ def test_a_very_wide_header_is_refused_in_time_linear_in_its_length() -> None:
     parsed = importing.parse_upload(wide, BERLIN)
     assert "names 100,003 columns; dermadash reads at most 500" in parsed.problems[0].message
     ratio = parse_seconds(wide) / parse_seconds(narrow)
-    # Linear work grows 100-fold (fixed costs make it less); quadratic would be 10,000-fold.
-    assert ratio < 400, ratio
+    # Linear work grows about 100-fold (caches make it up to twice that); work quadratic
+    # in the columns, as counting each name over the whole header was, 10,000-fold.
+    assert ratio < 1_000, ratio
