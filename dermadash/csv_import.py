@@ -170,6 +170,11 @@ ENCODINGS = {
 }
 
 
+# Bytes Windows-1250 reads as Polish, Czech or Slovak letters (ą ł ż ź Ą ľ) and
+# Windows-1252 as symbols that no Western word holds between two letters: "ust¹pi³o".
+_CENTRAL_EUROPEAN_SIGN = re.compile(r"[^\W\d_][¹³¿Ÿ¥¾][^\W\d_]")
+
+
 class UnknownEncoding(ValueError):
     """An encoding name Python does not know."""
 
@@ -214,9 +219,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "Windows-1252 (Western European)"
+        western = data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1"), "ISO-8859-1 (Latin-1)"
+    if _CENTRAL_EUROPEAN_SIGN.search(western):
+        try:
+            return data.decode("cp1250"), "Windows-1250 (Central European)"
+        except UnicodeDecodeError:
+            pass
+    return western, "Windows-1252 (Western European)"
 
 
 def _choose_delimiter(first_line: str) -> str:

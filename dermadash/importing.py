@@ -91,6 +91,7 @@ class ParsedImport:
                         "Needle": format_mm(item.session.needle_mm),
                         "Roller": item.roller_name or "",
                         "Check-in": "yes" if item.check_in else "no",
+                        "Notes": item.session.notes or "",
                     }
                     for item in self.table.sessions[:limit]
                 ]

@@ -132,15 +132,24 @@ def test_scar_ratings_read_day_first_dates_too() -> None:
 POLISH = "date,area,needle_mm,notes\n2026-03-02,Chin,0.5,Zaczerwienienie ustąpiło\n"
 
 
-def test_a_cp1250_file_reads_right_when_the_encoding_is_chosen() -> None:
+def test_a_cp1250_file_is_recognised_and_any_encoding_can_be_chosen() -> None:
     data = POLISH.encode("cp1250")
     guessed = csv_import.parse_csv(data, BERLIN)
-    assert guessed.encoding == "Windows-1252 (Western European)"
-    assert guessed.sessions[0].session.notes == "Zaczerwienienie ust¹pi³o"
-    for name in ("Windows-1250 (Central European)", "cp1250"):
+    assert guessed.encoding == "Windows-1250 (Central European)"
+    assert guessed.sessions[0].session.notes == "Zaczerwienienie ustąpiło"
+    forced = csv_import.parse_csv(data, BERLIN, encoding="Windows-1252 (Western European)")
+    assert forced.sessions[0].session.notes == "Zaczerwienienie ust¹pi³o"
+    for name in ("Windows-1250 (Central European)", "cp1250", "CP1250"):
         chosen = csv_import.parse_csv(data, BERLIN, encoding=name)
         assert chosen.encoding == "Windows-1250 (Central European)"
         assert chosen.sessions[0].session.notes == "Zaczerwienienie ustąpiło"
+
+
+def test_western_text_is_still_read_as_windows_1252() -> None:
+    text = "date,area,needle_mm,notes\n2026-03-02,Chin,0.5,Rötung ¿Qué? cœur 1ª 3³ 45¾\n"
+    parsed = csv_import.parse_csv(text.encode("cp1252"), BERLIN)
+    assert parsed.encoding == "Windows-1252 (Western European)"
+    assert parsed.sessions[0].session.notes == "Rötung ¿Qué? cœur 1ª 3³ 45¾"
 
 
 def test_a_file_that_is_not_valid_in_the_chosen_encoding_is_refused() -> None:
