@@ -19,6 +19,7 @@ _BRITISH_ENDINGS = (
     (re.compile(r"our(?=_|$)"), "or"),
 )
 MAX_COLUMNS = 500
+MAX_NAME_CHARS = 64  # far longer than any known name: enough to tell a column
 # Edits allowed for a near miss: one for short names, two from this length on.
 LONG_NAME_CHARS = 8
 

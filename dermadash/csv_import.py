@@ -236,10 +236,22 @@ def _choose_delimiter(first_line: str) -> str:
     known |= set(spreadsheet.RATING_COLUMNS)
 
     def score(delimiter: str) -> tuple[int, int]:
-        names = [csv_columns.header_name(name) for name in first_line.split(delimiter)]
+        # At most MAX_COLUMNS names, each cut to MAX_NAME_CHARS: a huge header costs no
+        # more to look at than a wide one.
+        cells = first_line.split(delimiter, csv_columns.MAX_COLUMNS)[: csv_columns.MAX_COLUMNS]
+        names = [csv_columns.header_name(cell[: csv_columns.MAX_NAME_CHARS]) for cell in cells]
         return (sum(name in known for name in names), len(names))
 
     return max(DELIMITERS, key=score)
+
+
+def _too_many_columns(columns: int) -> ImportProblem:
+    return ImportProblem(
+        1,
+        None,
+        f"The first row names {columns:,} columns; dermadash reads at most "
+        f"{csv_columns.MAX_COLUMNS}. Is this the right file?",
+    )
 
 
 def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[ImportProblem]]:
@@ -247,6 +259,9 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[
     text = text.replace("\x00", "")
     first_line = text.split("\n", 1)[0]
     delimiter = _choose_delimiter(first_line)
+    if (columns := first_line.count(delimiter) + 1) > csv_columns.MAX_COLUMNS:
+        # Refused before a single cell is read: the file may hold millions of them.
+        return [], [], [_too_many_columns(columns)]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     problems: list[ImportProblem] = []
@@ -532,14 +547,7 @@ def _detect_kind(header: list[str]) -> str:
 def _header_problems(header: list[str], kind: str) -> tuple[list[ImportProblem], list[str]]:
     """What is wrong with the first row, and notes about it; linear in its length."""
     if len(header) > csv_columns.MAX_COLUMNS:
-        return [
-            ImportProblem(
-                1,
-                None,
-                f"The first row names {len(header):,} columns; dermadash reads at most "
-                f"{csv_columns.MAX_COLUMNS}. Is this the right file?",
-            )
-        ], []
+        return [_too_many_columns(len(header))], []
     if kind == "unknown":
         return [
             ImportProblem(
@@ -631,6 +639,8 @@ def parse_csv(
             ],
         )
     header, rows, problems = read_table(text)
+    if not header and problems:
+        return ParsedCsv("unknown", problems=problems, encoding=encoding_label)
     kind = _detect_kind(header)
     header_problems, notices = _header_problems(header, kind)
     parsed = ParsedCsv(
