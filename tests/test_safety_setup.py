@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import Engine
@@ -236,3 +237,15 @@ def test_every_new_profile_starts_unanswered_and_answering_is_per_profile(engine
     safety_setup.answer(engine, signed_in, ana.settings())
     assert safety_setup.is_answered(load_profile(engine, signed_in))
     assert not safety_setup.is_answered(load_profile(engine, owner))
+
+
+def test_deleting_all_data_asks_the_questions_again(engine: Engine) -> None:
+    from dermadash import erase, safety_setup
+
+    profile_id = default_profile_id(engine)
+    me = load_profile(engine, profile_id)
+    safety_setup.answer(engine, profile_id, replace(me.settings(), experienced=True))
+    assert safety_setup.is_answered(load_profile(engine, profile_id))
+    erase.erase_profile_data(engine, profile_id, "DELETE")
+    after = load_profile(engine, profile_id)
+    assert (after.experienced, safety_setup.is_answered(after)) == (False, False)
