@@ -18,7 +18,7 @@ engine = common.engine()
 me = common.profile(profile_id)
 defaults = load_protocol()
 mine = defaults.for_profile(me)
-feeds = {field: question.feeds for field, question in safety_setup.questions(defaults).items()}
+feeds = {field: question.feeds for field, question in safety_setup.questions(mine).items()}
 
 
 def _settings(**changes: object) -> profiles.ProfileSettings:
