@@ -43,6 +43,10 @@ def test_a_fresh_home_leads_with_the_first_session_and_the_questions(app_databas
     assert app.button(key="first_session").proto.type == "primary"
     labels = [link.label for link in app.get("page_link")]
     assert labels[:2] == ["Log a session", "Check-in"]
+    app.button(key="first_session").click().run()
+    assert_no_exception(app)
+    assert app.title[0].value == "Log a session"
+    assert "Answer the five safety questions first" in texts(app)
 
 
 def test_answering_lets_the_isotretinoin_rule_flag_a_session(app_database: str) -> None:
