@@ -88,6 +88,7 @@ def _erase(session: Session, profile_id: int, typed: str) -> ErasedCounts:
     profile.prescribed_interval_days = None
     profile.isotretinoin_last_dose = None
     profile.rule_overrides = {}
+    profile.safety_answered_at = None  # the answers are gone: ask the questions again
     mark_changed(session, profile_id)
     return ErasedCounts(*counts, photos=photos)
 

@@ -134,6 +134,8 @@ class Profile(Base):
     # every app replica sees a change at once.
     data_revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # When the person answered (or confirmed) the first-run safety questions.
+    safety_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     rollers: Mapped[list[Roller]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", passive_deletes=True

@@ -30,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash import figures, insights, photos, queries, rules, sharing, summary
+from dermadash import figures, insights, pdf_fonts, photos, queries, rules, sharing, summary
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
 from dermadash.protocol import load_protocol
@@ -70,9 +70,6 @@ CHART_WIDTH_PX = 800
 CHART_SCALE = 2
 CHART_FONT_PX = 15
 CHART_TIMEOUT_SECONDS = 60
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 
 
 class ChromiumMissing(RuntimeError):
@@ -386,10 +383,7 @@ class _ReportPdf:
         self.pdf = Document(orientation="portrait", unit="mm", format="A4")
         self.pdf.set_margins(self.MARGIN, self.MARGIN, self.MARGIN)
         self.pdf.set_auto_page_break(auto=True, margin=16)
-        self.unicode = all((FONT_DIR / name).is_file() for name in FONT_FILES.values())
-        if self.unicode:
-            for style, name in FONT_FILES.items():
-                self.pdf.add_font("DejaVu", style, str(FONT_DIR / name))
+        self.unicode = pdf_fonts.install_fonts(self.pdf)
         self.pdf.set_title(footer)
         self.pdf.set_creator("dermadash")
         self.pdf.add_page()
@@ -402,7 +396,7 @@ class _ReportPdf:
         return value if self.unicode else _plain(value)
 
     def font(self, size: float, style: str = "", colour: tuple[int, int, int] = (0, 0, 0)) -> None:
-        self.pdf.set_font("DejaVu" if self.unicode else "Helvetica", style, size)
+        self.pdf.set_font(pdf_fonts.FAMILY if self.unicode else "Helvetica", style, size)
         self.pdf.set_text_color(*colour)
 
     def paragraph(
