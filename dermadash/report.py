@@ -58,10 +58,10 @@ SESSION_COLUMNS = {
     "Side effect": "Side effect",
 }
 NEEDLE_COLUMNS = ["Needle", "Sessions", "First used", "Last used"]
+# The charts' light-theme colours (readable on white), as RGB for fpdf2.
 SEVERITY_COLOURS = {
-    "critical": (213, 94, 0),  # Okabe–Ito vermillion, as on the dashboard
-    "warning": (166, 112, 0),  # a darker orange that reads as text on white
-    "info": (0, 114, 178),
+    severity: tuple(int(figures.LIGHT.colour(name)[index : index + 2], 16) for index in (1, 3, 5))
+    for severity, (name, _symbol) in figures.SEVERITY_STYLE.items()
 }
 SEVERITY_TITLES = {"critical": "Critical", "warning": "Warnings", "info": "For information"}
 

@@ -85,6 +85,7 @@ def _view(
     end: date,
     area: str,
     scope: LinkOptions | None,
+    theme: str,
 ) -> _View:
     data = _data(url, profile_id, revision, today, scope)
     period = Period(start, end)
@@ -92,8 +93,15 @@ def _view(
     shown = data.filtered(period, area)
     return _View(
         summary.key_figures(everything, shown, period, today),
-        summary.dashboard_charts(shown, data.areas(), data.time_axis(period)),
+        summary.dashboard_charts(
+            shown, data.areas(), data.time_axis(period), figures.theme_named(theme)
+        ),
     )
+
+
+def page_theme() -> str:
+    """'light' or 'dark': the theme the browser shows the page in (light when unknown)."""
+    return figures.theme_named(st.context.theme.type).name
 
 
 def render_dashboard(
@@ -123,7 +131,9 @@ def render_dashboard(
     period, area = chosen
     shown_area = area.lower() if area == ALL_AREAS else escape_markdown(area)
     st.caption(f"Showing {period.describe()}, {shown_area}.")
-    view = _view(url, profile_id, revision, today, period.start, period.end, area, options)
+    view = _view(
+        url, profile_id, revision, today, period.start, period.end, area, options, page_theme()
+    )
     _key_figures(view.key_figures)
     _charts(view.charts)
 
