@@ -69,7 +69,7 @@ class Theme:
 
 # The same hues, at a lightness that keeps 3:1 on each background (tests/test_figures.py
 # computes it): on white, orange, sky blue, yellow and purple darker; on Streamlit's
-# dark background (#0E1117), ink near-white and blue lighter.
+# dark background (#0E1117), ink near-white (Okabe–Ito blue keeps 3.6:1 there).
 LIGHT = Theme(
     "light",
     "#FFFFFF",
@@ -86,7 +86,7 @@ LIGHT = Theme(
 DARK = Theme(
     "dark",
     "#0E1117",
-    MappingProxyType(OKABE_ITO | {"ink": "#E8E8E8", "blue": "#2E9BE0"}),
+    MappingProxyType(OKABE_ITO | {"ink": "#E8E8E8"}),
 )
 THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
 
