@@ -27,10 +27,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, func, select, update
 
-from dermadash import validation
+from dermadash import auth, validation
 from dermadash.db import transaction
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.models import Profile, ShareLink, ShareLinkView
@@ -75,7 +74,6 @@ MAX_PASSCODE_FAILURES = 10
 PASSCODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PASSCODE_GROUPS = 2
 PASSCODE_GROUP_CHARS = 4
-MAX_TYPED_PASSCODE_CHARS = 64  # anything longer is refused before hashing
 TOO_MANY_PASSCODES_REASON = (
     f"{MAX_PASSCODE_FAILURES} wrong passcodes were entered, so dermadash switched the "
     "link off in case someone was guessing; create a new link"
@@ -275,13 +273,8 @@ def check_passcode(
 
 
 def _passcode_matches(passcode_hash: str, typed: str) -> bool:
-    attempt = normalise_passcode(typed)
-    if not attempt or len(attempt) > MAX_TYPED_PASSCODE_CHARS:
-        return False
-    try:
-        return PasswordHasher().verify(passcode_hash, attempt)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    """The same argon2 check as the owner's password (a broken hash never matches)."""
+    return auth.verify_password(passcode_hash, normalise_passcode(typed))
 
 
 def record_view(engine: Engine, link_id: int, now: datetime | None = None) -> None:

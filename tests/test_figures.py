@@ -391,9 +391,8 @@ def test_aggregated_and_empty_figures_pass_plotlys_validation() -> None:
         _assert_valid_plotly(figure)
 
 
-def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
-    engine: Engine, profile_id: int
-) -> None:
+def _demo_data(engine: Engine, profile_id: int) -> summary.DashboardData:
+    """The example data's dashboard frames, as the page reads them."""
     demo.load_demo(engine, profile_id, today=DEMO_TODAY)
     profile = load_profile(engine, profile_id)
     sessions = queries.sessions_frame(engine, profile_id)
@@ -406,6 +405,13 @@ def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
         next_safe=analysis.next_safe,
         timezone=profile.timezone,
     )
+    return data
+
+
+def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
+    engine: Engine, profile_id: int
+) -> None:
+    data = _demo_data(engine, profile_id)
     checked = 0
     for choice in ("30 days", "All"):
         period = summary.period_bounds(choice, DEMO_TODAY, None)
@@ -502,18 +508,7 @@ def test_contrast_is_computed_the_wcag_way() -> None:
 def test_every_mark_has_3_to_1_contrast_in_both_themes(
     theme: figures.Theme, engine: Engine, profile_id: int
 ) -> None:
-    demo.load_demo(engine, profile_id, today=DEMO_TODAY)
-    profile = load_profile(engine, profile_id)
-    sessions = queries.sessions_frame(engine, profile_id)
-    analysis = rules.analyse(profile, sessions, queries.rollers_frame(engine, profile_id))
-    data = summary.DashboardData(
-        sessions=sessions,
-        ratings=queries.scar_ratings_frame(engine, profile_id),
-        flags=analysis.flags,
-        intervals=analysis.intervals,
-        next_safe=analysis.next_safe,
-        timezone=profile.timezone,
-    )
+    data = _demo_data(engine, profile_id)
     # More areas than colours, so every area colour is drawn.
     areas = [*data.areas(), *(f"Area {number}" for number in range(6))]
     period = summary.period_bounds("All", DEMO_TODAY, None)
