@@ -384,3 +384,30 @@ def test_a_right_passcode_does_not_reset_the_count(engine: Engine, profile_id: i
     for _ in range(3):
         sharing.check_passcode(engine, new.link_id, "NOPE-NOPE", now=NOW)
     assert sharing.check_passcode(engine, new.link_id, new.passcode).tries_left == 7
+
+
+def test_wrong_passcodes_tried_at_once_are_all_counted(database_url: str) -> None:
+    """Two replicas (two engines, two threads) guessing together: no try is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dermadash import db
+
+    first, second = db.make_engine(database_url), db.make_engine(database_url)
+    try:
+        db.upgrade(first)
+        owner = create_profile(first, ProfileSettings(display_name="Sam"))
+        new = sharing.create_link(first, owner, "Dr Rivera", passcode=True)
+
+        def guess(engine: Engine) -> None:
+            for _ in range(5):
+                sharing.check_passcode(engine, new.link_id, "WRONG-CODE")
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(guess, (first, second)))
+        with first.connect() as connection:
+            assert connection.scalar(select(ShareLink.passcode_failures)) == 10
+        assert sharing.resolve_token(first, new.token) is None
+        assert sharing.list_links(first, owner)["status"].tolist() == [sharing.DISABLED]
+    finally:
+        first.dispose()
+        second.dispose()
