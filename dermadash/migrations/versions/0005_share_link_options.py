@@ -21,8 +21,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Never by copying the table on SQLite: dropping the old copy would cascade to every
+# share_link_views row (plain ADD and DROP COLUMN need no copy).
 def upgrade() -> None:
-    with op.batch_alter_table("share_links", schema=None) as batch_op:
+    with op.batch_alter_table("share_links", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("include_notes", sa.Boolean(), nullable=False, server_default=sa.false())
         )
@@ -36,7 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("share_links", schema=None) as batch_op:
+    with op.batch_alter_table("share_links", schema=None, recreate="never") as batch_op:
         for column in (
             "disabled_reason",
             "disabled_at",
