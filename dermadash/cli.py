@@ -12,7 +12,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -75,14 +75,22 @@ def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
 
 def cmd_share_create(args: argparse.Namespace, engine: Engine) -> int:
     profile_id = default_profile_id(engine)
+    options = sharing.LinkOptions(args.notes, args.photos, args.since)
     new = sharing.create_link(
-        engine, profile_id, args.label, days=args.days, include_photos=args.photos
+        engine,
+        profile_id,
+        args.label,
+        days=args.days,
+        include_photos=options.include_photos,
+        include_notes=options.include_notes,
+        since=options.since,
+        passcode=args.passcode,
     )
     base = sharing.configured_public_url() or sharing.DEFAULT_PUBLIC_URL
-    photos = "with" if args.photos else "without"
-    print(f"Share link {new.link_id} for {args.label.strip()}, {photos} photos.")
+    print(f"Share link {new.link_id} for {args.label.strip()}: {options.describe()}.")
     print(
-        f"Anyone holding it can read your sessions, check-ins, scar ratings and flags "
+        f"Anyone holding it{' and its passcode' if new.passcode else ''} can read your "
+        "sessions, check-ins, scar ratings and flags "
         f"until {format_moment(new.expires_at, load_profile(engine, profile_id).timezone)}, "
         "unless you revoke it with: "
         f"python -m dermadash share revoke {new.link_id}"
@@ -91,6 +99,11 @@ def cmd_share_create(args: argparse.Namespace, engine: Engine) -> int:
         print(
             f"Note: {base} only opens on this computer; set {sharing.PUBLIC_URL_VARIABLE} "
             "to the address others use, or give your dermatologist the PDF report."
+        )
+    if new.passcode:
+        print(
+            f"Its passcode, shown only now (send it separately from the link; after "
+            f"{sharing.MAX_PASSCODE_FAILURES} wrong tries the link switches off): {new.passcode}"
         )
     print("The link is shown only now; dermadash keeps only a fingerprint of it:")
     print(sharing.share_url(base, new.token))
@@ -109,6 +122,8 @@ def cmd_share_list(args: argparse.Namespace, engine: Engine) -> int:
             f"{link.link_id:>4}  {link.status:<8}  {format_day(link.expires_at):<16}  "
             f"{link.views:>5}  {link.label}"
         )
+        if link.status == sharing.DISABLED:
+            print(f"      switched off {format_day(link.disabled_at)}: {link.disabled_reason}")
     if (links["status"] == sharing.RESTORED).any():
         print(
             "A link marked restored came back from a backup and cannot be opened (backups "
@@ -161,6 +176,13 @@ def _positive_days(text: str) -> int:
         raise argparse.ArgumentTypeError("days must be a whole number") from None
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("give the day as YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
 def _add_share_commands(commands: argparse._SubParsersAction) -> None:
     share = commands.add_parser("share", help="create, list or revoke links for your dermatologist")
     actions = share.add_subparsers(dest="share_command", required=True, metavar="ACTION")
@@ -173,6 +195,20 @@ def _add_share_commands(commands: argparse._SubParsersAction) -> None:
         help=f"days until it expires (default {sharing.DEFAULT_DAYS}, at most {sharing.MAX_DAYS})",
     )
     create.add_argument("--photos", action="store_true", help="include scar photos")
+    create.add_argument(
+        "--notes", action="store_true", help="include your notes (off unless given)"
+    )
+    create.add_argument(
+        "--since",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="cover only sessions and ratings from this day on (default: the whole course)",
+    )
+    create.add_argument(
+        "--passcode",
+        action="store_true",
+        help="protect the link with a passcode, made for you and shown once",
+    )
     create.set_defaults(handler=cmd_share_create)
     listing = actions.add_parser("list", help="list links with status, expiry and views")
     listing.set_defaults(handler=cmd_share_list)

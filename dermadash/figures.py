@@ -5,6 +5,12 @@ ratings, the rule engine's flags and ``area_intervals``) and returns a figure wi
 title, axis titles with units, hover text and a legend in plain words. Colours are
 the Okabe–Ito palette, and severity is told by marker shape as well as colour.
 
+Every builder takes the ``Theme`` it is drawn for (``LIGHT`` or ``DARK``: the page's,
+from ``st.context.theme``; reports are light). Each theme holds the palette's hues at
+a lightness with at least 3:1 contrast against its background (WCAG's minimum for
+graphics): the bright Okabe–Ito yellow, orange and sky blue are darkened on white, and
+black becomes near-white on dark. This module is the one place for the chart colours.
+
 When there is nothing to draw, a builder still returns a figure, with the reason and
 what to do next in ``empty_message(figure)``; a trend that needs more data says what
 it needs in ``chart_notes(figure)``. Long histories are aggregated per week (or month)
@@ -18,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,9 +34,9 @@ import plotly.graph_objects as go
 from dermadash.formatting import format_day, format_mm
 from dermadash.protocol import Protocol, load_protocol
 
-# Okabe & Ito (2008), "Color Universal Design".
+# Okabe & Ito (2008), "Color Universal Design"; "ink" is their black, the neutral hue.
 OKABE_ITO = {
-    "black": "#000000",
+    "ink": "#000000",
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",
     "bluish_green": "#009E73",
@@ -38,8 +45,59 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.2, 1.4.11 non-text contrast
+ThemeName = Literal["light", "dark"]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours charts are drawn in, for the background they are drawn on."""
+
+    name: ThemeName
+    background: str
+    palette: MappingProxyType[str, str]
+
+    def colour(self, name: str) -> str:
+        return self.palette[name]
+
+    @property
+    def label_box(self) -> str:
+        """A translucent box behind a label drawn over the plot (the background's colour)."""
+        red, green, blue = (int(self.background[index : index + 2], 16) for index in (1, 3, 5))
+        return f"rgba({red},{green},{blue},0.8)"
+
+
+# The same hues, at a lightness that keeps 3:1 on each background (tests/test_figures.py
+# computes it): on white, orange, sky blue, yellow and purple darker; on Streamlit's
+# dark background (#0E1117), ink near-white (Okabe–Ito blue keeps 3.6:1 there).
+LIGHT = Theme(
+    "light",
+    "#FFFFFF",
+    MappingProxyType(
+        OKABE_ITO
+        | {
+            "orange": "#A67000",
+            "sky_blue": "#1A88C6",
+            "yellow": "#8E850B",
+            "reddish_purple": "#C36198",
+        }
+    ),
+)
+DARK = Theme(
+    "dark",
+    "#0E1117",
+    MappingProxyType(OKABE_ITO | {"ink": "#E8E8E8"}),
+)
+THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
+
+
+def theme_named(name: str | None) -> Theme:
+    """The theme for Streamlit's theme type ('light', 'dark' or unknown: light)."""
+    return THEMES.get(name or "light", LIGHT)
+
+
 # Orange and vermillion are kept for warnings, so areas never look like a flag.
-AREA_COLOURS = ("blue", "bluish_green", "reddish_purple", "sky_blue", "black", "yellow")
+AREA_COLOURS = ("blue", "bluish_green", "reddish_purple", "sky_blue", "ink", "yellow")
 AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-down", "pentagon", "hexagon")
 SEVERITY_STYLE = {
     "critical": ("vermillion", "x"),
@@ -81,21 +139,17 @@ _META_EMPTY = "empty"
 _META_NOTES = "notes"
 
 
-def colour(name: str) -> str:
-    return OKABE_ITO[name]
-
-
 @dataclass(frozen=True)
 class AreaStyle:
     colour: str
     symbol: str
 
 
-def area_styles(areas: Iterable[str]) -> dict[str, AreaStyle]:
+def area_styles(areas: Iterable[str], theme: Theme = LIGHT) -> dict[str, AreaStyle]:
     """A stable colour and marker per area (pass every known area so filters keep them)."""
     return {
         area: AreaStyle(
-            colour(AREA_COLOURS[index % len(AREA_COLOURS)]),
+            theme.colour(AREA_COLOURS[index % len(AREA_COLOURS)]),
             AREA_SYMBOLS[index % len(AREA_SYMBOLS)],
         )
         for index, area in enumerate(dict.fromkeys(areas))
@@ -122,7 +176,8 @@ class _Draft:
     faster. The method names mirror plotly's for the few calls the builders make.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
         self.data: list[dict[str, Any]] = []
         self.layout: dict[str, Any] = {"xaxis": {}, "yaxis": {}, "shapes": [], "annotations": []}
 
@@ -169,7 +224,7 @@ class _Draft:
         self.add_annotation(
             text=label,
             font=label_font,
-            bgcolor="rgba(255,255,255,0.8)",
+            bgcolor=self.theme.label_box,
             xref="x",
             x=x,
             xanchor="left",
@@ -178,6 +233,9 @@ class _Draft:
             yanchor="top",
             showarrow=False,
         )
+
+    def colour(self, name: str) -> str:
+        return self.theme.colour(name)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -233,8 +291,10 @@ def _merge_magic(target: dict[str, Any], changes: dict[str, Any]) -> None:
             node[leaf] = value
 
 
-def _base_figure(title: str, x_title: str, y_title: str, height: int = CHART_HEIGHT) -> _Draft:
-    figure = _Draft()
+def _base_figure(
+    title: str, x_title: str, y_title: str, theme: Theme, height: int = CHART_HEIGHT
+) -> _Draft:
+    figure = _Draft(theme)
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         height=height,
@@ -295,9 +355,9 @@ def _add_note(figure: _Draft, note: str) -> None:
 def _threshold_line(figure: _Draft, value: float, label: str, colour_name: str) -> None:
     figure.add_hline(
         value,
-        line={"color": colour(colour_name), "dash": "dash", "width": 2},
+        line={"color": figure.colour(colour_name), "dash": "dash", "width": 2},
         label=label,
-        label_font={"color": colour(colour_name), "size": 12},
+        label_font={"color": figure.colour(colour_name), "size": 12},
     )
 
 
@@ -371,10 +431,14 @@ def _areas_text(areas: object) -> str:
 
 
 def sessions_per_week_figure(
-    sessions: pd.DataFrame, timezone: str, *, x_range: DateRange | None = None
+    sessions: pd.DataFrame,
+    timezone: str,
+    *,
+    x_range: DateRange | None = None,
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """Bars of sessions per calendar week (Monday start), empty weeks included."""
-    figure = _base_figure("Sessions per week", "Week starting (Monday)", "Sessions (count)")
+    figure = _base_figure("Sessions per week", "Week starting (Monday)", "Sessions (count)", theme)
     if sessions.empty:
         return _mark_empty(figure, "No sessions in this period: log a session to see it here.")
     days = local_dates(sessions["started_at"], timezone)
@@ -390,7 +454,7 @@ def sessions_per_week_figure(
         x=counts.index,
         y=counts.to_numpy(),
         name="Sessions that week" if bucket == "week" else "Sessions that month",
-        marker={"color": colour("blue")},
+        marker={"color": figure.colour("blue")},
         customdata=labels,
         hovertemplate="%{customdata}: %{y} session(s)<extra></extra>",
     )
@@ -408,12 +472,14 @@ def interval_figure(
     area_order: Sequence[str] = (),
     *,
     x_range: DateRange | None = None,
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """Days between consecutive sessions on each area, against the minimum interval."""
     figure = _base_figure(
         "Days between sessions on the same area",
         "Session date",
         "Gap since the last session (days)",
+        theme,
     )
     rows = intervals.dropna(subset=["days_since_previous"]) if not intervals.empty else intervals
     if rows.empty:
@@ -445,7 +511,7 @@ def interval_figure(
         .sort_values("bucket", kind="stable")
     )
     per_area = dict(list(points.groupby("area", sort=False)))
-    styles = area_styles([*area_order, *sorted(per_area)])
+    styles = area_styles([*area_order, *sorted(per_area)], figure.theme)
     for area in [name for name in styles if name in per_area]:
         mine = per_area[area]
         style = styles[area]
@@ -478,7 +544,7 @@ def interval_figure(
         y=minimum.to_numpy(),
         mode="lines",
         name="Minimum interval",
-        line={"color": colour("orange"), "dash": "dash", "width": 2, "shape": "hv"},
+        line={"color": figure.colour("orange"), "dash": "dash", "width": 2, "shape": "hv"},
         hovertemplate="Minimum interval: %{y} days<extra></extra>",
     )
     _overlay_marks(
@@ -503,10 +569,10 @@ def _overlay_marks(figure: _Draft, points: pd.DataFrame, name: str, severity: st
         mode="markers",
         name=name,
         marker={
-            "color": colour(colour_name),
+            "color": figure.colour(colour_name),
             "symbol": f"{symbol}-open" if symbol != "x" else "x-thin-open",
             "size": 16,
-            "line": {"width": 3, "color": colour(colour_name)},
+            "line": {"width": 3, "color": figure.colour(colour_name)},
         },
         customdata=[plain(area) for area in points["area"]],
         hovertemplate=f"{name}<br>%{{customdata}}: %{{y}} days<extra></extra>",
@@ -534,8 +600,9 @@ def _reaction_figure(
     noun: str,
     thresholds: Sequence[_Threshold],
     x_range: DateRange | None,
+    theme: Theme,
 ) -> go.Figure:
-    figure = _base_figure(title, "Session date", y_title)
+    figure = _base_figure(title, "Session date", y_title, theme)
     known = sessions.dropna(subset=[column]) if not sessions.empty else sessions
     if known.empty:
         message = (
@@ -561,8 +628,8 @@ def _reaction_figure(
             y=rows["value"],
             mode="lines+markers",
             name=f"{noun.capitalize()} per session",
-            line={"color": colour("blue"), "width": 1.5},
-            marker={"color": colour("blue"), "symbol": "circle", "size": 7},
+            line={"color": figure.colour("blue"), "width": 1.5},
+            marker={"color": figure.colour("blue"), "symbol": "circle", "size": 7},
             customdata=[
                 [label, areas]
                 for label, areas in zip(_day_labels(rows["day"]), rows["areas"], strict=True)
@@ -580,8 +647,8 @@ def _reaction_figure(
             y=medians.to_numpy(),
             mode="lines+markers",
             name=f"Median {noun} per {bucket}",
-            line={"color": colour("blue"), "width": 1.5},
-            marker={"color": colour("blue"), "symbol": "circle", "size": 6},
+            line={"color": figure.colour("blue"), "width": 1.5},
+            marker={"color": figure.colour("blue"), "symbol": "circle", "size": 6},
             customdata=[
                 [phrase, count]
                 for phrase, count in zip(
@@ -606,10 +673,10 @@ def _reaction_figure(
             mode="markers",
             name=f"Over {threshold.value:g} {unit} ({SEVERITY_LABEL[threshold.severity].lower()})",
             marker={
-                "color": colour(colour_name),
+                "color": figure.colour(colour_name),
                 "symbol": symbol,
                 "size": 13,
-                "line": {"width": 1, "color": "white"},
+                "line": {"width": 1, "color": figure.theme.background},
             },
             customdata=[
                 [label, areas]
@@ -629,6 +696,7 @@ def redness_figure(
     *,
     x_range: DateRange | None = None,
     limits: ReactionLimits | None = None,
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """How long redness lasted after each session, with the warning (24 h) and critical
     (72 h) lines."""
@@ -647,6 +715,7 @@ def redness_figure(
             _Threshold(critical, f"{critical:g} h: longer, see a dermatologist", "critical"),
         ),
         x_range=x_range,
+        theme=theme,
     )
 
 
@@ -656,6 +725,7 @@ def stinging_figure(
     *,
     x_range: DateRange | None = None,
     limits: ReactionLimits | None = None,
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """How long stinging lasted after each session, with the warning (30 min) line."""
     warning = (limits or ReactionLimits.from_protocol()).stinging_warning_minutes
@@ -669,6 +739,7 @@ def stinging_figure(
         noun="stinging",
         thresholds=(_Threshold(warning, f"{warning:g} min: longer is a warning", "warning"),),
         x_range=x_range,
+        theme=theme,
     )
 
 
@@ -700,9 +771,12 @@ def severity_figure(
     area_order: Sequence[str] = (),
     *,
     x_range: DateRange | None = None,
+    theme: Theme = LIGHT,
 ) -> go.Figure:
     """Self-rated scar severity per area, a smoothed trend and the needle changes."""
-    figure = _base_figure("Scar severity (your own rating)", "Rating date", "Severity (0–10)")
+    figure = _base_figure(
+        "Scar severity (your own rating)", "Rating date", "Severity (0–10)", theme
+    )
     figure.update_layout(
         title_subtitle_text="0 = no visible scars, 10 = worst", margin_t=SUBTITLE_MARGIN_PX
     )
@@ -722,7 +796,7 @@ def severity_figure(
         .sort_values("bucket", kind="stable")
     )
     per_area = dict(list(points.groupby("area", sort=False)))
-    styles = area_styles([*area_order, *sorted(per_area)])
+    styles = area_styles([*area_order, *sorted(per_area)], figure.theme)
     too_few: list[str] = []
     for area in [name for name in styles if name in per_area]:
         mine = per_area[area]
@@ -765,7 +839,7 @@ def severity_figure(
     for change in needle_changes(sessions, timezone).itertuples():
         figure.add_vline(
             change.day,
-            line={"color": colour("black"), "dash": "dot", "width": 1.5},
+            line={"color": figure.colour("ink"), "dash": "dot", "width": 1.5},
             label=f"Needle {format_mm(change.before_mm)} → {format_mm(change.after_mm)}",
             label_font={"size": 11},
         )
@@ -787,9 +861,11 @@ def _rule_label(rule: str) -> str:
     return rule.replace("-", " ").capitalize()
 
 
-def flags_figure(flags: pd.DataFrame, *, x_range: DateRange | None = None) -> go.Figure:
+def flags_figure(
+    flags: pd.DataFrame, *, x_range: DateRange | None = None, theme: Theme = LIGHT
+) -> go.Figure:
     """Each flag on a timeline, one row per rule, severity by marker shape and colour."""
-    figure = _base_figure("Safety flags over time", "Date", "Rule")
+    figure = _base_figure("Safety flags over time", "Date", "Rule", theme)
     if flags.empty:
         return _mark_empty(figure, "No safety flags in this period: nothing broke the protocol.")
     rows = flags.assign(
@@ -832,10 +908,10 @@ def flags_figure(flags: pd.DataFrame, *, x_range: DateRange | None = None) -> go
             mode="markers",
             name=SEVERITY_LABEL[severity],
             marker={
-                "color": colour(colour_name),
+                "color": figure.colour(colour_name),
                 "symbol": symbol,
                 "size": 12,
-                "line": {"width": 1, "color": "white"},
+                "line": {"width": 1, "color": figure.theme.background},
             },
             customdata=customdata,
             hovertemplate=f"<b>{SEVERITY_LABEL[severity]}</b>: %{{y}}<br>" + hover,

@@ -386,6 +386,15 @@ class ShareLink(Base):
     # Set when the link came back from a backup: its token was never in the backup, so
     # it got a hash nobody holds a token for, and it can never be opened again.
     restored_at: Mapped[datetime | None]
+    # What the owner chose to show: notes (off unless chosen) and the period's first day.
+    include_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    since_date: Mapped[date | None] = mapped_column(Date)
+    # An optional passcode (argon2 hash); wrong tries are counted here, for every replica,
+    # and too many disable the link, with the reason shown to the owner.
+    passcode_hash: Mapped[str | None] = mapped_column(String(255))
+    passcode_failures: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_at: Mapped[datetime | None]
+    disabled_reason: Mapped[str | None] = mapped_column(String(255))
 
     views: Mapped[list[ShareLinkView]] = relationship(
         back_populates="share_link", cascade="all, delete-orphan", passive_deletes=True

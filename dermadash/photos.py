@@ -12,6 +12,7 @@ import io
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import pillow_heif
@@ -296,9 +297,19 @@ def report_choice(photos: pd.DataFrame, limit: int) -> pd.DataFrame:
     return chosen.sort_values(["area", "rated_on", "photo_id"]).head(limit)
 
 
-def report_photos(engine: Engine, profile_id: int, limit: int = 8) -> list[tuple[str, bytes]]:
-    """Captions and JPEG bytes for the PDF report: each area's first and latest photo."""
-    chosen = report_choice(photos_frame(engine, profile_id), limit)
+def rated_since(photo_list: pd.DataFrame, since: date | None) -> pd.DataFrame:
+    """The photos of ratings made on or after ``since`` (all of them when None)."""
+    if since is None:
+        return photo_list
+    return photo_list[(photo_list["rated_on"] >= since).astype(bool)]
+
+
+def report_photos(
+    engine: Engine, profile_id: int, limit: int = 8, since: date | None = None
+) -> list[tuple[str, bytes]]:
+    """Captions and JPEG bytes for the PDF report: each area's first and latest photo
+    (of those rated on or after ``since``, when given)."""
+    chosen = report_choice(rated_since(photos_frame(engine, profile_id), since), limit)
     return [
         (
             caption(row.area, row.rated_on, row.severity),

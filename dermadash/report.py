@@ -30,7 +30,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash import figures, insights, pdf_fonts, photos, queries, rules, sharing, summary
+from dermadash import (
+    figures,
+    insights,
+    pdf_fonts,
+    photos,
+    queries,
+    rules,
+    shared_scope,
+    sharing,
+    summary,
+)
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
 from dermadash.protocol import load_protocol
@@ -58,10 +68,10 @@ SESSION_COLUMNS = {
     "Side effect": "Side effect",
 }
 NEEDLE_COLUMNS = ["Needle", "Sessions", "First used", "Last used"]
+# The charts' light-theme colours (readable on white), as RGB for fpdf2.
 SEVERITY_COLOURS = {
-    "critical": (213, 94, 0),  # Okabe–Ito vermillion, as on the dashboard
-    "warning": (166, 112, 0),  # a darker orange that reads as text on white
-    "info": (0, 114, 178),
+    severity: tuple(int(figures.LIGHT.colour(name)[index : index + 2], 16) for index in (1, 3, 5))
+    for severity, (name, _symbol) in figures.SEVERITY_STYLE.items()
 }
 SEVERITY_TITLES = {"critical": "Critical", "warning": "Warnings", "info": "For information"}
 
@@ -88,10 +98,12 @@ class ReportPhoto:
     jpeg: bytes
 
 
-def stored_photos(engine: Engine, profile_id: int) -> list[ReportPhoto]:
-    """The profile's scar photos chosen for a report (each area's first and latest)."""
+def stored_photos(engine: Engine, profile_id: int, since: date | None = None) -> list[ReportPhoto]:
+    """The profile's scar photos chosen for a report (each area's first and latest, of
+    those rated since ``since`` when a share link starts there)."""
     return [
-        ReportPhoto(caption, jpeg) for caption, jpeg in photos.report_photos(engine, profile_id)
+        ReportPhoto(caption, jpeg)
+        for caption, jpeg in photos.report_photos(engine, profile_id, since=since)
     ]
 
 
@@ -111,6 +123,14 @@ class ReportContent:
     sessions: pd.DataFrame
     needles: pd.DataFrame
     insights: insights.Insights
+    made_for: str | None = None  # a share link's label, when made from one
+
+    @property
+    def footer(self) -> str:
+        """'... · made for Dr Example on Mon 2 Mar 2026, 12:00 (Europe/London)'."""
+        if self.made_for:
+            return f"{self.title} · made for {self.made_for} on {self.generated}"
+        return f"{self.title} · generated {self.generated}"
 
     def file_name(self, suffix: str) -> str:
         """'dermadash-report-2026-03-02.pdf'."""
@@ -160,11 +180,20 @@ def compact_sessions(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     return table[list(SESSION_COLUMNS)].rename(columns=SESSION_COLUMNS)
 
 
-def report_content(engine: Engine, profile_id: int, now: datetime | None = None) -> ReportContent:
-    """Read and word everything the report shows, as of ``now`` (default: this moment)."""
+def report_content(
+    engine: Engine,
+    profile_id: int,
+    now: datetime | None = None,
+    *,
+    options: sharing.LinkOptions | None = None,
+    made_for: str | None = None,
+) -> ReportContent:
+    """Read and word everything the report shows, as of ``now`` (default: this moment);
+    ``options``: a share link's choices (its first day, notes), ``made_for``: its label."""
     moment = now or datetime.now(UTC)
+    options = options or sharing.LinkOptions(include_notes=True, include_photos=True)
     profile = load_profile(engine, profile_id)
-    data = _dashboard_data(engine, profile_id, moment)
+    data = shared_scope.shown_data(_dashboard_data(engine, profile_id, moment), options)
     today = local_today(profile.timezone, moment)
     period = Period(None, today)
     everything = data.filtered(period, ALL_AREAS)
@@ -173,9 +202,7 @@ def report_content(engine: Engine, profile_id: int, now: datetime | None = None)
     return ReportContent(
         title="Dermarolling progress report" + (f": {profile.display_name}" if named else ""),
         person=profile.display_name if named else "the person who logged these sessions",
-        period=(
-            f"{facts.first_day} to {facts.last_day}" if facts.session_count else "no sessions yet"
-        ),
+        period=shared_scope.covered_period(options, facts.first_day, facts.last_day),
         generated=f"{format_moment(moment, profile.timezone)} ({profile.timezone})",
         generated_on=today,
         session_count=facts.session_count,
@@ -187,6 +214,7 @@ def report_content(engine: Engine, profile_id: int, now: datetime | None = None)
         sessions=compact_sessions(data.sessions, profile.timezone),
         needles=needle_usage(data.sessions, profile.timezone),
         insights=insights.compute(data.sessions, data.ratings, profile.timezone),
+        made_for=made_for,
     )
 
 
@@ -604,12 +632,14 @@ def build_pdf(
     include_photos: bool = False,
     photos: Sequence[ReportPhoto] = (),
     now: datetime | None = None,
+    options: sharing.LinkOptions | None = None,
+    made_for: str | None = None,
 ) -> bytes:
     """The report as PDF bytes (raises ``ChromiumMissing`` when no Chromium is here)."""
-    content = report_content(engine, profile_id, now)
+    content = report_content(engine, profile_id, now, options=options, made_for=made_for)
     drawn, _empty = _drawn_and_empty(content.charts)
     images = chart_images(drawn)
-    document = _ReportPdf(footer=f"{content.title} · generated {content.generated}")
+    document = _ReportPdf(footer=content.footer)
     _pdf_summary(document, content)
     _pdf_key_figures(document, content.key_figures)
     _pdf_charts(document, content, images)
@@ -717,9 +747,11 @@ def build_html(
     include_photos: bool = False,
     photos: Sequence[ReportPhoto] = (),
     now: datetime | None = None,
+    options: sharing.LinkOptions | None = None,
+    made_for: str | None = None,
 ) -> str:
     """The report as one self-contained HTML page (interactive charts, works offline)."""
-    content = report_content(engine, profile_id, now)
+    content = report_content(engine, profile_id, now, options=options, made_for=made_for)
     key = content.key_figures
     facts = [
         ("Whose", content.person),
@@ -755,6 +787,7 @@ def build_html(
         if not content.needles.empty
         else "<p>No needle length recorded yet.</p>",
         *(["<h2>Scar photos</h2>", *_html_photos(photos)] if include_photos else []),
+        f'<footer class="note">{_escape(content.footer)}</footer>',
         "</body></html>",
     ]
     return "\n".join(parts)

@@ -6,6 +6,11 @@ link expires (30 days by default, a year at most), can be revoked at once, and e
 opening is recorded. A wrong, expired, revoked or malformed token is answered the
 same way (``None``), so the answer never says which of these it was.
 
+The owner shapes each link (``LinkOptions``): whether notes and photos are shared, and
+the first day it covers. A link may also need a passcode, generated here and shown once
+(only its argon2 hash is kept); wrong passcodes are counted in the database, so every
+replica sees the same count, and the tenth disables the link with the reason recorded.
+
 Share links and their views are not health data: writing them leaves the profile's
 data revision alone (the Share page reads them fresh on every run instead).
 """
@@ -17,13 +22,14 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from argon2 import PasswordHasher
+from sqlalchemy import Engine, func, select, update
 
-from dermadash import validation
+from dermadash import auth, validation
 from dermadash.db import transaction
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.models import Profile, ShareLink, ShareLinkView
@@ -49,12 +55,48 @@ LINK_COLUMNS = [
     "restored_at",
     "views",
     "last_viewed",
+    "include_notes",
+    "since_date",
+    "has_passcode",
+    "disabled_at",
+    "disabled_reason",
 ]
 RESTORED = "restored"
 RESTORED_EXPLANATION = (
     "restored from a backup: it cannot be opened (backups never hold a link's secret "
     "address); create a new link"
 )
+
+
+DISABLED = "disabled"
+MAX_PASSCODE_FAILURES = 10
+# No 0/O, 1/I/L: a passcode read out over the phone or copied by hand stays right.
+PASSCODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+PASSCODE_GROUPS = 2
+PASSCODE_GROUP_CHARS = 4
+TOO_MANY_PASSCODES_REASON = (
+    f"{MAX_PASSCODE_FAILURES} wrong passcodes were entered, so dermadash switched the "
+    "link off in case someone was guessing; create a new link"
+)
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """What a link shows, as the owner chose it: notes off and the whole course unless
+    chosen otherwise."""
+
+    include_notes: bool = False
+    include_photos: bool = False
+    since: date | None = None
+
+    def describe(self) -> str:
+        """'without notes · with photos · since Mon 2 Mar 2026'."""
+        parts = [
+            "with notes" if self.include_notes else "without notes",
+            "with photos" if self.include_photos else "without photos",
+            f"since {format_day(self.since)}" if self.since else "whole course",
+        ]
+        return " · ".join(parts)
 
 
 class LinkNotFound(LookupError):
@@ -68,6 +110,7 @@ class NewLink:
     link_id: int
     token: str
     expires_at: datetime
+    passcode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +123,14 @@ class LinkInfo:
     created_at: datetime
     expires_at: datetime
     include_photos: bool
+    include_notes: bool = False
+    since: date | None = None
+    needs_passcode: bool = False
+
+    @property
+    def options(self) -> LinkOptions:
+        """The owner's choices, for the view, the report and the exports made from it."""
+        return LinkOptions(self.include_notes, self.include_photos, self.since)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -91,7 +142,27 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _validate_new_link(label: str, days: int) -> None:
+def new_passcode() -> str:
+    """A passcode to read out or type: 'K7QM-3XTP' (about 40 random bits)."""
+    groups = (
+        "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_GROUP_CHARS))
+        for _ in range(PASSCODE_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def normalise_passcode(typed: str) -> str:
+    """What the viewer typed, without case, spaces or dashes ('k7qm 3xtp' = 'K7QM-3XTP')."""
+    return "".join(character for character in typed.upper() if character.isalnum())
+
+
+def _validate_new_link(label: str, days: int, since: date | None, today: date) -> None:
+    since_problem = None
+    # A day of slack: "today" where the person lives may already be tomorrow in UTC.
+    if since is not None and since > today + timedelta(days=1):
+        since_problem = validation.Problem(
+            "since", "The first day a link covers cannot be in the future."
+        )
     days_problem = None
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         days_problem = validation.Problem(
@@ -101,6 +172,7 @@ def _validate_new_link(label: str, days: int) -> None:
         [
             validation.required_text_problem("label", "Label", label, validation.NAME_MAX_CHARS),
             days_problem,
+            since_problem,
         ]
     )
 
@@ -112,12 +184,17 @@ def create_link(
     *,
     days: int = DEFAULT_DAYS,
     include_photos: bool = False,
+    include_notes: bool = False,
+    since: date | None = None,
+    passcode: bool = False,
     now: datetime | None = None,
 ) -> NewLink:
-    """Create a link valid for ``days`` days; its token is returned once, here."""
-    _validate_new_link(label, days)
+    """Create a link valid for ``days`` days; its token (and passcode, when asked for)
+    is returned once, here."""
     created_at = _now(now)
+    _validate_new_link(label, days, since, created_at.date())
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    code = new_passcode() if passcode else None
     with transaction(engine) as session:
         if session.get(Profile, profile_id) is None:
             raise ValidationError.single("profile", "That profile does not exist.")
@@ -129,10 +206,14 @@ def create_link(
             expires_at=created_at + timedelta(days=days),
             revoked_at=None,
             include_photos=include_photos,
+            include_notes=include_notes,
+            since_date=since,
+            passcode_hash=PasswordHasher().hash(normalise_passcode(code)) if code else None,
+            passcode_failures=0,
         )
         session.add(link)
         session.flush()
-        return NewLink(link_id=link.id, token=token, expires_at=link.expires_at)
+        return NewLink(link_id=link.id, token=token, expires_at=link.expires_at, passcode=code)
 
 
 def resolve_token(engine: Engine, token: object, now: datetime | None = None) -> LinkInfo | None:
@@ -151,7 +232,49 @@ def resolve_token(engine: Engine, token: object, now: datetime | None = None) ->
             created_at=link.created_at,
             expires_at=link.expires_at,
             include_photos=link.include_photos,
+            include_notes=link.include_notes,
+            since=link.since_date,
+            needs_passcode=link.passcode_hash is not None,
         )
+
+
+@dataclass(frozen=True)
+class PasscodeAnswer:
+    """The outcome of one passcode try: right, or wrong with the tries left (0: the link
+    is now disabled)."""
+
+    accepted: bool
+    tries_left: int
+
+
+def check_passcode(
+    engine: Engine, link_id: int, typed: str, now: datetime | None = None
+) -> PasscodeAnswer:
+    """Check a passcode for an active link; a wrong one is counted in the database, and
+    the tenth disables the link (a disabled or passcode-less link accepts nothing)."""
+    with transaction(engine) as session:
+        link = session.get(ShareLink, link_id)
+        if link is None or link.passcode_hash is None or link.disabled_at is not None:
+            return PasscodeAnswer(False, 0)
+        if _passcode_matches(link.passcode_hash, typed):
+            return PasscodeAnswer(True, MAX_PASSCODE_FAILURES - link.passcode_failures)
+        # One UPDATE adds the failure, so tries made at once on two replicas both count.
+        session.execute(
+            update(ShareLink)
+            .where(ShareLink.id == link_id)
+            .values(passcode_failures=ShareLink.passcode_failures + 1)
+        )
+        session.refresh(link)
+        failures = link.passcode_failures
+        if failures >= MAX_PASSCODE_FAILURES:
+            link.disabled_at = _now(now)
+            link.disabled_reason = TOO_MANY_PASSCODES_REASON
+        return PasscodeAnswer(False, max(MAX_PASSCODE_FAILURES - failures, 0))
+
+
+def _passcode_matches(passcode_hash: str, typed: str) -> bool:
+    """The same argon2 check as the owner's password (a broken hash never matches)."""
+    return auth.verify_password(passcode_hash, normalise_passcode(typed))
 
 
 def record_view(engine: Engine, link_id: int, now: datetime | None = None) -> None:
@@ -173,11 +296,14 @@ def revoke_link(engine: Engine, profile_id: int, link_id: int, now: datetime | N
 
 
 def link_status(link: ShareLink, now: datetime) -> str:
-    """``revoked``, ``restored`` (from a backup: never opens), ``expired`` or ``active``."""
+    """``revoked``, ``restored`` (from a backup: never opens), ``disabled`` (too many wrong
+    passcodes), ``expired`` or ``active``."""
     if link.revoked_at is not None:
         return "revoked"
     if link.restored_at is not None:
         return RESTORED
+    if link.disabled_at is not None:
+        return DISABLED
     if link.expires_at <= now:
         return "expired"
     return "active"
@@ -227,12 +353,18 @@ def list_links(engine: Engine, profile_id: int, now: datetime | None = None) -> 
                     "restored_at": link.restored_at,
                     "views": int(view_count or 0),
                     "last_viewed": _as_utc(last_viewed),
+                    "include_notes": link.include_notes,
+                    "since_date": link.since_date,
+                    "has_passcode": link.passcode_hash is not None,
+                    "disabled_at": link.disabled_at,
+                    "disabled_reason": link.disabled_reason,
                 }
             )
     frame = pd.DataFrame(rows, columns=LINK_COLUMNS)
     frame["link_id"] = frame["link_id"].astype("int64")
     frame["views"] = frame["views"].astype("int64")
-    frame["include_photos"] = frame["include_photos"].astype(bool)
+    for name in ("include_photos", "include_notes", "has_passcode"):
+        frame[name] = frame[name].astype(bool)
     return frame
 
 
@@ -317,8 +449,13 @@ def _with_unit(value: object, unit: str) -> str:
     return f"{float(value):g} {unit}"  # type: ignore[arg-type]
 
 
-def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
-    """The sessions as a plain, read-only table for the dermatologist, newest first."""
+def sessions_table(
+    sessions: pd.DataFrame, timezone: str, *, include_notes: bool = True
+) -> pd.DataFrame:
+    """The sessions as a plain, read-only table for the dermatologist, newest first
+    (without the Notes column when the link does not share notes)."""
+    if not include_notes:
+        return sessions_table(sessions, timezone).drop(columns="Notes")
     columns = [
         "Date",
         "Areas",
@@ -377,6 +514,13 @@ def describe_link(link: dict[str, object], timezone: str) -> str:
         "expired": lambda: f"expired {moment('expires_at')}",
         "revoked": lambda: f"revoked {moment('revoked_at')}",
         RESTORED: lambda: RESTORED_EXPLANATION,
+        DISABLED: lambda: f"switched off {moment('disabled_at')}: {link['disabled_reason']}",
     }[str(link["status"])]()
-    photos = "with photos" if link["include_photos"] else "without photos"
-    return f"Created {moment('created_at')} · {ending} · {opened} · {photos}"
+    since = link.get("since_date")
+    options = LinkOptions(
+        include_notes=bool(link.get("include_notes")),
+        include_photos=bool(link["include_photos"]),
+        since=since if isinstance(since, date) else None,
+    ).describe()
+    passcode = " · needs a passcode" if link.get("has_passcode") else ""
+    return f"Created {moment('created_at')} · {ending} · {opened} · {options}{passcode}"

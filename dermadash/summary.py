@@ -273,21 +273,29 @@ def _signed(change: float) -> str:
 
 
 def dashboard_charts(
-    shown: DashboardData, area_order: Sequence[str], x_range: tuple[date, date] | None
+    shown: DashboardData,
+    area_order: Sequence[str],
+    x_range: tuple[date, date] | None,
+    theme: figures.Theme = figures.LIGHT,
 ) -> dict[str, go.Figure]:
-    """The dashboard's charts, keyed by name (also drawn in the PDF and HTML reports)."""
+    """The dashboard's charts, keyed by name (also drawn in the PDF and HTML reports),
+    in the colours of ``theme`` (the page's; reports are light)."""
     zone = shown.timezone
     return {
-        "per_week": figures.sessions_per_week_figure(shown.sessions, zone, x_range=x_range),
-        "intervals": figures.interval_figure(shown.intervals, area_order, x_range=x_range),
+        "per_week": figures.sessions_per_week_figure(
+            shown.sessions, zone, x_range=x_range, theme=theme
+        ),
+        "intervals": figures.interval_figure(
+            shown.intervals, area_order, x_range=x_range, theme=theme
+        ),
         "redness": figures.redness_figure(
-            shown.sessions, zone, x_range=x_range, limits=shown.limits
+            shown.sessions, zone, x_range=x_range, limits=shown.limits, theme=theme
         ),
         "stinging": figures.stinging_figure(
-            shown.sessions, zone, x_range=x_range, limits=shown.limits
+            shown.sessions, zone, x_range=x_range, limits=shown.limits, theme=theme
         ),
         "severity": figures.severity_figure(
-            shown.ratings, shown.sessions, zone, area_order, x_range=x_range
+            shown.ratings, shown.sessions, zone, area_order, x_range=x_range, theme=theme
         ),
-        "flags": figures.flags_figure(shown.flags, x_range=x_range),
+        "flags": figures.flags_figure(shown.flags, x_range=x_range, theme=theme),
     }

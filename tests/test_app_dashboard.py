@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dermadash import db, demo
+from dermadash import db, demo, figures
 from dermadash.profiles import default_profile_id
 from dermadash.records import SessionInput, insert_session
 from dermadash.timezones import local_today
-from tests.apptest import TIMEOUT_SECONDS, assert_no_exception, open_app, texts
+from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, open_app, texts
 
 CHART_TITLES = {
     "Sessions per week",
@@ -151,3 +151,31 @@ def test_the_viewer_sees_the_same_charts_and_no_buttons(demo_profile: int) -> No
     assert_full_dashboard(app)
     assert len(app.button) == 0
     assert "example data" not in texts(app)
+
+
+def _drawn_colours(app: AppTest) -> set[str]:
+    """Every marker and line colour of the page's charts, as sent to the browser."""
+    colours: set[str] = set()
+    for chart in app.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            for part in ("marker", "line"):
+                colour = trace.get(part, {}).get("color")
+                if isinstance(colour, str):
+                    colours.add(colour)
+    return colours
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_charts_are_drawn_in_the_browsers_theme(demo_profile: int, theme: str) -> None:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
+    app.context["timezone"] = "Europe/London"
+    app.context["theme"] = theme
+    app.run()
+    assert_no_exception(app)
+    drawn = _drawn_colours(app)
+    palette = set(figures.theme_named(theme).palette.values())
+    other = set(figures.theme_named("dark" if theme == "light" else "light").palette.values())
+    assert drawn, "no chart colours found"
+    assert drawn <= palette | {figures.theme_named(theme).background}
+    assert drawn & (palette - other)  # e.g. the warnings' orange, darker on white
+    assert not drawn & (other - palette)  # nothing of the other theme's own colours

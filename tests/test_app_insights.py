@@ -118,7 +118,7 @@ def test_the_dashboard_shows_the_top_few_and_links_to_the_page(
 def test_the_shared_view_shows_the_insights_with_every_factor_inside(
     store: Engine, me: int, needle_log: None
 ) -> None:
-    link = sharing.create_link(store, me, "Dr Rivera")
+    link = sharing.create_link(store, me, "Dr Rivera", include_notes=True)
     app = open_app(query={"share": link.token})
     assert_no_exception(app)
     shown = texts(app)
@@ -163,3 +163,18 @@ def test_area_names_are_shown_literally_on_the_insights_page(store: Engine, me: 
     home = open_app()
     assert_shown_literally(home, AREA)
     assert f"Treating {AREA} goes with longer redness (+1 h)" in seen_texts(home)
+
+
+def test_a_link_from_a_first_day_shows_the_insights_of_that_period_only(
+    store: Engine, me: int, needle_log: None
+) -> None:
+    """Chin was rated six times from 5 Jan; a link since 2 Mar shows its last two only,
+    so its viewer sees no trend, and no redness comparison of sessions before 2 Mar."""
+    link = sharing.create_link(store, me, "Dr Rivera", since=date(2026, 3, 2))
+    viewer = open_app(query={"share": link.token})
+    assert_no_exception(viewer)
+    shown = seen_texts(viewer)
+    assert "Over everything this link shows" in shown
+    assert "**Chin**: 2 ratings so far" in shown
+    assert "6 ratings" not in shown
+    assert "0.25 mm" not in shown

@@ -18,6 +18,7 @@ from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
 from tests.apptest import (
     APP,
+    as_read,
     as_signed_in_owner,
     assert_no_exception,
     open_app,
@@ -82,7 +83,7 @@ def test_a_valid_link_shows_that_profile_only(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    new = sharing.create_link(app_engine, sam, "Dr Rivera", include_notes=True)
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     shown = _everything_shown(app)
@@ -244,7 +245,7 @@ def test_revoking_reaches_a_view_already_open(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    new = sharing.create_link(app_engine, sam, "Dr Rivera", include_notes=True)
     app = open_app(query={"share": new.token})
     assert "sam-private-note" in _everything_shown(app)
     sharing.revoke_link(app_engine, sam, new.link_id)
@@ -451,3 +452,110 @@ def test_the_shared_view_shows_critical_flags_in_full_and_groups_the_rest(
             assert messages.count(escape_markdown(message)) == times
     assert set(grouped) == expected_labels
     assert len(app.expander) < len(others)  # grouped, not one per flag
+
+
+# --- Links the owner shapes: notes, first day, passcode --------------------------------
+
+
+def test_notes_are_not_shared_unless_the_owner_chose_them(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera")  # notes off by default
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+    shown = _everything_shown(app)
+    assert "Sessions logged 3" in shown
+    assert "sam-private-note" not in shown
+    assert "without notes" in shown
+    assert "Notes" not in app.dataframe[-1].value.columns
+
+
+def test_a_link_since_a_day_shows_that_day_on_only(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people  # sessions on Mon 5, 12 and 19 Jan 2026
+    new = sharing.create_link(app_engine, sam, "Dr Rivera", since=date(2026, 1, 12))
+    app = open_app(query={"share": new.token})
+    assert_no_exception(app)
+    shown = _everything_shown(app)
+    assert "Period covered: since Mon 12 Jan 2026 (sessions Mon 12 Jan 2026 to Mon 19 Jan" in (
+        as_read(shown)
+    )
+    assert "Sessions logged 2" in shown
+    assert len(app.dataframe[-1].value) == 2
+    assert "Mon 5 Jan 2026" not in shown
+    assert "For information (2)" in seen_texts(app)  # flags of the period only
+    assert "Since Mon 12 Jan 2026, whatever the period chosen above" in seen_texts(app)
+
+
+def test_a_passcode_is_asked_once_per_browser_session(
+    app_engine: Engine, two_people: tuple[int, int]
+) -> None:
+    sam, _alex = two_people
+    new = sharing.create_link(app_engine, sam, "Dr Rivera", passcode=True)
+    assert new.passcode is not None
+    viewer = open_app(query={"share": new.token})
+    assert_no_exception(viewer)
+    assert "protected with a passcode" in texts(viewer)
+    assert "Sam" not in _everything_shown(viewer)  # nothing of the person before it
+    assert _view_count(app_engine, new.link_id) == 0
+
+    viewer.text_input(key="share_passcode_input").input("WRONG-CODE")
+    viewer.button(key="share_passcode_open").click().run()
+    assert "That passcode is not right. 9 tries left" in texts(viewer)
+    assert "Sam" not in _everything_shown(viewer)
+
+    viewer.text_input(key="share_passcode_input").input(new.passcode.lower())
+    viewer.button(key="share_passcode_open").click().run()
+    assert_no_exception(viewer)
+    assert "Dermarolling progress: Sam" in texts(viewer)
+    viewer.run()  # a rerun (any click) keeps it open
+    assert "Dermarolling progress: Sam" in texts(viewer)
+    assert _view_count(app_engine, new.link_id) == 1
+    other_browser = open_app(query={"share": new.token})
+    assert "protected with a passcode" in texts(other_browser)
+
+
+def test_ten_wrong_passcodes_switch_the_link_off_and_the_owner_sees_why(
+    app_engine: Engine,
+) -> None:
+    owner = open_app(page="views/share.py")
+    me = default_profile_id(app_engine)
+    new = sharing.create_link(app_engine, me, "Dr Rivera", passcode=True)
+    viewer = open_app(query={"share": new.token})
+    for _ in range(sharing.MAX_PASSCODE_FAILURES - 1):
+        sharing.check_passcode(app_engine, new.link_id, "WRONG-CODE")
+    viewer.text_input(key="share_passcode_input").input("STILL-WRONG")
+    viewer.button(key="share_passcode_open").click().run()
+    assert "that was the last try: the link is switched off" in texts(viewer)
+    viewer.run()
+    assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
+    owner.run()
+    assert_no_exception(owner)
+    assert "switched off: too many wrong passcodes" in texts(owner)
+    assert "10 wrong passcodes were entered" in texts(owner)
+
+
+def test_share_page_shapes_the_link_and_shows_it_in_a_dialog_until_closed(
+    app_engine: Engine,
+) -> None:
+    owner = open_app(page="views/share.py")
+    owner.text_input(key="share_label").input("Dr Okafor")
+    owner.date_input(key="share_since").set_value(date(2026, 1, 12))
+    owner.checkbox(key="share_notes").set_value(True)
+    owner.checkbox(key="share_passcode").set_value(True)
+    owner.button(key="create_share_link").click().run()
+    assert_no_exception(owner)
+    url, passcode = (str(block.value) for block in owner.code)
+    assert "shown once" in texts(owner)
+    assert "with notes · without photos · since Mon 12 Jan 2026" in seen_texts(owner)
+    link = sharing.resolve_token(app_engine, url.split("share=", 1)[1])
+    assert link is not None
+    assert link.options == sharing.LinkOptions(True, False, date(2026, 1, 12))
+    assert link.needs_passcode
+    assert sharing.check_passcode(app_engine, link.link_id, passcode).accepted
+    owner.button(key="close_new_link").click().run()
+    assert_no_exception(owner)
+    assert len(owner.code) == 0  # closed by the owner, and never shown again
+    assert "needs a passcode" in texts(owner)

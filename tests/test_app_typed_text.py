@@ -153,7 +153,9 @@ def test_share_page_shows_the_label_literally(person: Person, store: Engine) -> 
 def test_shared_view_escapes_everything_but_the_sessions_table(
     person: Person, store: Engine
 ) -> None:
-    new = sharing.create_link(store, person.profile_id, LABEL, include_photos=True)
+    new = sharing.create_link(
+        store, person.profile_id, LABEL, include_photos=True, include_notes=True
+    )
     app = open_app(query={"share": new.token}, timezone=TIMEZONE)
     assert_shown_literally(app, NAME, LABEL, AREA, ROLLER_SHARED_MESSAGE)
     assert escape_markdown(NAME) in app.title[0].value

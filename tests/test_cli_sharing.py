@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,55 @@ def test_list_marks_links_restored_from_a_backup(sqlite_url: str, tmp_path: Path
     (row,) = [line for line in listed.stdout.splitlines() if line.endswith("Dr Rivera")]
     assert row.split()[1] == sharing.RESTORED
     assert "came back from a backup and cannot be opened" in listed.stdout
+
+
+def test_share_create_shapes_the_link_and_share_list_says_why_one_is_off(
+    database_url: str,
+) -> None:
+    created = run_cli(
+        database_url,
+        "share",
+        "create",
+        "--label",
+        "Dr Okafor",
+        "--notes",
+        "--photos",
+        "--since",
+        "2026-01-12",
+        "--passcode",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "with notes · with photos · since Mon 12 Jan 2026" in created.stdout
+    passcode = re.search(
+        r"Its passcode, shown only now .*: ([A-Z2-9]{4}-[A-Z2-9]{4})$", created.stdout, re.M
+    )
+    assert passcode is not None, created.stdout
+    token = created.stdout.strip().splitlines()[-1].split("share=", 1)[1]
+    engine = db.make_engine(database_url)
+    try:
+        link = sharing.resolve_token(engine, token)
+        assert link is not None
+        assert link.options == sharing.LinkOptions(True, True, date(2026, 1, 12))
+        assert sharing.check_passcode(engine, link.link_id, passcode.group(1)).accepted
+        for _ in range(sharing.MAX_PASSCODE_FAILURES):
+            sharing.check_passcode(engine, link.link_id, "WRONG-CODE")
+    finally:
+        engine.dispose()
+    listed = run_cli(database_url, "share", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "disabled" in listed.stdout
+    assert sharing.TOO_MANY_PASSCODES_REASON in listed.stdout
+    assert passcode.group(1) not in listed.stdout
+
+    plain = run_cli(database_url, "share", "create", "--label", "Clinic")
+    assert "without notes · without photos · whole course" in plain.stdout
+    assert "passcode" not in plain.stdout
+
+
+@pytest.mark.parametrize("since", ["12/01/2026", "2026-13-01", "2999-01-01"])
+def test_share_create_refuses_a_bad_first_day(sqlite_url: str, since: str) -> None:
+    refused = run_cli(sqlite_url, "share", "create", "--label", "Clinic", "--since", since)
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    assert "YYYY-MM-DD" in refused.stderr or "cannot be in the future" in refused.stderr
+    assert "No share links yet" in run_cli(sqlite_url, "share", "list").stdout

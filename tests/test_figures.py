@@ -16,7 +16,7 @@ from tests import dashboard_frames as frames
 from tests.conftest import DEMO_TODAY
 from tests.dashboard_frames import LONDON
 
-OKABE_ITO_COLOURS = set(figures.OKABE_ITO.values())
+PALETTE_COLOURS = {colour for theme in figures.THEMES.values() for colour in theme.palette.values()}
 
 
 def trace(figure: go.Figure, name: str) -> go.BaseTraceType:
@@ -46,7 +46,7 @@ def assert_readable(figure: go.Figure) -> None:
     for item in figure.data:
         marker_colour = item.marker.color if item.marker else None
         if isinstance(marker_colour, str):
-            assert marker_colour in OKABE_ITO_COLOURS, (item.name, marker_colour)
+            assert marker_colour in PALETTE_COLOURS, (item.name, marker_colour)
         if item.type == "scatter":
             assert item.hovertemplate
 
@@ -391,9 +391,8 @@ def test_aggregated_and_empty_figures_pass_plotlys_validation() -> None:
         _assert_valid_plotly(figure)
 
 
-def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
-    engine: Engine, profile_id: int
-) -> None:
+def _demo_data(engine: Engine, profile_id: int) -> summary.DashboardData:
+    """The example data's dashboard frames, as the page reads them."""
     demo.load_demo(engine, profile_id, today=DEMO_TODAY)
     profile = load_profile(engine, profile_id)
     sessions = queries.sessions_frame(engine, profile_id)
@@ -406,6 +405,13 @@ def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
         next_safe=analysis.next_safe,
         timezone=profile.timezone,
     )
+    return data
+
+
+def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
+    engine: Engine, profile_id: int
+) -> None:
+    data = _demo_data(engine, profile_id)
     checked = 0
     for choice in ("30 days", "All"):
         period = summary.period_bounds(choice, DEMO_TODAY, None)
@@ -458,3 +464,79 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _strings(item)]
     return []
+
+
+# --- Contrast in both themes -----------------------------------------------------------
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of '#RRGGBB'."""
+    channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _mark_colours(figure: go.Figure) -> list[tuple[str, str]]:
+    """(what, colour) of every mark, line and label text a figure draws."""
+    found: list[tuple[str, str]] = []
+    for item in figure.data:
+        marker = getattr(item, "marker", None)
+        if marker is not None and isinstance(marker.color, str):
+            found.append((f"{item.name} marker", marker.color))
+        line = getattr(item, "line", None)
+        if line is not None and isinstance(line.color, str):
+            found.append((f"{item.name} line", line.color))
+    for shape in figure.layout.shapes:
+        found.append(("threshold or needle line", shape.line.color))
+    for note in figure.layout.annotations:
+        if note.font.color:
+            found.append((f"label {note.text!r}", note.font.color))
+    return found
+
+
+def test_contrast_is_computed_the_wcag_way() -> None:
+    assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
+    assert contrast("#F0E442", "#FFFFFF") == pytest.approx(1.32, abs=0.01)  # the old yellow
+
+
+@pytest.mark.parametrize("theme", list(figures.THEMES.values()), ids=list(figures.THEMES))
+def test_every_mark_has_3_to_1_contrast_in_both_themes(
+    theme: figures.Theme, engine: Engine, profile_id: int
+) -> None:
+    data = _demo_data(engine, profile_id)
+    # More areas than colours, so every area colour is drawn.
+    areas = [*data.areas(), *(f"Area {number}" for number in range(6))]
+    period = summary.period_bounds("All", DEMO_TODAY, None)
+    charts = summary.dashboard_charts(data.filtered(period), areas, data.time_axis(period), theme)
+    drawn = [colour for chart in charts.values() for colour in _mark_colours(chart)]
+    area_colours = {figures.area_styles(areas, theme)[area].colour for area in areas}
+    checked = drawn + [("area", colour) for colour in area_colours]
+    assert len({colour for _what, colour in checked}) >= 8  # the whole palette is in use
+    for what, colour in checked:
+        if colour == theme.background:
+            continue  # an outline that separates a marker from what is under it
+        assert contrast(colour, theme.background) >= figures.MIN_GRAPHIC_CONTRAST, (what, colour)
+
+
+def test_the_dark_theme_draws_no_black_mark_and_no_white_label_box() -> None:
+    sessions = frames.sessions(
+        [
+            {"started_at": datetime(2026, 3, 2, 21), "needle_mm": 0.25},
+            {"started_at": datetime(2026, 3, 9, 21), "needle_mm": 0.5},
+        ]
+    )
+    ratings = frames.ratings([(date(2026, 3, 1), "Chin", 6), (date(2026, 3, 10), "Chin", 5)])
+    figure = figures.severity_figure(ratings, sessions, LONDON, theme=figures.DARK)
+    colours = [colour for _what, colour in _mark_colours(figure)]
+    assert "#000000" not in colours
+    boxes = [note.bgcolor for note in figure.layout.annotations if note.bgcolor]
+    assert boxes == ["rgba(14,17,23,0.8)"]  # the needle-change label, on the dark background
+    light = figures.severity_figure(ratings, sessions, LONDON)
+    assert [note.bgcolor for note in light.layout.annotations if note.bgcolor] == [
+        "rgba(255,255,255,0.8)"
+    ]

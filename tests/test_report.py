@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -188,3 +188,46 @@ def test_stored_photos_reach_the_report_only_when_asked(sqlite_engine: Engine) -
     )
     text, _images = _pdf_text(with_photos)
     assert stored[0].caption in _squashed(text) or stored[0].caption in text
+
+
+def _log_weekly(engine: Engine, profile_id: int, weeks: int, note: str) -> None:
+    from dermadash import records
+
+    for week in range(weeks):
+        records.add_session(
+            engine,
+            profile_id,
+            records.SessionInput(
+                started_at=datetime(2026, 1, 5, 20, 0, tzinfo=UTC) + timedelta(weeks=week),
+                areas=["Left cheek"],
+                needle_mm=0.25,
+                pain=2,
+                notes=f"{note} week {week}",
+            ),
+        )
+
+
+@needs_chromium
+def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
+    sqlite_engine: Engine,
+) -> None:
+    person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    _log_weekly(sqlite_engine, person, 6, "private-note")  # 5 Jan to 9 Feb 2026
+    options = sharing.LinkOptions(include_notes=False, since=date(2026, 1, 26))
+    data = report.build_pdf(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
+    reader = PdfReader(BytesIO(data))
+    footer = "made for Dr Example on Mon 2 Mar 2026, 12:00 (UTC)"
+    for page in reader.pages:  # every page names the link and when it was made
+        assert _squashed(footer) in _squashed(page.extract_text() or "")
+    text, _images = _pdf_text(data)
+    assert "since Mon 26 Jan 2026 (sessions Mon 26 Jan 2026 to Mon 9 Feb 2026)" in text
+    assert "Sessions logged 3" in text
+    assert "Mon 19 Jan 2026" not in text  # before the link's first day
+    assert "private-note" not in text
+    page = report.build_html(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
+    assert footer in page
+    assert "private-note" not in page
+    assert "Mon 19 Jan 2026" not in page
+    owner = report.build_html(sqlite_engine, person, now=NOW)
+    assert "Mon 5 Jan 2026 to Mon 9 Feb 2026" in owner  # the owner's own: whole course
+    assert "made for" not in owner

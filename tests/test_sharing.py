@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -249,14 +250,14 @@ def test_describe_link(engine: Engine, profile_id: int) -> None:
     row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
     assert sharing.describe_link(row, "Europe/London") == (
         "Created Mon 2 Mar 2026, 12:00 · expires Mon 9 Mar 2026, 12:00 · not opened yet"
-        " · without photos"
+        " · without notes · without photos · whole course"
     )
     sharing.record_view(engine, new.link_id, now=NOW + timedelta(hours=1))
     sharing.revoke_link(engine, profile_id, new.link_id, now=NOW + timedelta(hours=2))
     row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
     assert sharing.describe_link(row, "Europe/London") == (
         "Created Mon 2 Mar 2026, 12:00 · revoked Mon 2 Mar 2026, 14:00 · opened 1 time, "
-        "last on Mon 2 Mar 2026, 13:00 · without photos"
+        "last on Mon 2 Mar 2026, 13:00 · without notes · without photos · whole course"
     )
     row = sharing.list_links(engine, profile_id, now=NOW + timedelta(days=8)).iloc[0].to_dict()
     assert row["status"] == "revoked"  # revoked wins over expired
@@ -278,7 +279,7 @@ def test_a_restored_link_never_opens_and_says_why(engine: Engine, profile_id: in
     assert row["status"] == sharing.RESTORED
     assert sharing.describe_link(row, "Europe/London") == (
         f"Created Mon 2 Mar 2026, 12:00 · {sharing.RESTORED_EXPLANATION} · not opened yet"
-        " · without photos"
+        " · without notes · without photos · whole course"
     )
 
 
@@ -292,3 +293,121 @@ def test_delete_link_removes_it_with_its_views(engine: Engine, profile_id: int) 
     assert sharing.list_links(engine, profile_id).empty
     with transaction(engine) as session:
         assert session.scalar(select(func.count()).select_from(ShareLinkView)) == 0
+
+
+# --- What the owner chose: notes, photos, first day, passcode -------------------------
+
+
+def test_a_link_carries_the_owners_choices(engine: Engine, profile_id: int) -> None:
+    plain = sharing.create_link(engine, profile_id, "Dr Rivera", now=NOW)
+    shaped = sharing.create_link(
+        engine,
+        profile_id,
+        "Dr Okafor",
+        include_notes=True,
+        include_photos=True,
+        since=date(2026, 2, 1),
+        now=NOW,
+    )
+    default = sharing.resolve_token(engine, plain.token, now=NOW)
+    chosen = sharing.resolve_token(engine, shaped.token, now=NOW)
+    assert default is not None
+    assert chosen is not None
+    assert default.options == sharing.LinkOptions()  # notes off, no photos, whole course
+    assert chosen.options == sharing.LinkOptions(True, True, date(2026, 2, 1))
+    listed = sharing.list_links(engine, profile_id, now=NOW).set_index("label")
+    assert listed.loc["Dr Okafor", "since_date"] == date(2026, 2, 1)
+    assert bool(listed.loc["Dr Okafor", "include_notes"]) is True
+    assert bool(listed.loc["Dr Rivera", "include_notes"]) is False
+    assert "with notes · with photos · since Sun 1 Feb 2026" in sharing.describe_link(
+        listed.reset_index().iloc[0].to_dict(), "UTC"
+    )
+
+
+def test_a_link_cannot_start_in_the_future(engine: Engine, profile_id: int) -> None:
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        sharing.create_link(engine, profile_id, "Dr Rivera", since=date(2026, 3, 9), now=NOW)
+    assert sharing.list_links(engine, profile_id).empty
+
+
+def test_the_passcode_is_shown_once_and_stored_as_an_argon2_hash(
+    engine: Engine, profile_id: int
+) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", passcode=True, now=NOW)
+    assert new.passcode is not None
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", new.passcode)
+    stored = _every_stored_text(engine)
+    assert new.passcode not in stored
+    assert sharing.normalise_passcode(new.passcode) not in stored
+    with engine.connect() as connection:
+        assert connection.scalar(select(ShareLink.passcode_hash)).startswith("$argon2id$")
+    link = sharing.resolve_token(engine, new.token, now=NOW)
+    assert link is not None
+    assert link.needs_passcode
+    typed = new.passcode.lower().replace("-", " ")  # case, spaces and dashes do not matter
+    assert sharing.check_passcode(engine, new.link_id, typed).accepted
+    without = sharing.create_link(engine, profile_id, "Clinic", now=NOW)
+    assert without.passcode is None
+    assert not sharing.check_passcode(engine, without.link_id, "ANY-THING").accepted
+
+
+def test_ten_wrong_passcodes_switch_the_link_off_and_say_why(
+    engine: Engine, profile_id: int
+) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", passcode=True, now=NOW)
+    assert new.passcode is not None
+    answers = [
+        sharing.check_passcode(engine, new.link_id, f"WRONG-{index:04d}", now=NOW)
+        for index in range(sharing.MAX_PASSCODE_FAILURES - 1)
+    ]
+    assert [answer.tries_left for answer in answers] == list(range(9, 0, -1))
+    with engine.connect() as connection:
+        assert connection.scalar(select(ShareLink.passcode_failures)) == 9
+    assert sharing.resolve_token(engine, new.token, now=NOW) is not None  # still open
+    last = sharing.check_passcode(engine, new.link_id, "WRONG-LAST", now=NOW)
+    assert (last.accepted, last.tries_left) == (False, 0)
+    # Switched off for good: the token opens nothing, the right passcode neither.
+    assert sharing.resolve_token(engine, new.token, now=NOW) is None
+    assert not sharing.check_passcode(engine, new.link_id, new.passcode).accepted
+    row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
+    assert row["status"] == sharing.DISABLED
+    assert row["disabled_reason"] == sharing.TOO_MANY_PASSCODES_REASON
+    assert "10 wrong passcodes" in sharing.describe_link(row, "UTC")
+    # Revoking still works, and wins.
+    sharing.revoke_link(engine, profile_id, new.link_id, now=NOW)
+    assert sharing.list_links(engine, profile_id, now=NOW)["status"].tolist() == ["revoked"]
+
+
+def test_a_right_passcode_does_not_reset_the_count(engine: Engine, profile_id: int) -> None:
+    new = sharing.create_link(engine, profile_id, "Dr Rivera", passcode=True, now=NOW)
+    assert new.passcode is not None
+    for _ in range(3):
+        sharing.check_passcode(engine, new.link_id, "NOPE-NOPE", now=NOW)
+    assert sharing.check_passcode(engine, new.link_id, new.passcode).tries_left == 7
+
+
+def test_wrong_passcodes_tried_at_once_are_all_counted(database_url: str) -> None:
+    """Two replicas (two engines, two threads) guessing together: no try is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dermadash import db
+
+    first, second = db.make_engine(database_url), db.make_engine(database_url)
+    try:
+        db.upgrade(first)
+        owner = create_profile(first, ProfileSettings(display_name="Sam"))
+        new = sharing.create_link(first, owner, "Dr Rivera", passcode=True)
+
+        def guess(engine: Engine) -> None:
+            for _ in range(5):
+                sharing.check_passcode(engine, new.link_id, "WRONG-CODE")
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(guess, (first, second)))
+        with first.connect() as connection:
+            assert connection.scalar(select(ShareLink.passcode_failures)) == 10
+        assert sharing.resolve_token(first, new.token) is None
+        assert sharing.list_links(first, owner)["status"].tolist() == [sharing.DISABLED]
+    finally:
+        first.dispose()
+        second.dispose()

@@ -14,10 +14,11 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from dermadash import figures, summary
+from dermadash import figures, insights, shared_scope, summary
 from dermadash.figures import ReactionLimits
 from dermadash.markdown import escape_markdown
 from dermadash.protocol import load_protocol
+from dermadash.sharing import LinkOptions
 from dermadash.summary import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.timezones import local_today
 from views import common, insights_parts
@@ -58,9 +59,29 @@ class _View:
 # Shared, never copied (cache_resource): nothing downstream mutates these objects, and a
 # rerun with the same data and filters then costs nothing to rebuild. The data revision
 # and today's date are in the keys, so a write or a new day makes them fresh.
+# ``scope``: a share link's choices (Streamlit hashes the dataclass's fields), or None.
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _data(url: str, profile_id: int, revision: int, today: date) -> DashboardData:
-    return load_data(profile_id)
+def _data(
+    url: str, profile_id: int, revision: int, today: date, scope: LinkOptions | None
+) -> DashboardData:
+    data = load_data(profile_id)
+    return data if scope is None else shared_scope.shown_data(data, scope)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shown_insights(
+    url: str, profile_id: int, revision: int, today: date, scope: LinkOptions
+) -> insights.Insights:
+    """The insights of what a share link shows (its first day, never more)."""
+    data = _data(url, profile_id, revision, today, scope)
+    return insights.compute(data.sessions, data.ratings, common.profile(profile_id).timezone)
+
+
+def viewer_data(profile_id: int, options: LinkOptions) -> DashboardData:
+    """The dashboard's frames as a share link shows them (cached like the owner's)."""
+    url, revision = common.database_url(), common.revision(profile_id)
+    today = local_today(common.profile(profile_id).timezone)
+    return _data(url, profile_id, revision, today, options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -72,22 +93,34 @@ def _view(
     start: date | None,
     end: date,
     area: str,
+    scope: LinkOptions | None,
+    theme: str,
 ) -> _View:
-    data = _data(url, profile_id, revision, today)
+    data = _data(url, profile_id, revision, today, scope)
     period = Period(start, end)
     everything = data.filtered(Period(None, date.max), area)
     shown = data.filtered(period, area)
     return _View(
         summary.key_figures(everything, shown, period, today),
-        summary.dashboard_charts(shown, data.areas(), data.time_axis(period)),
+        summary.dashboard_charts(
+            shown, data.areas(), data.time_axis(period), figures.theme_named(theme)
+        ),
     )
 
 
-def render_dashboard(profile_id: int, *, for_viewer: bool = False) -> None:
-    """Filters, key figures and charts of one profile (``for_viewer``: nothing to change)."""
+def page_theme() -> str:
+    """'light' or 'dark': the theme the browser shows the page in (light when unknown)."""
+    return figures.theme_named(st.context.theme.type).name
+
+
+def render_dashboard(
+    profile_id: int, *, for_viewer: bool = False, options: LinkOptions | None = None
+) -> None:
+    """Filters, key figures and charts of one profile (``for_viewer``: nothing to change;
+    ``options``: only what that share link shows)."""
     url, revision = common.database_url(), common.revision(profile_id)
     today = local_today(common.profile(profile_id).timezone)
-    data = _data(url, profile_id, revision, today)
+    data = _data(url, profile_id, revision, today, options)
     if data.sessions.empty and data.ratings.empty:
         st.info(
             "Nothing has been logged here yet."
@@ -107,9 +140,14 @@ def render_dashboard(profile_id: int, *, for_viewer: bool = False) -> None:
     period, area = chosen
     shown_area = area.lower() if area == ALL_AREAS else escape_markdown(area)
     st.caption(f"Showing {period.describe()}, {shown_area}.")
-    view = _view(url, profile_id, revision, today, period.start, period.end, area)
+    view = _view(
+        url, profile_id, revision, today, period.start, period.end, area, options, page_theme()
+    )
     _key_figures(view.key_figures)
-    insights_parts.dashboard_section(profile_id, for_viewer=for_viewer)
+    shown = None
+    if options is not None:
+        shown = _shown_insights(url, profile_id, revision, today, options)
+    insights_parts.dashboard_section(profile_id, for_viewer=for_viewer, shown=shown)
     _charts(view.charts)
 
 

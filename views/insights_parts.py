@@ -117,11 +117,18 @@ def every_factor(found: Insights, key: str) -> None:
             )
 
 
-def dashboard_section(profile_id: int, *, for_viewer: bool = False) -> None:
-    """'Is it working?' and 'What goes with longer redness?', over everything logged."""
-    found = profile_insights(profile_id)
+def dashboard_section(
+    profile_id: int, *, for_viewer: bool = False, shown: Insights | None = None
+) -> None:
+    """'Is it working?' and 'What goes with longer redness?', over everything logged
+    (``shown``: the insights of what a share link shows, for its viewer)."""
+    found = profile_insights(profile_id) if shown is None else shown
     st.subheader("Is it working?")
-    st.caption("Over everything logged, whatever the period chosen above.")
+    st.caption(
+        "Over everything this link shows, whatever the period chosen above."
+        if shown is not None
+        else "Over everything logged, whatever the period chosen above."
+    )
     progress(found)
     st.subheader("What goes with longer redness and stinging")
     if not found.checked_in:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from dermadash import sharing
 from dermadash.formatting import format_days, format_moment
 from dermadash.markdown import escape_markdown
+from dermadash.timezones import local_today
 from dermadash.validation import NAME_MAX_CHARS, ValidationError
 from views import common
 from views.report_parts import report_download
@@ -17,6 +20,7 @@ STATUS_BADGES = {
     "expired": ":gray-badge[expired]",
     "revoked": ":red-badge[revoked]",
     sharing.RESTORED: ":violet-badge[restored from a backup: cannot be opened]",
+    sharing.DISABLED: ":orange-badge[switched off: too many wrong passcodes]",
 }
 
 profile_id = common.current_profile_id()
@@ -30,11 +34,12 @@ st.write(
 )
 st.info(
     "**Anyone who has the link can see**, without signing in, until it expires or you "
-    "revoke it: your name in dermadash, every session you logged (date and time, areas, "
-    "needle length, passes, pain, your notes), your check-ins (redness, stinging, side "
-    "effects), your scar ratings, the charts and the safety flags; your scar photos only "
-    "if you tick “Include scar photos”. They cannot change anything, and they see "
-    "nothing else. Send the link only to the person it is for.",
+    "revoke it: your name in dermadash, the sessions you logged in the period you choose "
+    "(date and time, areas, needle length, passes, pain), your check-ins (redness, "
+    "stinging, side effects), your scar ratings, the charts and the safety flags; your "
+    "notes only if you tick “Include my notes”, your scar photos only if you tick "
+    "“Include scar photos”. They cannot change anything, and they see nothing else. "
+    "Send the link only to the person it is for.",
     icon=":material/visibility:",
 )
 
@@ -54,7 +59,7 @@ with st.container(border=True):
         "A PDF of your progress to print, e-mail or bring along: the same charts, flags "
         "and sessions a link shows, without your photos."
     )
-    report_download(profile_id, include_photos=False, key="owner_report")
+    report_download(profile_id, key="owner_report")
 
 with st.form("new_share_link", clear_on_submit=True):
     st.subheader("New link")
@@ -73,25 +78,68 @@ with st.form("new_share_link", clear_on_submit=True):
         key="share_days",
         help=f"At most {sharing.MAX_DAYS} days; you can revoke it sooner.",
     )
+    since = st.date_input(
+        "Covers sessions from (optional)",
+        value=None,
+        max_value=local_today(me.timezone),
+        format="DD/MM/YYYY",
+        key="share_since",
+        help="Leave it empty for the whole course, or choose e.g. the day of your last "
+        "visit: the view and its report then start on that day.",
+    )
+    include_notes = st.checkbox("Include my notes", value=False, key="share_notes")
     include_photos = st.checkbox("Include scar photos", value=False, key="share_photos")
+    with_passcode = st.checkbox(
+        "Protect it with a passcode",
+        value=False,
+        key="share_passcode",
+        help="dermadash makes a passcode to send separately (e.g. by text message); "
+        f"after {sharing.MAX_PASSCODE_FAILURES} wrong tries the link switches off.",
+    )
     create = st.form_submit_button("Create link", type="primary", key="create_share_link")
 
+
+@st.dialog("Your new link", dismissible=False)
+def _show_new_link(label: str, url: str, new: sharing.NewLink, options: str) -> None:
+    """The link (and passcode) once, until the owner closes the dialog themselves."""
+    st.markdown(
+        f"For **{escape_markdown(label)}** ({options}). Copy it now with the button at "
+        "the right of the box: it is **shown once**, because dermadash keeps only a "
+        "fingerprint of it."
+    )
+    st.code(url, language=None, wrap_lines=True)
+    if new.passcode:
+        st.markdown(
+            "**Passcode**, also shown once: send it separately from the link (e.g. by "
+            "text message or read it out), so that one stolen message is not enough."
+        )
+        st.code(new.passcode, language=None)
+    st.caption(f"It works until {format_moment(new.expires_at, me.timezone)}.")
+    if st.button("I have copied it: close", type="primary", key="close_new_link"):
+        st.rerun()
+
+
 if create:
+    chosen = sharing.LinkOptions(
+        include_notes, include_photos, since if isinstance(since, date) else None
+    )
     try:
         new = sharing.create_link(
-            engine, profile_id, label, days=int(days), include_photos=include_photos
+            engine,
+            profile_id,
+            label,
+            days=int(days),
+            include_photos=chosen.include_photos,
+            include_notes=chosen.include_notes,
+            since=chosen.since,
+            passcode=with_passcode,
         )
     except ValidationError as problem:
         st.error(str(problem))
     else:
-        st.success(
-            f"Link created for {escape_markdown(label.strip())}. Copy it now (the "
-            "button at the right of the box): it is shown only this once, because dermadash "
-            "keeps only a fingerprint of it.",
-            icon=":material/link:",
+        _show_new_link(
+            label.strip(), sharing.share_url(base_url, new.token), new, chosen.describe()
         )
-        st.code(sharing.share_url(base_url, new.token), language=None, wrap_lines=True)
-        st.caption(f"It works until {format_moment(new.expires_at, me.timezone)}.")
 
 st.subheader("Your links")
 flash = st.session_state.pop(FLASH_KEY, None)

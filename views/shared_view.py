@@ -2,7 +2,9 @@
 
 The token is checked again on every script run, so a revoked or expired link stops
 showing anything at the viewer's next interaction. Nothing here writes except the
-audit of views, and nothing reaches another profile or an owner page.
+audit of views and the count of wrong passcodes, and nothing reaches another profile or
+an owner page. What is shown is what the owner chose for the link (``LinkOptions``):
+notes, photos and the first day, applied to the frames before anything is drawn.
 """
 
 from __future__ import annotations
@@ -11,17 +13,18 @@ from urllib.parse import urljoin
 
 import streamlit as st
 
-from dermadash import photos, sharing
-from dermadash.formatting import format_moment
+from dermadash import photos, shared_scope, sharing
+from dermadash.formatting import format_day, format_moment
 from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.server import shared_photos
 from views import common, photo_parts
-from views.dashboard_parts import render_dashboard
+from views.dashboard_parts import render_dashboard, viewer_data
 from views.flag_parts import flag_digest, severity_badges
 from views.report_parts import report_download
 
 VIEW_MARKER = "dermadash_share_viewed_{link_id}"
+PASSCODE_MARKER = "dermadash_share_passcode_ok_{link_id}"
 
 
 def _not_valid() -> None:
@@ -29,6 +32,41 @@ def _not_valid() -> None:
     st.title("dermadash")
     st.info(sharing.NOT_VALID_MESSAGE)
     st.caption("If you expected to see someone's progress here, ask them for a new link.")
+    st.stop()
+
+
+def _require_passcode(link: sharing.LinkInfo) -> None:
+    """For a link with a passcode: ask for it once per browser session, before anything
+    of the person's is shown (each wrong one is counted in the database)."""
+    marker = PASSCODE_MARKER.format(link_id=link.link_id)
+    if not link.needs_passcode or st.session_state.get(marker):
+        return
+    st.title("dermadash")
+    st.write(
+        "This link is protected with a passcode. Enter the passcode that came with it "
+        "(capital letters or not, with or without the dash)."
+    )
+    with st.form("share_passcode", clear_on_submit=True):
+        typed = st.text_input(
+            "Passcode", type="password", key="share_passcode_input", autocomplete="off"
+        )
+        submitted = st.form_submit_button("Open", type="primary", key="share_passcode_open")
+    if submitted:
+        answer = sharing.check_passcode(common.engine(), link.link_id, typed)
+        if answer.accepted:
+            st.session_state[marker] = True
+            st.rerun()
+        elif answer.tries_left:
+            st.error(
+                f"That passcode is not right. {answer.tries_left} "
+                f"{'try' if answer.tries_left == 1 else 'tries'} left before the link is "
+                "switched off."
+            )
+        else:
+            st.error(
+                "That passcode is not right, and that was the last try: the link is "
+                "switched off. Ask the person who sent it for a new link."
+            )
     st.stop()
 
 
@@ -49,10 +87,10 @@ def _key_facts(link: sharing.LinkInfo, facts: sharing.KeyFacts) -> None:
     fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
 
 
-def _charts_and_flags(profile_id: int, has_sessions: bool) -> None:
+def _charts_and_flags(link: sharing.LinkInfo, has_sessions: bool) -> None:
     """The owner's dashboard (filters only change what is drawn here) and every flag."""
-    render_dashboard(profile_id, for_viewer=True)
-    flags = common.flags(profile_id)
+    render_dashboard(link.profile_id, for_viewer=True, options=link.options)
+    flags = viewer_data(link.profile_id, link.options).flags
     st.header("Every safety flag")
     if flags.empty:
         st.success(
@@ -61,8 +99,9 @@ def _charts_and_flags(profile_id: int, has_sessions: bool) -> None:
             else "No flags: no session has been logged to check yet."
         )
         return
+    covered = f"Since {format_day(link.since)}" if link.since else "All sessions"
     st.caption(
-        "All sessions, whatever the period chosen above. Critical flags in full, most "
+        f"{covered}, whatever the period chosen above. Critical flags in full, most "
         "recent first; the others one line per rule: open it to see each flag."
     )
     severity_badges(flags)
@@ -74,7 +113,7 @@ def _photos(link: sharing.LinkInfo) -> None:
     photo, nor even the list of them, is read."""
     if not link.include_photos:
         return
-    photo_list = common.photo_list(link.profile_id)
+    photo_list = shared_scope.shown_photos(common.photo_list(link.profile_id), link.options)
     st.subheader("Scar photos")
     if photo_list.empty:
         st.info("No scar photos have been added yet. Open the same link again later.")
@@ -112,10 +151,11 @@ link = sharing.resolve_token(common.engine(), token)
 if link is None:
     _not_valid()
 assert link is not None  # _not_valid() stops the run
+_require_passcode(link)
 _record_view_once(link)
 
 person = common.profile(link.profile_id)
-sessions = common.sessions(link.profile_id)
+sessions = viewer_data(link.profile_id, link.options).sessions
 facts = sharing.key_facts(sessions, person.timezone)
 viewer_timezone = common.browser_timezone()
 
@@ -125,10 +165,10 @@ st.title(
     if person.display_name == DEFAULT_DISPLAY_NAME
     else f"Dermarolling progress: {name}"
 )
-period = f"{facts.first_day} to {facts.last_day}" if facts.session_count else "no sessions yet"
+period = shared_scope.covered_period(link.options, facts.first_day, facts.last_day)
 st.caption(
     f"Read-only view shared with {escape_markdown(link.label)}. "
-    f"Period covered: {period}. "
+    f"Period covered: {period}. Shared: {link.options.describe()}. "
     f"This link works until {format_moment(link.expires_at, viewer_timezone)} (your time)."
 )
 
@@ -137,24 +177,27 @@ if facts.session_count:
 else:
     # Scar ratings and photos may come before the first session: they are still shown.
     st.info(
-        "No sessions have been logged yet, so there are no session charts, safety checks "
-        "or session table to show. They appear here as soon as sessions are logged; open "
-        "the same link again later."
+        ("No sessions have been logged yet" if link.since is None else "No sessions since then")
+        + ", so there are no session charts, safety checks or session table to show. "
+        "They appear here as soon as sessions are logged; open the same link again later."
     )
 report_download(
     link.profile_id,
-    include_photos=link.include_photos,
+    link=link,
     key="viewer_report",
     # Checked again on the click: a link revoked since this run downloads nothing.
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
 
-_charts_and_flags(link.profile_id, has_sessions=bool(facts.session_count))
+_charts_and_flags(link, has_sessions=bool(facts.session_count))
 _photos(link)
 
 st.subheader("Sessions")
 if facts.session_count:
-    st.dataframe(sharing.sessions_table(sessions, person.timezone), hide_index=True)
+    st.dataframe(
+        sharing.sessions_table(sessions, person.timezone, include_notes=link.include_notes),
+        hide_index=True,
+    )
 else:
     st.caption("No sessions logged yet.")
 st.caption(
