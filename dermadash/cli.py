@@ -17,7 +17,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import auth, backup, checks, db, demo, export, importing, report, sharing
+from dermadash import (
+    auth,
+    backup,
+    backup_format,
+    checks,
+    db,
+    demo,
+    export,
+    fhir_export,
+    importing,
+    report,
+    sharing,
+)
 from dermadash.formatting import format_day, format_moment
 from dermadash.profiles import default_profile_id, load_profile
 from dermadash.validation import ValidationError
@@ -207,7 +219,10 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     profile_id = default_profile_id(engine)
     path = Path(args.file)
     suffix = path.suffix.lower()
-    if suffix == ".json":
+    if args.what == "fhir":
+        data = fhir_export.bundle_json(engine, profile_id)
+        what = "an HL7 FHIR R4 Bundle of your record"
+    elif suffix == ".json":
         data = backup.backup_json(engine, profile_id).encode("utf-8")
         what = "a backup of everything"
     elif suffix == ".zip":
@@ -360,9 +375,10 @@ def build_parser() -> argparse.ArgumentParser:
     take.add_argument("file", metavar="FILE")
     take.add_argument(
         "--what",
-        choices=export.EXPORT_KINDS,
+        choices=(*export.EXPORT_KINDS, "fhir"),
         default="sessions",
-        help="which spreadsheet a .csv FILE holds (default: sessions)",
+        help="which spreadsheet a .csv FILE holds (default: sessions); fhir: an HL7 FHIR "
+        "R4 Bundle (JSON) of the whole record, whatever FILE ends in",
     )
     take.set_defaults(handler=cmd_export)
 
@@ -382,7 +398,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     progress.set_defaults(handler=cmd_report)
     _add_bench_command(commands)
+    _add_schema_command(commands)
     return parser
+
+
+def cmd_schema(args: argparse.Namespace, engine: Engine | None) -> int:
+    print(json.dumps(backup_format.json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _add_schema_command(commands: argparse._SubParsersAction) -> None:
+    schema = commands.add_parser(
+        "schema",
+        help="print a file format's JSON Schema (draft 2020-12): backup",
+        description="Print the JSON Schema of the backup format (docs/backup.schema.json).",
+    )
+    schema.add_argument("format", choices=["backup"], help="the format: backup")
+    schema.set_defaults(handler=cmd_schema, needs_database=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
