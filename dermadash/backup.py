@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime
 from importlib import metadata
 from typing import Any, Protocol, TypeVar
 
+from pydantic import TypeAdapter
 from pydantic import ValidationError as FormatError
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
@@ -47,6 +48,7 @@ from dermadash.backup_format import (
     ShareLinkPart,
     ShareLinkViewPart,
     describe_errors,
+    describe_item_errors,
     missing_upgrades,
     upgrade_document,
     upgrade_record,
@@ -112,6 +114,7 @@ PLACE_NAMES = {
     "photos": "Photo",
     "share_links": "Share link",
 }
+VIEW_LIST = TypeAdapter(list[ShareLinkViewPart])
 HEADER_FIELDS = ("format", "format_version", "exported_at", "app_version")
 
 EMPTY_PROFILE_NEEDED = (
@@ -538,15 +541,42 @@ class _Walk:
                 sink.share_link(RestoredShareLink(part, self._views(place, views)))
 
     def _views(self, place: str, views: Piece | None) -> Iterator[datetime]:
+        """A link's view times, read a thousand at a time (a link may have a million)."""
         if views is None:
             return
+        batch: list[Piece] = []
+        first = 1
         try:
             for index, piece in enumerate(json_stream.elements(self.data, views.span), 1):
-                view = self._part(ShareLinkViewPart, "views", f"{place}, view {index}", piece)
-                if view is not None:
-                    yield view.viewed_at
+                if piece.depth > MAX_NESTING or len(batch) == VIEW_BATCH:
+                    yield from self._view_batch(place, first, batch)
+                    batch, first = [], index
+                if piece.depth > MAX_NESTING:
+                    self._part(ShareLinkViewPart, "views", f"{place}, view {index}", piece)
+                    first = index + 1
+                    continue
+                batch.append(piece)
+            yield from self._view_batch(place, first, batch)
         except JsonShapeError:
             self.problem(f"{place}, views: must be a list in valid JSON.")
+
+    def _view_batch(self, place: str, first: int, batch: list[Piece]) -> Iterator[datetime]:
+        if not batch:
+            return
+        records = [
+            upgrade_record("views", record, self.version) if isinstance(record, dict) else record
+            for record in json_stream.decode_run(self.data, batch)
+        ]
+        try:
+            views = VIEW_LIST.validate_python(records)
+        except FormatError as error:
+            for message in describe_item_errors(
+                lambda index: f"{place}, view {first + index}", error
+            ):
+                self.problem(message)
+            return
+        for view in views:
+            yield view.viewed_at
 
 
 def _fields_of(part: Part, target: type, exclude: set[str] | None = None) -> dict[str, Any]:

@@ -403,3 +403,15 @@ def describe_errors(place: str, error: ValidationError, prefix: tuple[str, ...] 
         where = f"{place}, {path}" if path else place
         described.append(f"{where}: {_message(detail)}")
     return described
+
+
+def describe_item_errors(place_of: Callable[[int], str], error: ValidationError) -> list[str]:
+    """The problems of a list validated at once, each placed by its item's index."""
+    described = []
+    for detail in error.errors(include_url=False):
+        index, *path = detail["loc"]
+        where = place_of(int(index))
+        if path:
+            where = f"{where}, {_field_path(tuple(path))}"
+        described.append(f"{where}: {_message(detail)}")
+    return described

@@ -10,11 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dermadash import photos, sharing
+from dermadash.fhir_export import FhirChoice
 from dermadash.formatting import format_moment
 from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard
+from views.fhir_parts import fhir_download
 from views.flag_parts import flag_digest, severity_badges
 from views.report_parts import report_download
 
@@ -123,6 +125,12 @@ report_download(
     include_photos=link.include_photos,
     key="viewer_report",
     # Checked again on the click: a link revoked since this run downloads nothing.
+    still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
+)
+fhir_download(
+    link.profile_id,
+    FhirChoice(include_photos=link.include_photos, include_notes=False),
+    key="viewer_fhir",
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
 
