@@ -386,8 +386,9 @@ class _Walk:
             return None
         try:
             record = json_stream.decode(self.data, piece.span)
-        except JsonShapeError:
-            self.problem(f"{place}: is not valid JSON.")
+        except JsonShapeError as error:
+            reason = str(error) if "UTF-8" in str(error) else "is not valid JSON"
+            self.problem(f"{place}: {reason}.")
             return None
         return self._validated(model, section, place, record)
 

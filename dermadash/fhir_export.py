@@ -41,6 +41,7 @@ from sqlalchemy import Engine
 from dermadash import checks, photos, queries
 from dermadash.profiles import load_profile
 from dermadash.protocol import load_protocol
+from dermadash.sharing import LinkInfo
 from dermadash.validation import SIDE_EFFECT_LABELS
 
 FHIR_VERSION = "4.3.0"
@@ -63,6 +64,12 @@ class FhirChoice:
     include_photos: bool = False
     include_notes: bool = True
     since: date | None = None
+
+
+def choice_for_link(link: LinkInfo) -> FhirChoice:
+    """What a share link's viewer gets: photos only when the link includes them, never
+    the person's notes (links show no notes)."""
+    return FhirChoice(include_photos=link.include_photos, include_notes=False)
 
 
 def _urn(kind: str, profile_id: int, key: object) -> str:

@@ -68,7 +68,11 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 def decode(data: bytes, span: Span) -> Any:
     """The value in ``span``; JsonShapeError when it is not strict JSON."""
     try:
-        return _DECODER.decode(data[span.start : span.end].decode("utf-8"))
+        # surrogatepass: a surrogate written as UTF-8 bytes reaches the text checks,
+        # which name the field it is in.
+        return _DECODER.decode(data[span.start : span.end].decode("utf-8", "surrogatepass"))
+    except UnicodeDecodeError as error:
+        raise JsonShapeError("holds bytes that are not UTF-8 text") from error
     except (ValueError, RecursionError) as error:
         raise JsonShapeError(str(error)) from error
 

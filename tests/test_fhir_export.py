@@ -13,7 +13,7 @@ import pandas as pd
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import Engine
 
-from dermadash import checks, demo, fhir_export, photos, queries
+from dermadash import checks, demo, fhir_export, photos, queries, sharing
 from dermadash.fhir_export import FhirChoice
 from dermadash.profiles import default_profile_id
 from tests.conftest import DEMO_TODAY
@@ -147,3 +147,16 @@ def test_export_what_fhir_writes_a_bundle(sqlite_url: str, tmp_path: Path) -> No
     assert "FHIR R4 Bundle" in result.stdout
     resources = read_back(out.read_bytes())
     assert len(of_type(resources, "Procedure")) > 20
+
+
+def test_a_share_link_gets_photos_only_when_it_includes_them_and_never_notes(
+    engine: Engine, profile_id: int
+) -> None:
+    fill_everything(engine, profile_id)
+    for include_photos in (False, True):
+        new = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=include_photos)
+        link = sharing.resolve_token(engine, new.token)
+        assert link is not None
+        data = fhir_export.bundle_json(engine, profile_id, fhir_export.choice_for_link(link))
+        assert len(of_type(read_back(data), "Media")) == (3 if include_photos else 0)
+        assert "ünïcode" not in data.decode()

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import photos, sharing
-from dermadash.fhir_export import FhirChoice
+from dermadash import fhir_export, photos, sharing
 from dermadash.formatting import format_moment
 from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
@@ -129,7 +128,7 @@ report_download(
 )
 fhir_download(
     link.profile_id,
-    FhirChoice(include_photos=link.include_photos, include_notes=False),
+    fhir_export.choice_for_link(link),
     key="viewer_fhir",
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
