@@ -447,15 +447,23 @@ class _Walk:
         if self._checked("Profile", settings):
             sink.profile(settings)
 
-    def _rollers(self, sink: _Sink) -> set[int]:
-        refs: set[int] = set()
-        for place, piece in self.records("rollers"):
-            part = self._part(RollerPart, "rollers", place, piece)
+    def _with_refs(
+        self, section: str, model: type[PartT], refs: set[int]
+    ) -> Iterator[tuple[str, PartT]]:
+        """A section's valid records, each ``ref`` added to ``refs`` (and used once)."""
+        for place, piece in self.records(section):
+            part = self._part(model, section, place, piece)
             if part is None:
                 continue
-            if part.ref in refs:
-                self.problem(f"{place}, ref: {part.ref} is used by another roller.")
-            refs.add(part.ref)
+            ref: int = part.ref  # type: ignore[attr-defined]
+            if ref in refs:
+                self.problem(f"{place}, ref: {ref} is used by another record of the list.")
+            refs.add(ref)
+            yield place, part
+
+    def _rollers(self, sink: _Sink) -> set[int]:
+        refs: set[int] = set()
+        for place, part in self._with_refs("rollers", RollerPart, refs):
             roller = RollerInput(**part.model_dump(exclude={"ref"}))
             if self._checked(place, roller):
                 sink.roller(part.ref, roller)
@@ -486,13 +494,7 @@ class _Walk:
 
     def _ratings(self, sink: _Sink) -> set[int]:
         refs: set[int] = set()
-        for place, piece in self.records("scar_ratings"):
-            part = self._part(ScarRatingPart, "scar_ratings", place, piece)
-            if part is None:
-                continue
-            if part.ref in refs:
-                self.problem(f"{place}, ref: {part.ref} is used by another scar rating.")
-            refs.add(part.ref)
+        for place, part in self._with_refs("scar_ratings", ScarRatingPart, refs):
             rating = ScarRatingInput(**_fields_of(part, ScarRatingInput))
             if self._checked(place, rating):
                 sink.rating(part.ref, rating, part.created_at)

@@ -268,16 +268,6 @@ class BackupDocument(Part):
     share_links: list[ShareLinkPart]
 
 
-SECTION_PARTS: Mapping[str, type[Part]] = {
-    "profile": ProfilePart,
-    "rollers": RollerPart,
-    "sessions": SessionPart,
-    "scar_ratings": ScarRatingPart,
-    "photos": PhotoPart,
-    "share_links": ShareLinkPart,
-}
-
-
 def json_schema() -> dict[str, Any]:
     """The backup's JSON Schema (draft 2020-12), ``$schema`` first."""
     schema = BackupDocument.model_json_schema()

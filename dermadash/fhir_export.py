@@ -53,6 +53,11 @@ PAIN_LOINC = "72514-3"
 PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 # dermadash's three severities on DetectedIssue's high / moderate / low.
 SEVERITY = {"critical": "high", "warning": "moderate", "info": "low"}
+# Check-in columns sent as durations: column, local code, display, UCUM unit.
+DURATIONS = (
+    ("redness_hours", "redness-duration", "Redness after the session lasted", "h"),
+    ("stinging_minutes", "stinging-duration", "Stinging after the session lasted", "min"),
+)
 MEDIA_TYPE = "http://terminology.hl7.org/CodeSystem/media-type"
 _NAMESPACE = uuid.UUID("6f1b7c1e-3c8e-4d3c-9a55-6d2c3c1f0a15")
 
@@ -150,29 +155,21 @@ class _Builder:
         )
         part_of = [{"reference": url}]
         if _present(row.pain):
+            pain = {"coding": [{"system": LOINC, "code": PAIN_LOINC, "display": PAIN_DISPLAY}]}
             self.observation(
-                ("session-pain", row.session_id),
-                {"coding": [{"system": LOINC, "code": PAIN_LOINC, "display": PAIN_DISPLAY}]},
-                when,
-                part_of,
-                valueInteger=int(row.pain),
+                "session-pain", row.session_id, pain, when, part_of, valueInteger=int(row.pain)
             )
-        if _present(row.redness_hours):
-            self.observation(
-                ("session-redness", row.session_id),
-                _local("redness-duration", "Redness after the session lasted"),
-                when,
-                part_of,
-                valueQuantity=_quantity(row.redness_hours, "h"),
-            )
-        if _present(row.stinging_minutes):
-            self.observation(
-                ("session-stinging", row.session_id),
-                _local("stinging-duration", "Stinging after the session lasted"),
-                when,
-                part_of,
-                valueQuantity=_quantity(row.stinging_minutes, "min"),
-            )
+        for column, code, display, unit in DURATIONS:
+            value = getattr(row, column)
+            if _present(value):
+                self.observation(
+                    code,
+                    row.session_id,
+                    _local(code, display),
+                    when,
+                    part_of,
+                    valueQuantity=_quantity(value, unit),
+                )
         if isinstance(row.side_effect, str) and row.side_effect != "none":
             label = SIDE_EFFECT_LABELS[row.side_effect]
             self.add(
@@ -188,13 +185,14 @@ class _Builder:
 
     def observation(
         self,
-        key: tuple[str, object],
+        kind: str,
+        session_id: int,
         code: dict[str, Any],
         when: str,
-        part_of: list[dict[str, str]] | None,
+        part_of: list[dict[str, str]],
         **value: Any,
-    ) -> str:
-        url = _urn(*key[:1], self.profile_id, key[1])
+    ) -> None:
+        url = _urn(kind, self.profile_id, session_id)
         self.add(
             url,
             Observation(
@@ -206,7 +204,6 @@ class _Builder:
                 **value,
             ),
         )
-        return url
 
     def rating(self, row: Any, media: list[str]) -> None:
         url = _urn("rating", self.profile_id, row.rating_id)

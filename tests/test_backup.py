@@ -223,6 +223,7 @@ def test_a_newer_format_is_refused_in_plain_words() -> None:
             lambda doc: doc["sessions"][0].update(needle_mm=True),
             "Session 1, needle_mm: has the wrong type: it must be a number",
         ),
+        (lambda doc: doc["rollers"][1].update(ref=1), "Roller 2, ref: 1 is used by another"),
         (
             lambda doc: doc["sessions"][0].update(colour="red"),
             "Session 1, colour: is not part of the backup format",
