@@ -13,8 +13,9 @@ from sqlalchemy import Engine, func, select
 
 from dermadash import backup, backup_format, importing, photos, queries, sharing
 from dermadash.db import transaction
-from dermadash.models import ShareLink, ShareLinkView
+from dermadash.models import Profile, ShareLink, ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, load_profile
+from dermadash.protocol import load_protocol
 from dermadash.records import RollerInput, add_roller
 from dermadash.validation import ValidationError
 from tests.data_helpers import fill_everything, fresh_database_like
@@ -338,3 +339,24 @@ def test_restoring_into_a_profile_with_entries_is_refused(engine: Engine, profil
         importing.apply_import(engine, profile_id, parsed)
     assert queries.session_count(engine, profile_id) == 0
     assert load_profile(engine, profile_id).display_name == "Sam"
+
+
+def test_overrides_stored_unchecked_by_an_older_restore_back_up_as_they_took_effect(
+    engine: Engine, profile_id: int
+) -> None:
+    with transaction(engine) as session:
+        profile = session.get(Profile, profile_id)
+        assert profile is not None
+        profile.rule_overrides = {
+            "too_many_passes": 8,  # names no threshold: the engine ignored it
+            "redness-too-long.warning_hours": 5000,  # out of bounds: the engine clamped it
+            "too-many-passes.max_passes": 4,
+        }
+    document = backup.build_backup(engine, profile_id)
+    clamped = load_protocol().threshold("redness-too-long.warning_hours").maximum
+    assert document["profile"]["rule_overrides"] == {
+        "redness-too-long.warning_hours": clamped,
+        "too-many-passes.max_passes": 4,
+    }
+    content, problems = backup.parse_document(document)
+    assert content is not None, problems
