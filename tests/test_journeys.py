@@ -57,7 +57,8 @@ def _settle(page: Any) -> None:
 
 def _charts_drawn(page: Any, count: int) -> None:
     page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
+        # A function, not an expression: Playwright would eval it, which the CSP forbids.
+        f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
         timeout=WAIT_MS,
     )
 
@@ -112,6 +113,7 @@ def test_import_a_sessions_spreadsheet_then_see_it_in_history(
             page.get_by_test_id("stFileUploader").first.locator(
                 'input[type="file"]'
             ).set_input_files(str(spreadsheet))
+            page.get_by_role("button", name="Check this file").click()
             # The preview: every row, and what would happen, before anything is saved.
             page.get_by_text("Ready:").wait_for(timeout=WAIT_MS)
             preview = page.get_by_test_id("stDataFrame").first

@@ -19,6 +19,7 @@ from tests.photo_helpers import (
     GPS_IFD,
     add_rated_photo,
     add_rating,
+    heic_with_gps,
     jpeg_with_gps,
     png_bytes,
 )
@@ -225,3 +226,25 @@ def test_report_photos_give_each_areas_first_and_latest(engine: Engine, profile_
     assert all(opened(data).format == "JPEG" for _, data in chosen)
     assert len(photos.report_photos(engine, profile_id, limit=2)) == 2
     assert photos.report_photos(engine, create_profile(engine, ProfileSettings())) == []
+
+
+def test_an_iphone_heic_is_stored_as_a_clean_srgb_jpeg(engine: Engine, profile_id: int) -> None:
+    raw = heic_with_gps((1200, 900))
+    assert raw[4:12] == b"ftypheic"  # a real HEIC file, as an iPhone writes it
+    assert opened(raw).getexif().get_ifd(GPS_IFD)  # carrying a location
+    assert b"PhoneMaker" in raw
+    rating_id = add_rating(engine, profile_id, "Left cheek", DAY, 5)
+    photo_id = photos.add_photo(engine, profile_id, rating_id, raw)
+
+    stored = photos.photo_jpeg(engine, profile_id, photo_id)
+    image = opened(stored)
+    assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (1200, 900))
+    assert len(image.getexif()) == 0
+    assert not {"exif", "xmp", "icc_profile", "comment"} & set(image.info)
+    assert [marker for marker, _ in image.applist] == ["APP0"]
+    assert b"Exif" not in stored
+    assert b"PhoneMaker" not in stored
+    left, right = image.getpixel((100, 450)), image.getpixel((1100, 450))
+    assert left[0] > 150 > left[2]  # still red on the left
+    assert right[2] > 150 > right[0]  # and blue on the right
+    assert "heic" in photos.UPLOAD_TYPES
