@@ -1,30 +1,16 @@
-"""Lossless backup and restore of one profile as a versioned JSON document.
+"""Backup and restore of one profile, in the format ``backup_format`` defines.
 
-The document (``format_version`` 2)::
+Writing builds the format's models from the database. Reading never holds the whole
+document: ``json_stream`` hands out one record at a time, each upgraded from the
+document's version, validated by the strict models and then by the one validation
+layer, and forgotten. Checking a backup (``parse_backup``) keeps only counts and the
+file's bytes; restoring reads the bytes a second time, writing as it goes, in one
+transaction. Photos are re-encoded exactly like an upload (``photos.prepare_photo``),
+so nothing but the picture itself comes back: no metadata, no trailing data, no
+embedded images.
 
-    {"format": "dermadash-backup", "format_version": 2, "exported_at": "...",
-     "app_version": "...", "profile": {...settings...},
-     "rollers": [{"ref": 1, ...}],
-     "sessions": [{"ref": 1, "roller_ref": 1, "areas": [...], ..., "check_in": {...}}],
-     "scar_ratings": [{"ref": 1, ...}],
-     "photos": [{"rating_ref": 1, "jpeg_base64": "...", "width": ..., "height": ...,
-                 "created_at": ...}],
-     "share_links": [{"label": ..., "views": [{"viewed_at": ...}]}]}
-
-Version 1 had no ``photos``; upgrading it adds an empty list. A photo is the stored JPEG
-itself in base64, so it comes back byte for byte.
-
-Records point at each other by ``ref`` (their position in the document), never by
-database id, so a restore into any database keeps every relationship. Times are UTC ISO
-8601. Share links keep their label, dates and view history but never their token nor
-its hash (either would open the data): a restored link cannot be opened, only shown.
-
-A later format adds a list (as version 2 did ``photos``) with a version bump and a step in
-``UPGRADES`` that turns the previous version into it; restoring runs every step from the
-document's version up to ``FORMAT_VERSION``.
-
-A backup, restored into an empty profile and backed up again, gives the same document
-except ``exported_at``.
+A backup restored into an empty profile and backed up again gives the same document
+except ``exported_at``, ``app_version`` and the photos' freshly encoded bytes.
 """
 
 from __future__ import annotations
@@ -34,18 +20,42 @@ import binascii
 import hashlib
 import json
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import metadata
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Engine, select
+from pydantic import TypeAdapter
+from pydantic import ValidationError as FormatError
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from dermadash import photos, validation
+from dermadash import json_stream, photos
+from dermadash.backup_format import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    SECTIONS,
+    UPGRADES,
+    BackupDocument,
+    CheckInPart,
+    Part,
+    PhotoPart,
+    ProfilePart,
+    RollerPart,
+    ScarRatingPart,
+    SessionPart,
+    ShareLinkPart,
+    ShareLinkViewPart,
+    describe_errors,
+    describe_item_errors,
+    missing_upgrades,
+    upgrade_document,
+    upgrade_record,
+)
 from dermadash.db import reading, transaction, with_retry
 from dermadash.import_types import ImportProblem, ImportResult, ProgressCallback, ThrottledProgress
+from dermadash.json_stream import JsonShapeError, Piece
 from dermadash.models import (
     CheckIn,
     Photo,
@@ -58,6 +68,7 @@ from dermadash.models import (
     utc_now,
 )
 from dermadash.profiles import ProfileSettings, mark_changed
+from dermadash.protocol import load_protocol
 from dermadash.records import (
     CHECK_IN_COLUMNS,
     ROLLER_COLUMNS,
@@ -71,40 +82,46 @@ from dermadash.records import (
     insert_session,
     put_check_in,
 )
-from dermadash.validation import ValidationError
+from dermadash.validation import Problem, ValidationError
 
-FORMAT_NAME = "dermadash-backup"
-FORMAT_VERSION = 2
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "UPGRADES",
+    "BackupContent",
+    "RestoreRefused",
+    "build_backup",
+    "parse_backup",
+    "restore_backup",
+    "upgrade_document",
+]
+
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
+# A record nests at most three levels (a share link, its views, one view); the limit
+# leaves one spare and refuses a hostile file long before it costs anything.
+MAX_NESTING = 4
+MAX_PROBLEMS = 500
+VIEW_BATCH = 1000
 
 Document = dict[str, Any]
-UpgradeStep = Callable[[Document], Document]
-
-
-def _add_photos(document: Document) -> Document:
-    """Version 1 → 2: backups gained progress photos; older ones have none."""
-    return {**document, "photos": []}
-
-
-# format_version n → the step that turns a version-n document into version n + 1.
-UPGRADES: dict[int, UpgradeStep] = {1: _add_photos}
-
-PROFILE_FIELDS = (
-    "display_name",
-    "experienced",
-    "scar_baseline",
-    "prescribed_interval_days",
-    "isotretinoin_last_dose",
-    "timezone",
-    "rule_overrides",
-)
+PROFILE_FIELDS = tuple(name for name in ProfilePart.model_fields)
 SESSION_FIELDS = tuple(name for name in SESSION_COLUMNS if name != "roller_id")
-
+PLACE_NAMES = {
+    "profile": "Profile",
+    "rollers": "Roller",
+    "sessions": "Session",
+    "scar_ratings": "Scar rating",
+    "photos": "Photo",
+    "share_links": "Share link",
+}
+VIEW_LIST = TypeAdapter(list[ShareLinkViewPart])
+HEADER_FIELDS = ("format", "format_version", "exported_at", "app_version")
 
 EMPTY_PROFILE_NEEDED = (
     "A backup can only be restored into an empty profile, and this one has entries. "
     "Download a backup of what is here, delete it (Your data page, Delete), then restore."
 )
+NOT_A_BACKUP = "This JSON file is not a dermadash backup."
 
 
 class RestoreRefused(RuntimeError):
@@ -118,88 +135,80 @@ def app_version() -> str:
         return "0.1.0"
 
 
-# --- building -----------------------------------------------------------------------
+# --- writing ------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """A column value as JSON: times in UTC ISO 8601, dates ISO, the rest as is."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _columns(record: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
 
 
-def _profile_part(profile: Profile) -> dict[str, Any]:
-    return {name: _plain(getattr(profile, name)) for name in PROFILE_FIELDS}
+def effective_overrides(stored: dict[str, Any]) -> dict[str, Any]:
+    """The overrides the rule engine actually applies: known thresholds, within bounds.
+
+    Settings only ever store these; older restores stored anything, which the engine
+    ignored or clamped, so a backup carries what took effect.
+    """
+    protocol = load_protocol()
+    effective = protocol.with_overrides(stored).overrides
+    return {
+        key: stored[key] if not protocol.override_problems({key: stored[key]}) else value
+        for key, value in effective.items()
+    }
 
 
-def _roller_part(ref: int, roller: Roller) -> dict[str, Any]:
-    part = {"ref": ref}
-    part.update({name: _plain(getattr(roller, name)) for name in ROLLER_COLUMNS})
-    part["is_demo"] = roller.is_demo
-    return part
+def _profile_part(profile: Profile) -> ProfilePart:
+    columns = _columns(profile, PROFILE_FIELDS)
+    columns["rule_overrides"] = effective_overrides(profile.rule_overrides or {})
+    return ProfilePart(**columns)
 
 
-def _check_in_part(check_in: CheckIn | None) -> dict[str, Any] | None:
+def _check_in_part(check_in: CheckIn | None) -> CheckInPart | None:
     if check_in is None:
         return None
-    part = {name: _plain(getattr(check_in, name)) for name in CHECK_IN_COLUMNS}
-    part["recorded_at"] = _plain(check_in.recorded_at)
-    return part
+    return CheckInPart(**_columns(check_in, CHECK_IN_COLUMNS), recorded_at=check_in.recorded_at)
 
 
-def _session_part(ref: int, record: RollingSession, roller_refs: dict[int, int]) -> dict[str, Any]:
-    part: dict[str, Any] = {"ref": ref}
-    part.update({name: _plain(getattr(record, name)) for name in SESSION_FIELDS})
-    part["roller_ref"] = roller_refs.get(record.roller_id) if record.roller_id else None
-    part["areas"] = [area.area for area in record.areas]
-    part["is_demo"] = record.is_demo
-    part["import_key"] = record.import_key
-    part["created_at"] = _plain(record.created_at)
-    part["check_in"] = _check_in_part(record.check_in)
-    return part
+def _session_part(ref: int, record: RollingSession, roller_refs: dict[int, int]) -> SessionPart:
+    return SessionPart(
+        ref=ref,
+        **_columns(record, SESSION_FIELDS),
+        roller_ref=roller_refs.get(record.roller_id) if record.roller_id else None,
+        areas=[area.area for area in record.areas],
+        is_demo=record.is_demo,
+        import_key=record.import_key,
+        created_at=record.created_at,
+        check_in=_check_in_part(record.check_in),
+    )
 
 
-def _rating_part(ref: int, rating: ScarRating) -> dict[str, Any]:
-    return {
-        "ref": ref,
-        "rated_on": _plain(rating.rated_on),
-        "area": rating.area,
-        "severity": rating.severity,
-        "notes": rating.notes,
-        "is_demo": rating.is_demo,
-        "import_key": rating.import_key,
-        "created_at": _plain(rating.created_at),
-    }
+def _rating_part(ref: int, rating: ScarRating) -> ScarRatingPart:
+    return ScarRatingPart(
+        ref=ref,
+        **_columns(rating, ("rated_on", "area", "severity", "notes", "is_demo", "import_key")),
+        created_at=rating.created_at,
+    )
 
 
-def _photo_part(photo: Photo, rating_refs: dict[int, int]) -> dict[str, Any]:
-    return {
-        "rating_ref": rating_refs[photo.scar_rating_id],
-        "jpeg_base64": base64.b64encode(photo.jpeg).decode("ascii"),
-        "width": photo.width,
-        "height": photo.height,
-        "created_at": _plain(photo.created_at),
-    }
+def _photo_part(photo: Photo, rating_refs: dict[int, int]) -> PhotoPart:
+    return PhotoPart(
+        rating_ref=rating_refs[photo.scar_rating_id],
+        jpeg_base64=base64.b64encode(photo.jpeg).decode("ascii"),
+        width=photo.width,
+        height=photo.height,
+        created_at=photo.created_at,
+    )
 
 
-def _share_link_part(link: ShareLink) -> dict[str, Any]:
-    return {
-        "label": link.label,
-        "created_at": _plain(link.created_at),
-        "expires_at": _plain(link.expires_at),
-        "revoked_at": _plain(link.revoked_at),
-        "include_photos": link.include_photos,
-        "views": [
-            {"viewed_at": _plain(view.viewed_at)}
-            for view in sorted(link.views, key=lambda view: (view.viewed_at, view.id))
-        ],
-    }
+def _share_link_part(link: ShareLink) -> ShareLinkPart:
+    views = sorted(link.views, key=lambda view: (view.viewed_at, view.id))
+    return ShareLinkPart(
+        **_columns(link, ("label", "created_at", "expires_at", "revoked_at", "include_photos")),
+        views=[ShareLinkViewPart(viewed_at=view.viewed_at) for view in views],
+    )
 
 
 def build_backup(engine: Engine, profile_id: int, now: datetime | None = None) -> Document:
-    """Everything of one profile as a backup document (see the module's docstring)."""
+    """Everything of one profile as a backup document (see ``backup_format``)."""
     with reading(engine) as session:
         profile = session.get(Profile, profile_id)
         if profile is None:
@@ -219,34 +228,34 @@ def build_backup(engine: Engine, profile_id: int, now: datetime | None = None) -
             .order_by(ScarRating.rated_on, ScarRating.id)
         ).all()
         rating_refs = {rating.id: ref for ref, rating in enumerate(ratings, start=1)}
-        stored_photos = session.scalars(
-            select(Photo).where(Photo.profile_id == profile_id).order_by(Photo.id)
-        ).all()
         stored_photos = sorted(
-            stored_photos, key=lambda photo: (rating_refs[photo.scar_rating_id], photo.id)
+            session.scalars(select(Photo).where(Photo.profile_id == profile_id)).all(),
+            key=lambda photo: (rating_refs[photo.scar_rating_id], photo.id),
         )
         links = session.scalars(
             select(ShareLink)
             .where(ShareLink.profile_id == profile_id)
             .order_by(ShareLink.created_at, ShareLink.id)
         ).all()
-        return {
-            "format": FORMAT_NAME,
-            "format_version": FORMAT_VERSION,
-            "exported_at": _plain(now or datetime.now(UTC)),
-            "app_version": app_version(),
-            "profile": _profile_part(profile),
-            "rollers": [_roller_part(ref, roller) for ref, roller in enumerate(rollers, start=1)],
-            "sessions": [
+        document = BackupDocument(
+            format=FORMAT_NAME,
+            format_version=FORMAT_VERSION,
+            exported_at=now or datetime.now(UTC),
+            app_version=app_version(),
+            profile=_profile_part(profile),
+            rollers=[
+                RollerPart(ref=ref, **_columns(roller, ROLLER_COLUMNS), is_demo=roller.is_demo)
+                for ref, roller in enumerate(rollers, start=1)
+            ],
+            sessions=[
                 _session_part(ref, record, roller_refs)
                 for ref, record in enumerate(records, start=1)
             ],
-            "scar_ratings": [
-                _rating_part(ref, rating) for ref, rating in enumerate(ratings, start=1)
-            ],
-            "photos": [_photo_part(photo, rating_refs) for photo in stored_photos],
-            "share_links": [_share_link_part(link) for link in links],
-        }
+            scar_ratings=[_rating_part(ref, rating) for ref, rating in enumerate(ratings, start=1)],
+            photos=[_photo_part(photo, rating_refs) for photo in stored_photos],
+            share_links=[_share_link_part(link) for link in links],
+        )
+    return document.model_dump(mode="json")
 
 
 def dumps(document: Document) -> str:
@@ -275,405 +284,392 @@ class RestoredSession:
 
 
 @dataclass(frozen=True)
-class RestoredRating:
-    data: ScarRatingInput
-    created_at: datetime | None
-    ref: int = 0
-
-
-@dataclass(frozen=True)
-class RestoredPhoto:
-    rating_ref: int
-    photo: photos.PreparedPhoto
-    created_at: datetime | None
-
-
-@dataclass(frozen=True)
 class RestoredShareLink:
-    label: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    include_photos: bool
-    views: list[datetime]
+    part: ShareLinkPart
+    views: Iterator[datetime]
+
+
+class _Sink(Protocol):
+    """What a walk through a backup hands its valid records to."""
+
+    def profile(self, settings: ProfileSettings) -> None: ...
+    def roller(self, ref: int, roller: RollerInput) -> None: ...
+    def session(self, item: RestoredSession) -> None: ...
+    def rating(self, ref: int, rating: ScarRatingInput, created_at: datetime | None) -> None: ...
+    def photo(self, part: PhotoPart, photo: photos.PreparedPhoto) -> None: ...
+    def share_link(self, link: RestoredShareLink) -> None: ...
+
+
+class _TooManyProblems(Exception):
+    pass
+
+
+PartT = TypeVar("PartT", bound=Part)
+
+
+class _Walk:
+    """One pass through a backup's bytes: each record checked, then handed to a sink."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.problems: list[str] = []
+        self.top: dict[str, Piece] = {}
+        self.version = FORMAT_VERSION
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooManyProblems
+
+    def open(self) -> str | None:
+        """Read the top level and the header; why it cannot be read at all, or None."""
+        try:
+            for piece in json_stream.members(self.data, json_stream.whole(self.data)):
+                assert piece.key is not None
+                if piece.key in self.top:
+                    return f"The backup has '{piece.key}' twice."
+                self.top[piece.key] = piece
+            header = {
+                name: json_stream.decode(self.data, self.top[name].span)
+                for name in HEADER_FIELDS
+                if name in self.top and self.top[name].depth == 0
+            }
+        except JsonShapeError:
+            return "This file is not valid JSON."
+        if header.get("format") != FORMAT_NAME:
+            return NOT_A_BACKUP
+        version = header.get("format_version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            return "This backup has no valid format version."
+        if version > FORMAT_VERSION:
+            return (
+                f"This backup was made by a newer version of dermadash (format {version}); "
+                "update dermadash, then restore it."
+            )
+        if missing_upgrades(version):
+            return f"Backups in format {version} cannot be read by this version of dermadash."
+        self.version = version
+        return None
+
+    def check_top_level(self) -> None:
+        added_later = {
+            section
+            for step in range(self.version, FORMAT_VERSION)
+            for section in UPGRADES[step].adds_sections
+        }
+        for name in self.top:
+            if name not in BackupDocument.model_fields:
+                self.problem(f"The backup, {name}: is not part of the backup format.")
+        for name in (*HEADER_FIELDS, "profile", *SECTIONS):
+            if name not in self.top and name not in added_later:
+                self.problem(f"The backup, {name}: is missing.")
+        header = {name: self._decoded(self.top[name]) for name in HEADER_FIELDS if name in self.top}
+        header["format_version"] = FORMAT_VERSION
+        try:
+            BackupDocument.model_validate(
+                {**header, "profile": {"display_name": "-"}, **{name: [] for name in SECTIONS}}
+            )
+        except FormatError as error:
+            for message in describe_errors("The backup", error):
+                self.problem(message)
+
+    def _decoded(self, piece: Piece) -> Any:
+        return json_stream.decode(self.data, piece.span) if piece.depth <= MAX_NESTING else None
+
+    def _part(self, model: type[PartT], section: str, place: str, piece: Piece) -> PartT | None:
+        """One record, upgraded and validated; None (and problems) when it is unfit."""
+        if piece.depth > MAX_NESTING:
+            self.problem(
+                f"{place}: nests values {piece.depth} levels deep; a backup never nests "
+                f"more than {MAX_NESTING}."
+            )
+            return None
+        try:
+            record = json_stream.decode(self.data, piece.span)
+        except JsonShapeError as error:
+            reason = str(error) if "UTF-8" in str(error) else "is not valid JSON"
+            self.problem(f"{place}: {reason}.")
+            return None
+        return self._validated(model, section, place, record)
+
+    def _validated(self, model: type[PartT], section: str, place: str, record: Any) -> PartT | None:
+        if isinstance(record, dict):
+            record = upgrade_record(section, record, self.version)
+        try:
+            return model.model_validate(record)
+        except FormatError as error:
+            for message in describe_errors(place, error):
+                self.problem(message)
+            return None
+
+    def _checked(self, place: str, item: Any) -> bool:
+        """Apply the one validation layer (ranges of dates, areas, …) to an input."""
+        try:
+            item.validate()
+        except ValidationError as error:
+            for problem in error.problems:
+                self.problem(_problem_text(place, problem))
+            return False
+        return True
+
+    def records(self, section: str) -> Iterator[tuple[str, Piece]]:
+        piece = self.top.get(section)
+        if piece is None:
+            return
+        place_name = PLACE_NAMES[section]
+        try:
+            for index, element in enumerate(json_stream.elements(self.data, piece.span), 1):
+                yield f"{place_name} {index}", element
+        except JsonShapeError:
+            self.problem(f"The backup, {section}: must be a list of records in valid JSON.")
+
+    def run(self, sink: _Sink) -> None:
+        """Walk every record in an order where each ``ref`` is known before it is used."""
+        try:
+            self.check_top_level()
+            self._profile(sink)
+            roller_refs = self._rollers(sink)
+            self._sessions(sink, roller_refs)
+            rating_refs = self._ratings(sink)
+            self._photos(sink, rating_refs)
+            self._share_links(sink)
+        except _TooManyProblems:
+            self.problems.append(f"Reading stopped after {MAX_PROBLEMS} problems.")
+
+    def _profile(self, sink: _Sink) -> None:
+        piece = self.top.get("profile")
+        if piece is None:
+            return
+        part = self._part(ProfilePart, "profile", "Profile", piece)
+        if part is None:
+            return
+        settings = ProfileSettings(**part.model_dump(include=set(PROFILE_FIELDS)))
+        if self._checked("Profile", settings):
+            sink.profile(settings)
+
+    def _with_refs(
+        self, section: str, model: type[PartT], refs: set[int]
+    ) -> Iterator[tuple[str, PartT]]:
+        """A section's valid records, each ``ref`` added to ``refs`` (and used once)."""
+        for place, piece in self.records(section):
+            part = self._part(model, section, place, piece)
+            if part is None:
+                continue
+            ref: int = part.ref  # type: ignore[attr-defined]
+            if ref in refs:
+                self.problem(f"{place}, ref: {ref} is used by another record of the list.")
+            refs.add(ref)
+            yield place, part
+
+    def _rollers(self, sink: _Sink) -> set[int]:
+        refs: set[int] = set()
+        for place, part in self._with_refs("rollers", RollerPart, refs):
+            roller = RollerInput(**part.model_dump(exclude={"ref"}))
+            if self._checked(place, roller):
+                sink.roller(part.ref, roller)
+        return refs
+
+    def _sessions(self, sink: _Sink, roller_refs: set[int]) -> None:
+        for place, piece in self.records("sessions"):
+            part = self._part(SessionPart, "sessions", place, piece)
+            if part is None:
+                continue
+            if part.roller_ref is not None and part.roller_ref not in roller_refs:
+                self.problem(
+                    f"{place}, roller_ref: {part.roller_ref} names no roller in the backup."
+                )
+                continue
+            data = SessionInput(**_fields_of(part, SessionInput, exclude={"roller_id"}))
+            check_in = None
+            if part.check_in is not None:
+                check_in = CheckInInput(**_fields_of(part.check_in, CheckInInput))
+            if not self._checked(place, data) or (
+                check_in is not None and not self._checked(f"{place}, check_in", check_in)
+            ):
+                continue
+            recorded_at = part.check_in.recorded_at if part.check_in else None
+            sink.session(
+                RestoredSession(part.roller_ref, data, part.created_at, check_in, recorded_at)
+            )
+
+    def _ratings(self, sink: _Sink) -> set[int]:
+        refs: set[int] = set()
+        for place, part in self._with_refs("scar_ratings", ScarRatingPart, refs):
+            rating = ScarRatingInput(**_fields_of(part, ScarRatingInput))
+            if self._checked(place, rating):
+                sink.rating(part.ref, rating, part.created_at)
+        return refs
+
+    def _photos(self, sink: _Sink, rating_refs: set[int]) -> None:
+        for place, piece in self.records("photos"):
+            part = self._part(PhotoPart, "photos", place, piece)
+            if part is None:
+                continue
+            if part.rating_ref not in rating_refs:
+                self.problem(
+                    f"{place}, rating_ref: {part.rating_ref} names no scar rating in the backup."
+                )
+                continue
+            try:
+                raw = base64.b64decode(part.jpeg_base64, validate=True)
+            except binascii.Error:
+                self.problem(f"{place}, jpeg_base64: is not valid base64.")
+                continue
+            try:
+                prepared = photos.prepare_photo(raw)  # the upload's own path
+            except ValidationError as error:
+                self.problem(f"{place}, jpeg_base64: {error}")
+                continue
+            sink.photo(part, prepared)
+
+    def _share_links(self, sink: _Sink) -> None:
+        for place, piece in self.records("share_links"):
+            if piece.depth > MAX_NESTING:
+                self._part(ShareLinkPart, "share_links", place, piece)  # names the problem
+                continue
+            members: dict[str, Any] = {}
+            views: Piece | None = None
+            try:
+                for member in json_stream.members(self.data, piece.span):
+                    assert member.key is not None
+                    if member.key == "views":
+                        views = member
+                    else:
+                        members[member.key] = json_stream.decode(self.data, member.span)
+            except JsonShapeError:
+                self.problem(f"{place}: must be an object in valid JSON.")
+                continue
+            part = self._validated(ShareLinkPart, "share_links", place, members)
+            if part is not None:
+                sink.share_link(RestoredShareLink(part, self._views(place, views)))
+
+    def _views(self, place: str, views: Piece | None) -> Iterator[datetime]:
+        """A link's view times, read a thousand at a time (a link may have a million)."""
+        if views is None:
+            return
+        batch: list[Piece] = []
+        first = 1
+        try:
+            for index, piece in enumerate(json_stream.elements(self.data, views.span), 1):
+                if piece.depth > MAX_NESTING or len(batch) == VIEW_BATCH:
+                    yield from self._view_batch(place, first, batch)
+                    batch, first = [], index
+                if piece.depth > MAX_NESTING:
+                    self._part(ShareLinkViewPart, "views", f"{place}, view {index}", piece)
+                    first = index + 1
+                    continue
+                batch.append(piece)
+            yield from self._view_batch(place, first, batch)
+        except JsonShapeError:
+            self.problem(f"{place}, views: must be a list in valid JSON.")
+
+    def _view_batch(self, place: str, first: int, batch: list[Piece]) -> Iterator[datetime]:
+        if not batch:
+            return
+        records = [
+            upgrade_record("views", record, self.version) if isinstance(record, dict) else record
+            for record in json_stream.decode_run(self.data, batch)
+        ]
+        try:
+            views = VIEW_LIST.validate_python(records)
+        except FormatError as error:
+            for message in describe_item_errors(
+                lambda index: f"{place}, view {first + index}", error
+            ):
+                self.problem(message)
+            return
+        for view in views:
+            yield view.viewed_at
+
+
+def _fields_of(part: Part, target: type, exclude: set[str] | None = None) -> dict[str, Any]:
+    """The part's values for the fields a records input dataclass has."""
+    names = set(target.__dataclass_fields__) - (exclude or set())
+    return {name: getattr(part, name) for name in names if name in type(part).model_fields}
+
+
+def _problem_text(place: str, problem: Problem) -> str:
+    return f"{place}, {problem.field}: {problem.message}"
 
 
 @dataclass
+class _Counter:
+    """A sink that counts what a restore would write (and consumes each view)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PLACE_NAMES, 0))
+
+    def profile(self, settings: ProfileSettings) -> None:
+        self.counts["profile"] += 1
+
+    def roller(self, ref: int, roller: RollerInput) -> None:
+        self.counts["rollers"] += 1
+
+    def session(self, item: RestoredSession) -> None:
+        self.counts["sessions"] += 1
+
+    def rating(self, ref: int, rating: ScarRatingInput, created_at: datetime | None) -> None:
+        self.counts["scar_ratings"] += 1
+
+    def photo(self, part: PhotoPart, photo: photos.PreparedPhoto) -> None:
+        self.counts["photos"] += 1
+
+    def share_link(self, link: RestoredShareLink) -> None:
+        self.counts["share_links"] += 1
+        for _view in link.views:
+            pass
+
+
+@dataclass(frozen=True)
 class BackupContent:
-    """A checked backup, upgraded to the current format, ready to restore."""
+    """A checked backup: its counts, and its bytes to read again when restoring.
+
+    Nothing parsed is kept: a person's session holds the file they uploaded anyway.
+    """
 
     source_version: int
-    profile: ProfileSettings
-    rollers: dict[int, RollerInput] = field(default_factory=dict)
-    sessions: list[RestoredSession] = field(default_factory=list)
-    ratings: list[RestoredRating] = field(default_factory=list)
-    photos: list[RestoredPhoto] = field(default_factory=list)
-    share_links: list[RestoredShareLink] = field(default_factory=list)
+    data: bytes = field(repr=False)
+    counts: dict[str, int]
 
     @property
     def entry_count(self) -> int:
-        return len(self.sessions) + len(self.ratings)
+        return self.counts["sessions"] + self.counts["scar_ratings"]
 
     def summary(self) -> str:
+        c = self.counts
         return (
-            f"{len(self.sessions)} sessions, {len(self.ratings)} scar ratings, "
-            f"{len(self.photos)} photos, {len(self.rollers)} rollers, "
-            f"{len(self.share_links)} share links"
+            f"{c['sessions']} sessions, {c['scar_ratings']} scar ratings, "
+            f"{c['photos']} photos, {c['rollers']} rollers, {c['share_links']} share links"
         )
 
 
-def upgrade_document(
-    document: Document,
-    upgrades: dict[int, UpgradeStep] | None = None,
-    current: int = FORMAT_VERSION,
-) -> Document:
-    """Run the upgrade steps from the document's version up to ``current``."""
-    steps = UPGRADES if upgrades is None else upgrades
-    version = document["format_version"]
-    while version < current:
-        document = steps[version](document)
-        version += 1
-        document["format_version"] = version
-    return document
-
-
-class _Reader:
-    """Reads typed fields of one JSON object; collects every problem with its place."""
-
-    def __init__(self, record: Any, place: str, problems: list[ImportProblem]) -> None:
-        self.place = place
-        self.problems = problems
-        if isinstance(record, dict):
-            self.record: dict[str, Any] = record
-        else:
-            self.record = {}
-            self.problem("is not a JSON object.")
-
-    def problem(self, message: str) -> None:
-        self.problems.append(ImportProblem(None, None, f"{self.place}: {message}"))
-
-    def value(self, key: str, kinds: tuple[type, ...], required: bool, label: str) -> Any:
-        value = self.record.get(key)
-        if value is None:
-            if required:
-                self.problem(f"{label} is missing.")
-            return None
-        if isinstance(value, bool) and bool not in kinds:
-            self.problem(f"{label} has the wrong type.")
-            return None
-        if not isinstance(value, kinds):
-            self.problem(f"{label} has the wrong type.")
-            return None
-        return value
-
-    def text(self, key: str, required: bool = False) -> str | None:
-        value = self.value(key, (str,), required, key)
-        if value is not None and "\x00" in value:
-            self.problem(f"{key} holds a NUL character, which cannot be stored.")
-            return None
-        return value
-
-    def number(self, key: str, required: bool = False) -> Any:
-        return self.value(key, (int, float), required, key)
-
-    def integer(self, key: str, required: bool = False) -> int | None:
-        return self.value(key, (int,), required, key)
-
-    def flag(self, key: str, required: bool = False) -> bool | None:
-        return self.value(key, (bool,), required, key)
-
-    def moment(self, key: str, required: bool = False) -> datetime | None:
-        text = self.text(key, required)
-        if text is None:
-            return None
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            self.problem(f"{key} is not a date and time with a time zone.")
-            return None
-        return moment
-
-    def day(self, key: str, required: bool = False) -> date | None:
-        text = self.text(key, required)
-        if text is None:
-            return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            self.problem(f"{key} is not a date (YYYY-MM-DD).")
-            return None
-
-    def items(self, key: str) -> list[Any]:
-        value = self.record.get(key, [])
-        if not isinstance(value, list):
-            self.problem(f"{key} must be a list.")
-            return []
-        return value
-
-    def checked(self, build: Callable[[], Any]) -> Any:
-        """Build an input and validate it; problems are recorded, None returned."""
-        try:
-            built = build()
-            built.validate()
-        except ValidationError as error:
-            for problem in error.problems:
-                self.problem(problem.message)
-            return None
-        except (TypeError, ValueError, OverflowError):
-            self.problem("has a value that cannot be used.")
-            return None
-        return built
-
-
-def _read_profile(document: Document, problems: list[ImportProblem]) -> ProfileSettings | None:
-    reader = _Reader(document.get("profile"), "Profile", problems)
-    overrides = reader.value("rule_overrides", (dict,), False, "rule_overrides") or {}
-    return reader.checked(
-        lambda: ProfileSettings(
-            display_name=reader.text("display_name", True) or "",
-            experienced=bool(reader.flag("experienced")),
-            scar_baseline=reader.text("scar_baseline") or "mild",
-            prescribed_interval_days=reader.integer("prescribed_interval_days"),
-            isotretinoin_last_dose=reader.day("isotretinoin_last_dose"),
-            timezone=reader.text("timezone") or "UTC",
-            rule_overrides=overrides,
-        )
-    )
-
-
-def _read_roller(item: Any, index: int, problems: list[ImportProblem]) -> tuple[int, Any]:
-    reader = _Reader(item, f"Roller {index}", problems)
-    ref = reader.integer("ref", True)
-    roller = reader.checked(
-        lambda: RollerInput(
-            name=reader.text("name", True) or "",
-            needle_mm=reader.number("needle_mm", True),
-            needle_count=reader.integer("needle_count"),
-            first_used=reader.day("first_used"),
-            retired_on=reader.day("retired_on"),
-            shared=bool(reader.flag("shared")),
-            is_demo=bool(reader.flag("is_demo")),
-        )
-    )
-    return (ref or 0), roller
-
-
-def _read_check_in(item: Any, place: str, problems: list[ImportProblem]) -> tuple[Any, Any]:
-    if item is None:
-        return None, None
-    reader = _Reader(item, place, problems)
-    check_in = reader.checked(
-        lambda: CheckInInput(
-            redness_hours=reader.number("redness_hours"),
-            stinging_minutes=reader.number("stinging_minutes"),
-            peeling=reader.flag("peeling"),
-            side_effect=reader.text("side_effect"),
-            makeup_48h=reader.flag("makeup_48h"),
-            sun_24h=reader.flag("sun_24h"),
-            notes=reader.text("notes"),
-        )
-    )
-    return check_in, reader.moment("recorded_at")
-
-
-def _read_session(
-    item: Any, index: int, roller_refs: set[int], problems: list[ImportProblem]
-) -> RestoredSession | None:
-    place = f"Session {index}"
-    count = len(problems)
-    reader = _Reader(item, place, problems)
-    roller_ref = reader.integer("roller_ref")
-    if roller_ref is not None and roller_ref not in roller_refs:
-        reader.problem(f"roller_ref {roller_ref} names no roller in the backup.")
-    areas = reader.items("areas")
-    if not all(isinstance(area, str) and "\x00" not in area for area in areas):
-        reader.problem("areas must be a list of names.")
-        areas = []
-    data = reader.checked(
-        lambda: SessionInput(
-            started_at=reader.moment("started_at", True),  # type: ignore[arg-type]
-            areas=areas,
-            needle_mm=reader.number("needle_mm", True),
-            passes_vertical=reader.integer("passes_vertical"),
-            passes_horizontal=reader.integer("passes_horizontal"),
-            passes_diagonal=reader.integer("passes_diagonal"),
-            sterilized_before=reader.flag("sterilized_before"),
-            sterilized_after=reader.flag("sterilized_after"),
-            skin_cleansed=reader.flag("skin_cleansed"),
-            active_acne=reader.flag("active_acne"),
-            retinoid_48h=reader.flag("retinoid_48h"),
-            pinpoint_bleeding=reader.flag("pinpoint_bleeding"),
-            pain=reader.integer("pain"),
-            mask_applied=reader.flag("mask_applied"),
-            notes=reader.text("notes"),
-            is_demo=bool(reader.flag("is_demo")),
-            import_key=reader.text("import_key"),
-        )
-    )
-    created_at = reader.moment("created_at")
-    check_in, recorded_at = _read_check_in(
-        reader.record.get("check_in"), f"{place}, check-in", problems
-    )
-    if data is None or len(problems) > count:
-        return None
-    return RestoredSession(roller_ref, data, created_at, check_in, recorded_at)
-
-
-def _read_rating(item: Any, index: int, problems: list[ImportProblem]) -> RestoredRating | None:
-    reader = _Reader(item, f"Scar rating {index}", problems)
-    data = reader.checked(
-        lambda: ScarRatingInput(
-            rated_on=reader.day("rated_on", True),  # type: ignore[arg-type]
-            area=reader.text("area", True) or "",
-            severity=reader.integer("severity", True),  # type: ignore[arg-type]
-            notes=reader.text("notes"),
-            is_demo=bool(reader.flag("is_demo")),
-            import_key=reader.text("import_key"),
-        )
-    )
-    created_at = reader.moment("created_at")
-    ref = reader.integer("ref")
-    return None if data is None else RestoredRating(data, created_at, index if ref is None else ref)
-
-
-def _read_photo(
-    item: Any, index: int, rating_refs: set[int], problems: list[ImportProblem]
-) -> RestoredPhoto | None:
-    reader = _Reader(item, f"Photo {index}", problems)
-    count = len(problems)
-    rating_ref = reader.integer("rating_ref", True)
-    if rating_ref is not None and rating_ref not in rating_refs:
-        reader.problem(f"rating_ref {rating_ref} names no scar rating in the backup.")
-    encoded = reader.text("jpeg_base64", True)
-    created_at = reader.moment("created_at")
-    if len(problems) > count or rating_ref is None or encoded is None:
-        return None
-    try:
-        data = base64.b64decode(encoded, validate=True)
-    except binascii.Error:
-        reader.problem("jpeg_base64 is not valid base64.")
-        return None
-    try:
-        photo = photos.stored_photo(data)
-    except ValidationError as error:
-        reader.problem(str(error))
-        return None
-    return RestoredPhoto(rating_ref, photo, created_at)
-
-
-def _read_share_link(
-    item: Any, index: int, problems: list[ImportProblem]
-) -> RestoredShareLink | None:
-    reader = _Reader(item, f"Share link {index}", problems)
-    count = len(problems)
-    label = reader.text("label", True)
-    if label is not None:
-        problem = validation.required_text_problem(
-            "label", "label", label, validation.NAME_MAX_CHARS
-        )
-        if problem:
-            reader.problem(problem.message)
-    created_at = reader.moment("created_at", True)
-    expires_at = reader.moment("expires_at", True)
-    revoked_at = reader.moment("revoked_at")
-    views = [
-        _Reader(view, f"Share link {index}, view {number}", problems).moment("viewed_at", True)
-        for number, view in enumerate(reader.items("views"), start=1)
-    ]
-    if len(problems) > count or label is None or created_at is None or expires_at is None:
-        return None
-    return RestoredShareLink(
-        label,
-        created_at,
-        expires_at,
-        revoked_at,
-        bool(reader.flag("include_photos")),
-        [view for view in views if view is not None],
-    )
-
-
-def _check_format(document: Any) -> str | None:
-    """Why the document cannot be read at all, or None."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        return "This JSON file is not a dermadash backup."
-    version = document.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        return "This backup has no valid format version."
-    if version > FORMAT_VERSION:
-        return (
-            f"This backup was made by a newer version of dermadash (format {version}); "
-            "update dermadash, then restore it."
-        )
-    missing = [step for step in range(version, FORMAT_VERSION) if step not in UPGRADES]
-    if missing:
-        return f"Backups in format {version} cannot be read by this version of dermadash."
-    return None
-
-
-def parse_document(document: Any) -> tuple[BackupContent | None, list[ImportProblem]]:
-    """Check and upgrade a backup document; the content, or every problem with it."""
-    refusal = _check_format(document)
-    if refusal:
-        return None, [ImportProblem(None, None, refusal)]
-    source_version = document["format_version"]
-    try:
-        document = upgrade_document(json.loads(json.dumps(document)))
-    except (KeyError, TypeError, ValueError) as error:
-        return None, [ImportProblem(None, None, f"This backup cannot be upgraded ({error}).")]
-    problems: list[ImportProblem] = []
-    top = _Reader(document, "The backup", problems)
-    profile = _read_profile(document, problems)
-    rollers: dict[int, RollerInput] = {}
-    for index, item in enumerate(top.items("rollers"), start=1):
-        ref, roller = _read_roller(item, index, problems)
-        if ref in rollers:
-            problems.append(ImportProblem(None, None, f"Roller {index}: ref {ref} is used twice."))
-        if roller is not None:
-            rollers[ref] = roller
-    refs = set(rollers)
-    sessions = [
-        _read_session(item, index, refs, problems)
-        for index, item in enumerate(top.items("sessions"), start=1)
-    ]
-    ratings = [
-        _read_rating(item, index, problems)
-        for index, item in enumerate(top.items("scar_ratings"), start=1)
-    ]
-    rating_refs = [rating.ref for rating in ratings if rating is not None]
-    if len(set(rating_refs)) != len(rating_refs):
-        problems.append(ImportProblem(None, None, "Two scar ratings have the same ref."))
-    stored_photos = [
-        _read_photo(item, index, set(rating_refs), problems)
-        for index, item in enumerate(top.items("photos"), start=1)
-    ]
-    links = [
-        _read_share_link(item, index, problems)
-        for index, item in enumerate(top.items("share_links"), start=1)
-    ]
-    if problems or profile is None:
-        return None, problems
-    return BackupContent(
-        source_version=source_version,
-        profile=profile,
-        rollers=rollers,
-        sessions=[item for item in sessions if item is not None],
-        ratings=[item for item in ratings if item is not None],
-        photos=[item for item in stored_photos if item is not None],
-        share_links=[item for item in links if item is not None],
-    ), []
+def _refused(message: str) -> tuple[None, list[ImportProblem]]:
+    return None, [ImportProblem(None, None, message)]
 
 
 def parse_backup(data: bytes) -> tuple[BackupContent | None, list[ImportProblem]]:
-    """Read a backup file's bytes; never raises for bad input."""
+    """Check a backup file's bytes; the content, or every problem. Never raises."""
     if len(data) > MAX_BACKUP_BYTES:
-        return None, [ImportProblem(None, None, "The backup file is too large to read.")]
+        return _refused("The backup file is too large to read.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    walk = _Walk(data)
+    refusal = walk.open()
+    if refusal:
+        return _refused(refusal)
+    counter = _Counter()
+    walk.run(counter)
+    if walk.problems:
+        return None, [ImportProblem(None, None, message) for message in walk.problems]
+    return BackupContent(walk.version, data, counter.counts), []
+
+
+def parse_document(document: Any) -> tuple[BackupContent | None, list[ImportProblem]]:
+    """Check a backup already in memory (tests and small documents)."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None, [ImportProblem(None, None, "This file is not valid JSON.")]
-    return parse_document(document)
+        data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return _refused(NOT_A_BACKUP)
+    return parse_backup(data)
 
 
 # --- restoring ----------------------------------------------------------------------
@@ -692,6 +688,91 @@ def _unusable_token_hash() -> str:
     return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
 
 
+class _Writer:
+    """A sink that writes each record into the profile, inside the caller's transaction."""
+
+    def __init__(self, session: Session, profile_id: int, tracker: ThrottledProgress) -> None:
+        self.db = session
+        self.profile_id = profile_id
+        self.tracker = tracker
+        self.done = 0
+        self.roller_ids: dict[int, int] = {}
+        self.rating_ids: dict[int, int] = {}
+        self.restored_at = utc_now()
+
+    def _advance(self) -> None:
+        self.done += 1
+        self.tracker.advance(self.done)
+
+    def profile(self, settings: ProfileSettings) -> None:
+        profile = self.db.get(Profile, self.profile_id)
+        if profile is None:
+            raise LookupError(f"profile {self.profile_id}")
+        for name in PROFILE_FIELDS:
+            setattr(profile, name, getattr(settings, name))
+        profile.display_name = settings.display_name.strip()
+
+    def roller(self, ref: int, roller: RollerInput) -> None:
+        self.roller_ids[ref] = insert_roller(self.db, self.profile_id, roller)
+
+    def session(self, item: RestoredSession) -> None:
+        roller_id = self.roller_ids[item.roller_ref] if item.roller_ref is not None else None
+        data = SessionInput(**{**item.data.__dict__, "roller_id": roller_id})
+        session_id = insert_session(self.db, self.profile_id, data)
+        record = self.db.get(RollingSession, session_id)
+        assert record is not None
+        if item.created_at is not None:
+            record.created_at = item.created_at
+        if item.check_in is not None:
+            put_check_in(self.db, self.profile_id, session_id, item.check_in)
+            if item.check_in_recorded_at is not None and record.check_in is not None:
+                record.check_in.recorded_at = item.check_in_recorded_at
+        self.db.flush()
+        self.db.expunge(record)
+        self._advance()
+
+    def rating(self, ref: int, rating: ScarRatingInput, created_at: datetime | None) -> None:
+        rating_id = insert_scar_rating(self.db, self.profile_id, rating)
+        self.rating_ids[ref] = rating_id
+        stored = self.db.get(ScarRating, rating_id)
+        if stored is not None and created_at is not None:
+            stored.created_at = created_at
+        self._advance()
+
+    def photo(self, part: PhotoPart, photo: photos.PreparedPhoto) -> None:
+        photo_id = photos.insert_photo(
+            self.db, self.profile_id, self.rating_ids[part.rating_ref], photo
+        )
+        stored = self.db.get(Photo, photo_id)
+        assert stored is not None
+        if part.created_at is not None:
+            stored.created_at = part.created_at
+        self.db.flush()
+        self.db.expunge(stored)
+
+    def share_link(self, link: RestoredShareLink) -> None:
+        record = ShareLink(
+            profile_id=self.profile_id,
+            label=link.part.label.strip(),
+            token_hash=_unusable_token_hash(),
+            created_at=link.part.created_at,
+            expires_at=link.part.expires_at,
+            revoked_at=link.part.revoked_at,
+            include_photos=link.part.include_photos,
+            restored_at=self.restored_at,
+        )
+        self.db.add(record)
+        self.db.flush()
+        batch: list[dict[str, Any]] = []
+        for viewed_at in link.views:
+            batch.append({"share_link_id": record.id, "viewed_at": viewed_at})
+            if len(batch) == VIEW_BATCH:
+                self.db.execute(insert(ShareLinkView), batch)
+                batch = []
+        if batch:
+            self.db.execute(insert(ShareLinkView), batch)
+
+
 def _restore_into(
     session: Session,
     profile_id: int,
@@ -700,62 +781,13 @@ def _restore_into(
 ) -> ImportResult:
     if profile_has_entries(session, profile_id):
         raise RestoreRefused(EMPTY_PROFILE_NEEDED)
-    profile = session.get(Profile, profile_id)
-    if profile is None:
-        raise LookupError(f"profile {profile_id}")
-    for name in PROFILE_FIELDS:
-        setattr(profile, name, getattr(content.profile, name))
-    profile.display_name = content.profile.display_name.strip()
-    roller_ids = {
-        ref: insert_roller(session, profile_id, roller) for ref, roller in content.rollers.items()
-    }
-    total = len(content.sessions) + len(content.ratings)
-    tracker = ThrottledProgress(progress, total)
-    done = 0
-    for item in content.sessions:
-        data = item.data
-        roller_id = roller_ids[item.roller_ref] if item.roller_ref is not None else None
-        session_id = insert_session(session, profile_id, replace(data, roller_id=roller_id))
-        record = session.get(RollingSession, session_id)
-        assert record is not None
-        if item.created_at is not None:
-            record.created_at = item.created_at
-        if item.check_in is not None:
-            put_check_in(session, profile_id, session_id, item.check_in)
-            if item.check_in_recorded_at is not None and record.check_in is not None:
-                record.check_in.recorded_at = item.check_in_recorded_at
-        done += 1
-        tracker.advance(done)
-    rating_ids: dict[int, int] = {}
-    for rating in content.ratings:
-        rating_id = insert_scar_rating(session, profile_id, rating.data)
-        rating_ids[rating.ref] = rating_id
-        stored = session.get(ScarRating, rating_id)
-        if stored is not None and rating.created_at is not None:
-            stored.created_at = rating.created_at
-        done += 1
-        tracker.advance(done)
-    for item in content.photos:
-        photo_id = photos.insert_photo(session, profile_id, rating_ids[item.rating_ref], item.photo)
-        if item.created_at is not None:
-            stored_photo = session.get(Photo, photo_id)
-            assert stored_photo is not None
-            stored_photo.created_at = item.created_at
-    restored_at = utc_now()
-    for link in content.share_links:
-        session.add(
-            ShareLink(
-                profile_id=profile_id,
-                label=link.label.strip(),
-                token_hash=_unusable_token_hash(),
-                created_at=link.created_at,
-                expires_at=link.expires_at,
-                revoked_at=link.revoked_at,
-                include_photos=link.include_photos,
-                restored_at=restored_at,
-                views=[ShareLinkView(viewed_at=moment) for moment in link.views],
-            )
-        )
+    total = content.entry_count
+    walk = _Walk(content.data)
+    if walk.open() is not None:
+        raise ValidationError.single("backup", NOT_A_BACKUP)
+    walk.run(_Writer(session, profile_id, ThrottledProgress(progress, total)))
+    if walk.problems:  # the file was checked: only a changed file gets here
+        raise ValidationError([Problem("backup", message) for message in walk.problems])
     mark_changed(session, profile_id)
     session.flush()
     return ImportResult("backup", total, 0, summary=content.summary())
@@ -767,7 +799,7 @@ def restore_backup(
     content: BackupContent,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
-    """Restore a backup into an empty profile, all in one transaction."""
+    """Restore a checked backup into an empty profile, all in one transaction."""
 
     def attempt() -> ImportResult:
         with transaction(engine) as session:

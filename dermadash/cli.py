@@ -20,11 +20,13 @@ from sqlalchemy import Engine
 from dermadash import (
     auth,
     backup,
+    backup_format,
     checks,
     csv_dates,
     db,
     demo,
     export,
+    fhir_export,
     importing,
     insights,
     report,
@@ -264,7 +266,10 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     profile_id = default_profile_id(engine)
     path = Path(args.file)
     suffix = path.suffix.lower()
-    if suffix == ".json":
+    if args.what == "fhir":
+        data = fhir_export.bundle_json(engine, profile_id)
+        what = "an HL7 FHIR R4 Bundle of your record"
+    elif suffix == ".json":
         data = backup.backup_json(engine, profile_id).encode("utf-8")
         what = "a backup of everything"
     elif suffix == ".zip":
@@ -506,9 +511,10 @@ def build_parser() -> argparse.ArgumentParser:
     take.add_argument("file", metavar="FILE")
     take.add_argument(
         "--what",
-        choices=export.EXPORT_KINDS,
+        choices=(*export.EXPORT_KINDS, "fhir"),
         default="sessions",
-        help="which spreadsheet a .csv FILE holds (default: sessions)",
+        help="which spreadsheet a .csv FILE holds (default: sessions); fhir: an HL7 FHIR "
+        "R4 Bundle (JSON) of the whole record, whatever FILE ends in",
     )
     take.set_defaults(handler=cmd_export)
 
@@ -536,7 +542,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bench_command(commands)
     add_calendar_commands(commands)
     _add_profile_commands(commands)
+    _add_schema_command(commands)
     return parser
+
+
+def cmd_schema(args: argparse.Namespace, engine: Engine | None) -> int:
+    print(json.dumps(backup_format.json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _add_schema_command(commands: argparse._SubParsersAction) -> None:
+    schema = commands.add_parser(
+        "schema",
+        help="print a file format's JSON Schema (draft 2020-12): backup",
+        description="Print the JSON Schema of the backup format (docs/backup.schema.json).",
+    )
+    schema.add_argument("format", choices=["backup"], help="the format: backup")
+    schema.set_defaults(handler=cmd_schema, needs_database=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -112,11 +112,11 @@ class ParsedImport:
         if self.backup is not None:
             return pd.DataFrame(
                 [
-                    {"What": "Sessions", "How many": len(self.backup.sessions)},
-                    {"What": "Scar ratings", "How many": len(self.backup.ratings)},
-                    {"What": "Photos", "How many": len(self.backup.photos)},
-                    {"What": "Rollers", "How many": len(self.backup.rollers)},
-                    {"What": "Share links", "How many": len(self.backup.share_links)},
+                    {"What": "Sessions", "How many": self.backup.counts["sessions"]},
+                    {"What": "Scar ratings", "How many": self.backup.counts["scar_ratings"]},
+                    {"What": "Photos", "How many": self.backup.counts["photos"]},
+                    {"What": "Rollers", "How many": self.backup.counts["rollers"]},
+                    {"What": "Share links", "How many": self.backup.counts["share_links"]},
                 ]
             )
         return pd.DataFrame()

@@ -148,27 +148,6 @@ def prepare_photo(raw: bytes) -> PreparedPhoto:
     return PreparedPhoto(output.getvalue(), clean.width, clean.height)
 
 
-def stored_photo(data: bytes) -> PreparedPhoto:
-    """Photo bytes from a backup: kept byte for byte when they are a clean stored JPEG,
-    else re-encoded like an upload (so a hand-made backup cannot smuggle metadata in)."""
-    image = _open(data)
-    clean = (
-        image.format == "JPEG"
-        and max(image.size) <= MAX_SIDE_PX
-        and image.mode == "RGB"
-        and not set(image.info) & {"exif", "xmp", "icc_profile", "comment", "photoshop"}
-        and not any(name.startswith("XML:") for name in image.info)
-        and all(marker == "APP0" for marker, _ in getattr(image, "applist", []))
-    )
-    if not clean:
-        return prepare_photo(data)
-    try:
-        image.load()
-    except (OSError, SyntaxError, ValueError) as error:
-        raise _refuse(NOT_AN_IMAGE) from error
-    return PreparedPhoto(data, image.width, image.height)
-
-
 # --- writing ------------------------------------------------------------------------
 
 

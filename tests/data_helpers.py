@@ -65,7 +65,7 @@ def fill_everything(engine: Engine, profile_id: int) -> None:
             prescribed_interval_days=10,
             isotretinoin_last_dose=date(2024, 5, 1),
             timezone=current.timezone,
-            rule_overrides={"too_many_passes": 8},
+            rule_overrides={"too-many-passes.max_passes": 8},
         ),
     )
     demo.load_demo(engine, profile_id, today=DEMO_TODAY)

@@ -26,7 +26,7 @@ from tests.apptest import (
     texts,
 )
 from tests.photo_helpers import add_rated_photo
-from views import report_parts
+from views import fhir_parts, report_parts
 
 OWNER_PAGES = ("views/home.py", "views/share.py")
 
@@ -134,12 +134,11 @@ def test_the_viewer_can_download_the_report(
     new = sharing.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
-    (button,) = app.get("download_button")
-    assert button.proto.label == report_parts.PDF_LABEL
+    assert _download_labels(app) == [report_parts.PDF_LABEL, fhir_parts.FHIR_LABEL]
     # Without Chromium the same report comes as one self-contained web page.
     monkeypatch.setenv(report.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
     app.run()
-    assert _download_labels(app) == [report_parts.HTML_LABEL]
+    assert _download_labels(app) == [report_parts.HTML_LABEL, fhir_parts.FHIR_LABEL]
     assert "needs Chromium" in texts(app)
 
 
@@ -169,7 +168,7 @@ def test_the_only_page_is_the_shared_view_and_nothing_writes(
     # The only inputs choose what the dashboard draws; nothing a viewer could write with.
     assert [radio.key for radio in app.radio] == ["viewer_dash_period"]
     assert [box.key for box in app.selectbox] == ["viewer_dash_area"]
-    assert _download_labels(app) == [report_parts.PDF_LABEL]
+    assert _download_labels(app) == [report_parts.PDF_LABEL, fhir_parts.FHIR_LABEL]
     for kind in (
         "button",
         "text_input",

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from dermadash import backup, importing, photos, queries, sharing
+from dermadash import backup, backup_format, importing, photos, queries, sharing
 from dermadash.db import transaction
-from dermadash.models import ShareLink, ShareLinkView
+from dermadash.models import Profile, ShareLink, ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, load_profile
+from dermadash.protocol import load_protocol
 from dermadash.records import RollerInput, add_roller
+from dermadash.validation import ValidationError
 from tests.data_helpers import fill_everything, fresh_database_like
 from tests.photo_helpers import jpeg_with_gps, png_bytes
 
@@ -25,9 +27,13 @@ EXPORT_DETAILS = ("exported_at", "app_version")
 
 
 def comparable(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without when and by what it was made, nor the photos' encoded bytes
+    (a restore re-encodes every photo like an upload; their sizes must still match)."""
     kept = copy.deepcopy(document)
     for name in EXPORT_DETAILS:
         kept.pop(name)
+    for photo in kept["photos"]:
+        photo.pop("jpeg_base64")
     return kept
 
 
@@ -60,7 +66,7 @@ def test_backup_restore_backup_gives_the_same_document(
         )
         restored = photos.photos_frame(other, target)
         assert [photos.photo_jpeg(other, target, photo) for photo in restored["photo_id"]] == [
-            photos.photo_jpeg(engine, profile_id, photo)
+            photos.prepare_photo(photos.photo_jpeg(engine, profile_id, photo)).jpeg
             for photo in photos.photos_frame(engine, profile_id)["photo_id"]
         ]
 
@@ -135,17 +141,29 @@ def test_the_stored_version_1_backup_restores(engine: Engine, profile_id: int) -
 def test_upgrade_steps_run_in_order_from_the_document_version() -> None:
     stored = json.loads(FIXTURE_V1.read_text())
 
-    def add_photos(document: dict[str, Any]) -> dict[str, Any]:
-        return {**document, "photos": []}
+    def rename_label(section: str, record: dict[str, Any]) -> dict[str, Any]:
+        return {**record, "name": record["label"]} if section == "share_links" else record
 
-    def rename_label(document: dict[str, Any]) -> dict[str, Any]:
-        links = [{**link, "name": link["label"]} for link in document["share_links"]]
-        return {**document, "share_links": links, "photos": [*document["photos"], "v3"]}
-
-    upgraded = backup.upgrade_document(stored, {1: add_photos, 2: rename_label}, current=3)
+    steps = {
+        1: backup_format.Upgrade(adds_sections=("photos",)),
+        2: backup_format.Upgrade(record=rename_label, adds_sections=("notes",)),
+    }
+    upgraded = backup.upgrade_document(stored, steps, current=3)
     assert upgraded["format_version"] == 3
-    assert upgraded["photos"] == ["v3"]
+    assert (upgraded["photos"], upgraded["notes"]) == ([], [])
     assert upgraded["share_links"][0]["name"] == upgraded["share_links"][0]["label"]
+    assert "photos" not in stored  # the stored document is left as it was
+
+
+def test_version_1_records_upgrade_one_by_one_to_the_current_format() -> None:
+    stored = json.loads(FIXTURE_V1.read_text())
+    assert (
+        backup_format.upgrade_record("sessions", stored["sessions"][0], 1)
+        == (stored["sessions"][0])
+    )
+    upgraded = backup.upgrade_document(stored)
+    assert upgraded["format_version"] == backup.FORMAT_VERSION
+    backup_format.BackupDocument.model_validate(upgraded)
 
 
 def test_a_newer_format_is_refused_in_plain_words() -> None:
@@ -159,12 +177,62 @@ def test_a_newer_format_is_refused_in_plain_words() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda doc: doc["sessions"][0].update(pain=12), "Session 1: Pain must be"),
-        (lambda doc: doc["sessions"][1].update(roller_ref=9), "roller_ref 9 names no roller"),
-        (lambda doc: doc["sessions"][0].update(started_at="yesterday"), "started_at is not"),
-        (lambda doc: doc["scar_ratings"][0].update(severity="7"), "severity has the wrong type"),
-        (lambda doc: doc.update(rollers="none"), "rollers must be a list"),
-        (lambda doc: doc["profile"].update(timezone="Mars/Base"), "not a time zone we know"),
+        (lambda doc: doc["sessions"][0].update(pain=12), "Session 1, pain: Pain must be"),
+        (
+            lambda doc: doc["sessions"][1].update(roller_ref=9),
+            "Session 2, roller_ref: 9 names no roller",
+        ),
+        (
+            lambda doc: doc["sessions"][2].update(started_at="yesterday"),
+            "Session 3, started_at: is not a date and time",
+        ),
+        (
+            lambda doc: doc["sessions"][2].update(started_at="2025-03-20T01:45:30"),
+            "Session 3, started_at: must include a time zone",
+        ),
+        (
+            lambda doc: doc["scar_ratings"][0].update(severity="7"),
+            "Scar rating 1, severity: has the wrong type: it must be a whole number",
+        ),
+        (lambda doc: doc.update(rollers="none"), "The backup, rollers: must be a list"),
+        (
+            lambda doc: doc["profile"].update(timezone="Mars/Base"),
+            "Profile, timezone: 'Mars/Base' is not a time zone we know",
+        ),
+        (
+            lambda doc: doc["sessions"][0]["check_in"].update(notes="bad \ud800 text"),
+            "Session 1, check_in.notes: holds a broken character (a lone surrogate)",
+        ),
+        (
+            lambda doc: doc["sessions"][0].update(import_key="k" * 65),
+            "Session 1, import_key: must be at most 64 characters (it has 65)",
+        ),
+        (
+            lambda doc: doc["profile"]["rule_overrides"].update({"too-many-passes.max_passes": 40}),
+            "Profile, rule_overrides: Most passes in one direction must stay between 1 passes "
+            "and 10 passes",
+        ),
+        (
+            lambda doc: doc["profile"].update(rule_overrides={"too_many_passes": 8}),
+            "Profile, rule_overrides: 'too_many_passes' is not a threshold of the protocol",
+        ),
+        (
+            lambda doc: doc["profile"].update(rule_overrides={"a": _nested(900)}),
+            "Profile: nests values 902 levels deep",
+        ),
+        (
+            lambda doc: doc["sessions"][0].update(needle_mm=True),
+            "Session 1, needle_mm: has the wrong type: it must be a number",
+        ),
+        (lambda doc: doc["rollers"][1].update(ref=1), "Roller 2, ref: 1 is used by another"),
+        (
+            lambda doc: doc["sessions"][0].update(colour="red"),
+            "Session 1, colour: is not part of the backup format",
+        ),
+        (
+            lambda doc: doc["share_links"][1]["views"].append({"viewed_at": 5}),
+            "Share link 2, view 3, viewed_at: has the wrong type",
+        ),
     ],
 )
 def test_a_damaged_backup_lists_its_problems(change: Any, expected: str) -> None:
@@ -173,6 +241,47 @@ def test_a_damaged_backup_lists_its_problems(change: Any, expected: str) -> None
     content, problems = backup.parse_document(document)
     assert content is None
     assert any(expected in problem.describe() for problem in problems), problems
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+HOSTILE = {
+    "lone surrogate": lambda doc: doc["sessions"][0].update(notes="\ud800"),
+    "import key too long": lambda doc: doc["sessions"][0].update(import_key="k" * 65),
+    "override out of bounds": lambda doc: doc["profile"].update(
+        rule_overrides={"redness-too-long.warning_hours": 5000}
+    ),
+    "unknown override": lambda doc: doc["profile"].update(rule_overrides={"sleep.hours": 8}),
+    "deep nesting": lambda doc: doc["profile"].update(rule_overrides={"x": _nested(900)}),
+    "wrong type": lambda doc: doc["rollers"][0].update(needle_mm="0.25"),
+}
+
+
+@pytest.mark.parametrize("damage", list(HOSTILE), ids=list(HOSTILE))
+def test_a_hostile_backup_is_refused_with_a_message_and_writes_nothing(
+    engine: Engine, profile_id: int, damage: str
+) -> None:
+    document = json.loads(FIXTURE_V1.read_text())
+    HOSTILE[damage](document)
+    data = json.dumps(document).encode()  # ASCII escapes, as a hand-made file has them
+    parsed = importing.parse_upload(data, "UTC")
+    assert parsed.kind == "backup"
+    assert not parsed.ok
+    assert all(
+        problem.message and "Traceback" not in problem.message for problem in parsed.problems
+    )
+    # Even a restore forced past the check refuses in words and writes nothing.
+    forced = backup.BackupContent(2, data, dict.fromkeys(backup.PLACE_NAMES, 1))
+    with pytest.raises(ValidationError):
+        backup.restore_backup(engine, profile_id, forced)
+    assert queries.session_count(engine, profile_id) == 0
+    assert backup.build_backup(engine, profile_id)["rollers"] == []
+    assert load_profile(engine, profile_id).rule_overrides == {}
 
 
 def _version_2_with_a_photo(photo: dict[str, Any]) -> dict[str, Any]:
@@ -186,13 +295,13 @@ def _version_2_with_a_photo(photo: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("photo", "expected"),
     [
-        ({"rating_ref": 99}, "Photo 1: rating_ref 99 names no scar rating"),
-        ({"jpeg_base64": "not base64!"}, "Photo 1: jpeg_base64 is not valid base64"),
+        ({"rating_ref": 99}, "Photo 1, rating_ref: 99 names no scar rating"),
+        ({"jpeg_base64": "not base64!"}, "Photo 1, jpeg_base64: is not valid base64"),
         (
             {"jpeg_base64": base64.b64encode(b"plain text").decode()},
-            "Photo 1: This file is not a photo",
+            "Photo 1, jpeg_base64: This file is not a photo",
         ),
-        ({"jpeg_base64": None}, "Photo 1: jpeg_base64 is missing"),
+        ({"jpeg_base64": None}, "Photo 1, jpeg_base64: is missing"),
     ],
 )
 def test_a_damaged_photo_in_a_backup_is_named(photo: dict[str, Any], expected: str) -> None:
@@ -230,3 +339,24 @@ def test_restoring_into_a_profile_with_entries_is_refused(engine: Engine, profil
         importing.apply_import(engine, profile_id, parsed)
     assert queries.session_count(engine, profile_id) == 0
     assert load_profile(engine, profile_id).display_name == "Sam"
+
+
+def test_overrides_stored_unchecked_by_an_older_restore_back_up_as_they_took_effect(
+    engine: Engine, profile_id: int
+) -> None:
+    with transaction(engine) as session:
+        profile = session.get(Profile, profile_id)
+        assert profile is not None
+        profile.rule_overrides = {
+            "too_many_passes": 8,  # names no threshold: the engine ignored it
+            "redness-too-long.warning_hours": 5000,  # out of bounds: the engine clamped it
+            "too-many-passes.max_passes": 4,
+        }
+    document = backup.build_backup(engine, profile_id)
+    clamped = load_protocol().threshold("redness-too-long.warning_hours").maximum
+    assert document["profile"]["rule_overrides"] == {
+        "redness-too-long.warning_hours": clamped,
+        "too-many-passes.max_passes": 4,
+    }
+    content, problems = backup.parse_document(document)
+    assert content is not None, problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
 from dermadash import auth, db, demo, sharing
@@ -89,6 +90,14 @@ def test_share_open_revoke(browser, tmp_path: Path) -> None:  # type: ignore[no-
             assert "Dermarolling progress report" in "".join(
                 page.extract_text() for page in PdfReader(saved).pages
             )
+            # And the same record as FHIR, for a record system.
+            with viewer.expect_download(timeout=DOWNLOAD_WAIT_MS) as download_info:
+                viewer.get_by_role("button", name="FHIR record (JSON)").click()
+            fhir_file = tmp_path / download_info.value.suggested_filename
+            download_info.value.save_as(fhir_file)
+            bundle = Bundle.model_validate_json(fhir_file.read_bytes())
+            kinds = [type(entry.resource).__name__ for entry in bundle.entry]
+            assert kinds.count("Procedure") > 20
             save_screenshot(viewer, "sharing-shared-view-phone")
             viewer.set_viewport_size(LAPTOP)
             save_screenshot(viewer, "sharing-shared-view-laptop")

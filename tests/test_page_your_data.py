@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -98,6 +99,32 @@ def test_restore_a_backup_then_delete_everything(app_database: str) -> None:
     assert "Deleted 3 sessions, 2 scar ratings, 2 rollers and 2 share links." in texts(app)
     assert sessions_in(app_database) == 0
     assert app.text_input(key="erase_confirm_1").value == ""
+
+
+def test_a_hostile_backup_is_refused_on_the_page_in_words(app_database: str) -> None:
+    document = json.loads(FIXTURE_V1.read_text())
+    document["sessions"][0]["notes"] = "\ud800"
+    document["sessions"][1]["import_key"] = "k" * 65
+    data = json.dumps(document).encode()  # the surrogate as an ASCII escape, \ud800
+    app = upload(open_app(page=PAGE), "restore_file_0", "backup.json", data)
+    shown = texts(app)
+    assert "2 problems found, so nothing was imported" in shown
+    # The table shows them Markdown-escaped, so they read literally.
+    problems = [text.replace("\\", "") for text in app.table[0].value["What is wrong"]]
+    assert problems[0].startswith("Session 1, notes: holds a broken character")
+    assert problems[1] == "Session 2, import_key: must be at most 64 characters (it has 65)."
+    assert "Ready" not in shown
+    assert not [button for button in app.button if button.key == "restore_go"]
+    assert sessions_in(app_database) == 0
+
+
+def test_a_checked_backup_is_kept_as_counts_and_the_uploaded_bytes(app_database: str) -> None:
+    app = upload(open_app(page=PAGE), "restore_file_0", "backup.json", FIXTURE_V1.read_bytes())
+    _file_id, parsed = app.session_state["restore_parsed"]
+    assert parsed.backup.counts["sessions"] == 3
+    assert set(vars(parsed.backup)) == {"source_version", "data", "counts"}
+    app.button(key="restore_go").click().run()
+    assert "restore_parsed" not in app.session_state
 
 
 def test_preview_says_the_encoding_and_offers_date_order_and_encoding(app_database: str) -> None:

@@ -228,14 +228,6 @@ def test_report_photos_give_each_areas_first_and_latest(engine: Engine, profile_
     assert photos.report_photos(engine, create_profile(engine, ProfileSettings())) == []
 
 
-def test_stored_photos_come_back_byte_for_byte_and_odd_ones_are_cleaned() -> None:
-    prepared = photos.prepare_photo(jpeg_with_gps((900, 700)))
-    assert photos.stored_photo(prepared.jpeg) == prepared
-    cleaned = photos.stored_photo(jpeg_with_gps((900, 700)))  # a hand-made backup with GPS
-    assert b"Exif" not in cleaned.jpeg
-    assert (cleaned.width, cleaned.height) == (900, 700)
-
-
 def test_an_iphone_heic_is_stored_as_a_clean_srgb_jpeg(engine: Engine, profile_id: int) -> None:
     raw = heic_with_gps((1200, 900))
     assert raw[4:12] == b"ftypheic"  # a real HEIC file, as an iPhone writes it

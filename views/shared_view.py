@@ -13,13 +13,14 @@ from urllib.parse import urljoin
 
 import streamlit as st
 
-from dermadash import photos, shared_scope, sharing
+from dermadash import fhir_export, photos, shared_scope, sharing
 from dermadash.formatting import format_day, format_moment
 from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.server import shared_photos
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard, viewer_data
+from views.fhir_parts import fhir_download
 from views.flag_parts import flag_digest, severity_badges
 from views.report_parts import report_download
 
@@ -186,6 +187,12 @@ report_download(
     link=link,
     key="viewer_report",
     # Checked again on the click: a link revoked since this run downloads nothing.
+    still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
+)
+fhir_download(
+    link.profile_id,
+    fhir_export.choice_for_link(link),
+    key="viewer_fhir",
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
 

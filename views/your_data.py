@@ -6,12 +6,14 @@ import streamlit as st
 
 from dermadash import backup, erase, export, importing
 from dermadash.backup import RestoreRefused
+from dermadash.fhir_export import FhirChoice
 from dermadash.import_types import ProgressCallback
 from dermadash.markdown import escape_markdown
 from dermadash.queries import has_any_entries
 from dermadash.timezones import local_today
 from dermadash.validation import ValidationError
 from views import common, import_parts
+from views.fhir_parts import fhir_download
 
 profile_id = common.current_profile_id()
 engine = common.engine()
@@ -235,6 +237,13 @@ with export_tab:
             )
         else:
             st.caption("Safety flags can be exported once the safety checks are available.")
+        st.subheader("For a medical record")
+        st.write(
+            "One HL7 FHIR R4 file that a clinic's record system can import: your sessions, "
+            "check-ins, scar ratings, side effects and safety flags, with your notes."
+        )
+        include_photos = st.checkbox("Include scar photos", key="fhir_photos")
+        fhir_download(profile_id, FhirChoice(include_photos=include_photos), key="export_fhir")
 
 with delete_tab:
     st.subheader("Delete all my data")
