@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,11 @@ from dermadash.config import database_url
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "dermadash_writes"
+# The PostgreSQL advisory lock held while the schema is migrated: any fixed 64-bit number
+# that no other program on the same database uses ("dermad" in ASCII).
+MIGRATION_LOCK_KEY = 0x6465726D6164
+APPLIED_ATTRIBUTE = "dermadash_applied_revisions"
+LOGGER = logging.getLogger("dermadash")
 T = TypeVar("T")
 
 
@@ -122,15 +128,24 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema; plain-worded DatabaseUnavailable when that fails."""
+def upgrade(engine: Engine, revision: str = "head") -> list[str]:
+    """Create or upgrade the schema; the revisions this call applied (none when another
+    process, e.g. a replica starting at the same time, already did it).
+
+    Raises a plain-worded DatabaseUnavailable when that fails.
+    """
+    config = alembic_config(engine)
     try:
-        command.upgrade(alembic_config(engine), revision)
+        command.upgrade(config, revision)
     except OperationalError as error:
         raise DatabaseUnavailable(
             "The database could not be opened or updated. Check that "
             "DERMADASH_DATABASE_URL points to a database you can write to."
         ) from error
+    applied: list[str] = config.attributes.get(APPLIED_ATTRIBUTE, [])
+    if applied:
+        LOGGER.info("Database schema upgraded to %s", ", ".join(applied))
+    return applied
 
 
 def downgrade(engine: Engine, revision: str) -> None:
