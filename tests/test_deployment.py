@@ -1,0 +1,341 @@
+"""The README's clinic set-up, run for real on loopback and driven in Chromium.
+
+One deployment for the module (see ``tests/deployment.py``): a PostgreSQL cluster of its
+own, two ``streamlit run app.py`` replicas started at once on its empty database, nginx
+serving ``deploy/nginx.conf.template`` over HTTPS with a throwaway certificate, and an
+OpenID Connect provider that people sign in with through ``st.login``'s real
+authorization-code flow. The tests run in file order and build on one another (people
+sign in, log, share, then replicas and the database go down under them), so the module
+is ``solo``: ``make test`` runs it alone, after the parallel run.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from dermadash import db, sharing
+from dermadash.models import Profile, RollingSession
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, save_screenshot, screenshot_on_failure
+from tests.deployment import AFFINITY_COOKIE, Deployment, clinic_deployment
+
+pytestmark = [pytest.mark.slow, pytest.mark.solo, pytest.mark.browser]
+WAIT_MS = 60_000
+ERROR_TEXTS = ("Something went wrong", "Traceback", "Error")
+NOTES = {"alice": "Alice rolled her chin", "bob": "Bob rolled his forehead"}
+AREAS = {"alice": "Chin", "bob": "Forehead"}
+
+
+@pytest.fixture(scope="module")
+def clinic() -> Iterator[Deployment]:
+    with tempfile.TemporaryDirectory(prefix="dermadash-deployment-") as folder:
+        with clinic_deployment(Path(folder)) as deployment:
+            yield deployment
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is not installed: run `make chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Visitor:
+    """One browser (its own cookies) that the proxy sends to a replica of our choosing."""
+
+    def __init__(self, chromium: Any, clinic: Deployment, name: str) -> None:
+        self.clinic = clinic
+        self.name = name
+        self.context = chromium.new_context(
+            viewport=LAPTOP, ignore_https_errors=True, timezone_id="Europe/London"
+        )
+        self.page = self.context.new_page()
+
+    def pin_to(self, replica: str) -> None:
+        """Give the browser the proxy's affinity cookie for ``replica``."""
+        self.context.add_cookies(
+            [
+                {
+                    "name": AFFINITY_COOKIE,
+                    "value": self.clinic.affinity_for(replica),
+                    "url": self.clinic.proxy.url,
+                }
+            ]
+        )
+
+    def text(self, wanted: str) -> None:
+        self.page.get_by_text(wanted, exact=False).first.wait_for(timeout=WAIT_MS)
+
+    def heading(self, title: str) -> None:
+        self.page.get_by_role("heading", name=title, exact=True).wait_for(timeout=WAIT_MS)
+
+    def settle(self) -> None:
+        self.page.wait_for_timeout(300)
+        self.page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=WAIT_MS)
+
+    def body(self) -> str:
+        return str(self.page.locator("body").inner_text())
+
+    def assert_no_error(self) -> None:
+        shown = self.body()
+        assert not [text for text in ERROR_TEXTS if text in shown], shown[:2000]
+
+    def go(self, link: str, title: str) -> None:
+        self.page.get_by_test_id("stSidebarNav").get_by_text(link, exact=True).click()
+        self.heading(title)
+        self.settle()
+
+    def sign_in(self) -> None:
+        """Through the provider's sign-in page, as the person would."""
+        self.page.goto(self.clinic.proxy.url)
+        self.text("Each person sees only their own")
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.get_by_label("User name").fill(self.name)
+        self.page.get_by_role("button", name="Continue").click()
+        self.heading("dermadash")
+        self.page.get_by_role("button", name="Sign out").wait_for(timeout=WAIT_MS)
+        self.settle()
+
+    def fill_session(self, area: str, note: str) -> None:
+        self.go("Log a session", "Log a session")
+        self.page.get_by_test_id("stMultiSelect").click()
+        self.page.keyboard.type(area)
+        self.page.keyboard.press("Enter")
+        self.page.keyboard.press("Escape")
+        self.settle()
+        needle = self.page.get_by_label("Needle (mm)")
+        needle.fill("0.25")
+        needle.press("Tab")
+        self.settle()
+        self.page.get_by_label("Notes").fill(note)
+        self.page.get_by_label("Notes").press("Tab")
+        self.settle()
+
+    def save_session(self) -> None:
+        self.page.get_by_role("button", name="Save session").click()
+
+    def screenshot(self, name: str) -> None:
+        save_screenshot(self.page, f"deployment-{name}")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def people(chromium: Any, clinic: Deployment) -> Iterator[dict[str, Visitor]]:
+    visitors = {name: Visitor(chromium, clinic, name) for name in ("alice", "bob")}
+    try:
+        yield visitors
+    finally:
+        for visitor in visitors.values():
+            visitor.close()
+
+
+def _count(clinic: Deployment, model: Any) -> int:
+    engine = db.make_engine(clinic.database_url)
+    try:
+        with db.reading(engine) as session:
+            return int(session.scalar(select(func.count()).select_from(model)) or 0)
+    finally:
+        engine.dispose()
+
+
+def _open_both_at_once(chromium: Any, clinic: Deployment) -> None:
+    """A page on each replica at the same moment: each replica's first script run
+    brings the schema up to date, so both try at once."""
+    visitors = [Visitor(chromium, clinic, f"viewer{name}") for name in ("A", "B")]
+    try:
+        for visitor, replica in zip(visitors, ("A", "B"), strict=True):
+            visitor.pin_to(replica)
+        for visitor in visitors:  # start both loads, then wait for both
+            visitor.page.goto(f"{clinic.proxy.url}/?share=none", wait_until="commit")
+        for visitor in visitors:
+            visitor.text(sharing.NOT_VALID_MESSAGE)
+            visitor.assert_no_error()
+    finally:
+        for visitor in visitors:
+            visitor.close()
+
+
+# --- Migrations under replicas --------------------------------------------------------
+
+
+def test_replicas_started_at_once_on_an_empty_database_migrate_it_once(
+    chromium: Any, clinic: Deployment
+) -> None:
+    for replica in clinic.replicas:
+        assert replica.is_running()
+    _open_both_at_once(chromium, clinic)
+    log = clinic.cluster.server_log()
+    assert log.count("CREATE TABLE profiles") == 1, log
+    assert "ERROR:" not in log, log
+    engine = db.make_engine(clinic.database_url)
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+
+
+def test_replicas_restarted_at_once_on_a_schema_one_behind_upgrade_it_once(
+    chromium: Any, clinic: Deployment
+) -> None:
+    for replica in clinic.replicas:
+        replica.stop()
+    engine = db.make_engine(clinic.database_url)
+    db.downgrade(engine, "-1")
+    behind = db.current_revision(engine)
+    assert behind != db.head_revision()
+    log_before = len(clinic.cluster.server_log())
+    for replica in clinic.replicas:
+        replica.start()
+    for replica in clinic.replicas:
+        replica.wait_until_up()
+    _open_both_at_once(chromium, clinic)
+    log = clinic.cluster.server_log()[log_before:]
+    upgrades = re.findall(r"UPDATE alembic_version SET version_num='(\w+)'", log)
+    assert upgrades == [db.head_revision()], log
+    assert "ERROR:" not in log, log
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+
+
+# --- People, through the proxy ----------------------------------------------------------
+
+
+def _profiles(clinic: Deployment) -> dict[str, tuple[int, list[str]]]:
+    """Each profile's identity, with its id and its sessions' notes."""
+    engine = db.make_engine(clinic.database_url)
+    try:
+        with db.reading(engine) as session:
+            rows = session.execute(
+                select(Profile.owner_identity, Profile.id, RollingSession.notes).outerjoin(
+                    RollingSession, RollingSession.profile_id == Profile.id
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    found: dict[str, tuple[int, list[str]]] = {}
+    for identity, profile_id, note in rows:
+        found.setdefault(str(identity), (int(profile_id), []))[1].extend([note] if note else [])
+    return found
+
+
+def test_two_people_sign_in_and_each_sees_only_their_own_rows_on_either_replica(
+    clinic: Deployment, people: dict[str, Visitor]
+) -> None:
+    alice, bob = people["alice"], people["bob"]
+    alice.pin_to("A")
+    bob.pin_to("B")
+    for person in (alice, bob):
+        person.sign_in()
+        person.assert_no_error()
+        person.fill_session(AREAS[person.name], NOTES[person.name])
+        person.save_session()
+        person.text("Session saved.")
+        person.settle()
+    alice.screenshot("alice-saved-on-A")
+
+    for alice_on, bob_on in (("A", "B"), ("B", "A")):
+        alice.pin_to(alice_on)
+        bob.pin_to(bob_on)
+        for person, other in ((alice, bob), (bob, alice)):
+            person.page.goto(f"{clinic.proxy.url}/history")
+            person.heading("History")
+            person.text(NOTES[person.name])
+            person.settle()
+            shown = person.body()
+            assert NOTES[other.name] not in shown, (alice_on, shown)
+            assert "Sign out" in shown  # still signed in on the other replica
+            person.assert_no_error()
+
+    profiles = _profiles(clinic)
+    issuer = clinic.issuer
+    assert profiles[f"{issuer} user-alice"][1] == [NOTES["alice"]]
+    assert profiles[f"{issuer} user-bob"][1] == [NOTES["bob"]]
+    # Both replicas served a WebSocket (the page) through the proxy.
+    streams = {
+        line.rsplit(" ", 1)[-1]
+        for line in clinic.proxy.access_lines()
+        if '"GET /_stcore/stream" 101' in line
+    }
+    assert streams >= {replica.address for replica in clinic.replicas}
+
+
+def test_a_link_shared_through_one_replica_opens_through_the_other_until_revoked(
+    chromium: Any, clinic: Deployment, people: dict[str, Visitor]
+) -> None:
+    alice = people["alice"]
+    alice.pin_to("A")
+    alice.page.goto(f"{clinic.proxy.url}/share")
+    alice.text("Share with your dermatologist")
+    alice.page.get_by_label("Who is it for?").fill("Dr Rivera")
+    alice.page.get_by_role("button", name="Create link").click()
+    code = alice.page.locator('[data-testid="stCode"]').first
+    code.wait_for(timeout=WAIT_MS)
+    link = code.inner_text().strip()
+    assert link.startswith(f"{clinic.proxy.url}/?share=")
+    token = link.split("share=", 1)[1]
+
+    viewer = Visitor(chromium, clinic, "dermatologist")
+    try:
+        viewer.pin_to("B")
+        viewer.page.goto(link)
+        viewer.text("Read-only view shared with Dr Rivera")
+        viewer.text("Sessions logged")
+        viewer.assert_no_error()
+        assert "Bob" not in viewer.body()
+        viewer.screenshot("shared-on-B")
+
+        alice.page.reload()
+        alice.text("opened 1 time")
+        alice.page.get_by_role("button", name="Revoke").click()
+        alice.text("is revoked")
+
+        # B's open page, at its next interaction (the viewer's period starts at "All").
+        viewer.page.get_by_role("radiogroup", name="Period").get_by_text("Last 30 days").click()
+        with screenshot_on_failure(viewer.page, "deployment-revoked-on-B"):
+            viewer.text(sharing.NOT_VALID_MESSAGE)
+        assert "Sessions logged" not in viewer.body()
+    finally:
+        viewer.close()
+    # The token never reaches the proxy's access log.
+    assert not [line for line in clinic.proxy.access_lines() if token in line]
+    assert [line for line in clinic.proxy.access_lines() if '"GET /"' in line]
+
+
+def test_a_page_whose_replica_stops_carries_on_signed_in_on_the_other(
+    clinic: Deployment, people: dict[str, Visitor]
+) -> None:
+    alice = people["alice"]
+    alice.pin_to("A")
+    alice.page.goto(f"{clinic.proxy.url}/history")
+    alice.heading("History")
+    alice.text(NOTES["alice"])
+    replica_a = clinic.replica("A")
+    replica_a.stop()
+    try:
+        # The page's WebSocket drops; the browser reconnects, and the proxy sends it to B.
+        alice.page.get_by_test_id("stSidebarNav").get_by_text("Home", exact=True).click()
+        alice.heading("dermadash")
+        alice.settle()
+        alice.go("History", "History")
+        alice.text(NOTES["alice"])
+        shown = alice.body()
+        assert NOTES["bob"] not in shown
+        assert "Sign out" in shown
+        alice.assert_no_error()
+        assert clinic.served_by(clinic.affinity_for("A")) == clinic.replica("B").address
+    finally:
+        replica_a.start()
+        replica_a.wait_until_up()
