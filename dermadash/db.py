@@ -13,9 +13,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dermadash.config import database_url
@@ -29,6 +29,13 @@ MIGRATION_LOCK_KEY = 0x6465726D6164
 APPLIED_ATTRIBUTE = "dermadash_applied_revisions"
 LOGGER = logging.getLogger("dermadash")
 T = TypeVar("T")
+
+
+UNREACHABLE_MESSAGE = (
+    "The database is not reachable right now. Nothing was lost: everything saved before "
+    "is safe, and what you were saving just now was not saved, not even in part. Please "
+    "try again in a moment (this page also tries again on its own)."
+)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -107,6 +114,25 @@ def with_retry(work: Callable[[], T], attempts: int = 5) -> T:
                 raise
             time.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means the database could not be reached (stopped, restarting,
+    the network gone, or SQLite busy), rather than a fault in what was asked of it.
+
+    Any transaction open at the time was rolled back: nothing was half-written.
+    """
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def answers(engine: Engine) -> bool:
+    """Whether the database answers a trivial query now."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, InterfaceError):
+        return False
+    return True
 
 
 def alembic_config(engine: Engine) -> Config:

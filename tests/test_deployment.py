@@ -12,7 +12,6 @@ is ``solo``: ``make test`` runs it alone, after the parallel run.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,10 +32,9 @@ AREAS = {"alice": "Chin", "bob": "Forehead"}
 
 
 @pytest.fixture(scope="module")
-def clinic() -> Iterator[Deployment]:
-    with tempfile.TemporaryDirectory(prefix="dermadash-deployment-") as folder:
-        with clinic_deployment(Path(folder)) as deployment:
-            yield deployment
+def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    with clinic_deployment(tmp_path_factory.mktemp("deployment")) as deployment:
+        yield deployment
 
 
 @pytest.fixture(scope="module")
@@ -339,3 +337,51 @@ def test_a_page_whose_replica_stops_carries_on_signed_in_on_the_other(
     finally:
         replica_a.start()
         replica_a.wait_until_up()
+
+
+# --- PostgreSQL restarts ------------------------------------------------------------
+
+
+def test_a_database_restart_shows_a_plain_message_loses_nothing_and_recovers(
+    clinic: Deployment, people: dict[str, Visitor]
+) -> None:
+    alice, bob = people["alice"], people["bob"]
+    alice.pin_to("A")
+    bob.pin_to("B")
+    bob.page.goto(f"{clinic.proxy.url}/history")
+    bob.text(NOTES["bob"])
+    alice.page.goto(clinic.proxy.url)
+    alice.heading("dermadash")
+    alice.fill_session("Nose", "Logged while the database restarts")
+    sessions_before = _count(clinic, RollingSession)
+
+    clinic.cluster.stop()
+    try:
+        alice.save_session()  # submitted during the outage
+        alice.text(db.UNREACHABLE_MESSAGE)
+        bob.page.get_by_test_id("stSidebarNav").get_by_text("Home", exact=True).click()
+        bob.text(db.UNREACHABLE_MESSAGE)
+        for person in (alice, bob):
+            assert "Session saved." not in person.body()
+            person.assert_no_error()
+        alice.screenshot("database-down")
+    finally:
+        clinic.cluster.start()
+
+    # Both pages come back on their own: no click, no reload.
+    alice.heading("Log a session")
+    bob.heading("dermadash")
+    for person in (alice, bob):
+        person.settle()
+        assert db.UNREACHABLE_MESSAGE not in person.body()
+        person.assert_no_error()
+    assert _count(clinic, RollingSession) == sessions_before  # refused whole, not half
+
+    # Saved again once the database is back: exactly one more session.
+    alice.fill_session("Nose", "Logged after the database came back")
+    alice.save_session()
+    alice.text("Session saved.")
+    assert _count(clinic, RollingSession) == sessions_before + 1
+    bob.go("History", "History")
+    bob.text(NOTES["bob"])
+    assert "Logged after the database came back" not in bob.body()
