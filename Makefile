@@ -9,7 +9,7 @@ POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup chromium lint format bench clean
+.PHONY: run test setup chromium nginx lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,16 @@ chromium:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+## Debian's nginx for the deployment test, which serves deploy/nginx.conf.template for real.
+nginx:
+	@[ -x /usr/sbin/nginx ] || { \
+		echo "Installing nginx from Debian's packages"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+
 ## Every test: SQLite always, PostgreSQL when a server answers on 127.0.0.1:5432.
 ## Two workers, then the `solo` tests alone (exit 5 = PYTEST_ARGS selected none there).
-test: $(STAMP) chromium
+test: $(STAMP) chromium nginx
 	@if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		echo "PostgreSQL answers on 127.0.0.1:5432: its tests run too"; \
 		export DERMADASH_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)"; \

@@ -27,7 +27,17 @@ from pathlib import Path
 from benchmarks.live_server import START_TIMEOUT_SECONDS, free_port
 from tests.conftest import PROJECT_ROOT
 
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _postgres_bin() -> Path:
+    """The newest PostgreSQL server programs Debian installed (initdb, pg_ctl)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0,
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+POSTGRES_BIN = _postgres_bin()
 NGINX = Path("/usr/sbin/nginx")
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")

@@ -11,7 +11,9 @@ is ``solo``: ``make test`` runs it alone, after the parallel run.
 
 from __future__ import annotations
 
+import http.client
 import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from sqlalchemy import func, select
 from dermadash import db, sharing
 from dermadash.models import Profile, RollingSession
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, save_screenshot, screenshot_on_failure
-from tests.deployment import AFFINITY_COOKIE, Deployment, clinic_deployment
+from tests.deployment import AFFINITY_COOKIE, Deployment, clinic_deployment, unverified_tls
 
 pytestmark = [pytest.mark.slow, pytest.mark.solo, pytest.mark.browser]
 WAIT_MS = 60_000
@@ -229,6 +231,25 @@ def _profiles(clinic: Deployment) -> dict[str, tuple[int, list[str]]]:
     return found
 
 
+def test_plain_http_is_sent_to_https_and_each_browser_gets_a_replica_cookie(
+    clinic: Deployment,
+) -> None:
+    plain = http.client.HTTPConnection("127.0.0.1", clinic.proxy.http_port, timeout=10)
+    plain.request("GET", "/history")
+    answer = plain.getresponse()
+    assert answer.status == 301
+    assert answer.getheader("Location", "").startswith("https://127.0.0.1")
+    plain.close()
+    request = urllib.request.Request(f"{clinic.proxy.url}/")
+    with urllib.request.urlopen(request, timeout=10, context=unverified_tls()) as page:
+        cookie = page.headers.get("Set-Cookie", "")
+        assert cookie.startswith(f"{AFFINITY_COOKIE}=")
+        assert "Secure" in cookie
+        assert "HttpOnly" in cookie
+        # Only the share view must never be stored.
+        assert "no-store" not in ", ".join(page.headers.get_all("Cache-Control") or [])
+
+
 def test_two_people_sign_in_and_each_sees_only_their_own_rows_on_either_replica(
     clinic: Deployment, people: dict[str, Visitor]
 ) -> None:
@@ -288,7 +309,14 @@ def test_a_link_shared_through_one_replica_opens_through_the_other_until_revoked
     viewer = Visitor(chromium, clinic, "dermatologist")
     try:
         viewer.pin_to("B")
-        viewer.page.goto(link)
+        response = viewer.page.goto(link)
+        assert response is not None
+        headers = response.all_headers()
+        assert headers["referrer-policy"] == "no-referrer"  # the token stays on this page
+        assert "no-store" in headers["cache-control"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["strict-transport-security"].startswith("max-age=")
         viewer.text("Read-only view shared with Dr Rivera")
         viewer.text("Sessions logged")
         viewer.assert_no_error()
