@@ -403,6 +403,18 @@ class ShareLinkView(Base):
     share_link: Mapped[ShareLink] = relationship(back_populates="views")
 
 
+class SignInAttempts(Base):
+    """Password tries per client address (hashed) and for everyone together, so every
+    replica and every restart share one brake (``dermadash.server.password_brake``)."""
+
+    __tablename__ = "sign_in_attempts"
+
+    bucket: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime | None]
+
+
 __all__ = [
     "Base",
     "CheckIn",
@@ -414,4 +426,5 @@ __all__ = [
     "SessionArea",
     "ShareLink",
     "ShareLinkView",
+    "SignInAttempts",
 ]

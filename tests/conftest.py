@@ -77,6 +77,8 @@ def profile_id(engine: Engine) -> int:
 
 @pytest.fixture
 def app_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point the app (AppTest runs in this process) at a fresh database."""
+    """Point the app (AppTest runs in this process) at a fresh database, with owner
+    sign-in by password: AppTest's way in (see ``tests.apptest.as_signed_in_owner``)."""
     monkeypatch.setenv("DERMADASH_DATABASE_URL", database_url)
+    monkeypatch.setenv("DERMADASH_AUTH", "password")
     return database_url

@@ -16,7 +16,14 @@ from dermadash.formatting import format_day
 from dermadash.markdown import escape_markdown
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
-from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
+from tests.apptest import (
+    APP,
+    as_signed_in_owner,
+    assert_no_exception,
+    open_app,
+    seen_texts,
+    texts,
+)
 from tests.photo_helpers import add_rated_photo
 from views import report_parts
 
@@ -336,7 +343,7 @@ def test_share_page_warns_when_the_address_is_local(
     app_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(sharing.PUBLIC_URL_VARIABLE, raising=False)
-    local = AppTest.from_file(APP, default_timeout=60)
+    local = as_signed_in_owner(AppTest.from_file(APP, default_timeout=60))
     local.context["url"] = "http://localhost:8501/share"
     local.run()
     local.switch_page("views/share.py").run()

@@ -16,6 +16,9 @@ from dermadash.markdown import escape_markdown
 from views import common
 
 THUMBNAIL_PX = 168
+# What st.image is given for a photo id: its JPEG bytes (the owner's pages) or the
+# address of dermadash's shared-photo route (the shared view).
+PictureSource = Callable[[int], bytes | str]
 
 
 def choose_area(photo_list: pd.DataFrame, key: str) -> str:
@@ -37,19 +40,26 @@ def _labels(area_list: pd.DataFrame) -> dict[int, str]:
     return {photo_id: labels[photo_id] for photo_id in area_list["photo_id"]}
 
 
-def _framed(profile_id: int, row: pd.Series, heading: str) -> None:
+def owner_pictures(profile_id: int) -> PictureSource:
+    return lambda photo_id: common.photo_jpeg(profile_id, photo_id)
+
+
+def _framed(picture: PictureSource, row: pd.Series, heading: str) -> None:
     """One compared photo: short heading, picture, date (kept short to fit a phone)."""
     with st.container(gap="small"):
         st.markdown(f"**{heading}** · severity {row['severity']}/10")
         st.image(
-            common.photo_jpeg(profile_id, int(row["photo_id"])),
+            picture(int(row["photo_id"])),
             caption=format_day(row["rated_on"]),
             width="stretch",
         )
 
 
-def compare(profile_id: int, area_list: pd.DataFrame, key: str) -> None:
+def compare(
+    profile_id: int, area_list: pd.DataFrame, key: str, picture: PictureSource | None = None
+) -> None:
     """Two of an area's photos side by side (first and latest unless chosen), with the change."""
+    picture = picture or owner_pictures(profile_id)
     area = area_list["area"].iloc[0]
     if len(area_list) < 2:
         st.info(
@@ -71,8 +81,8 @@ def compare(profile_id: int, area_list: pd.DataFrame, key: str) -> None:
     # A horizontal container does not stack on a phone the way columns do: the two
     # photos stay side by side at every width.
     with st.container(horizontal=True, wrap=False, gap="small"):
-        _framed(profile_id, before, "Before")
-        _framed(profile_id, after, "After")
+        _framed(picture, before, "Before")
+        _framed(picture, after, "After")
     if before_id != after_id:
         st.markdown(photos.describe_change(before, after))
 
@@ -82,13 +92,15 @@ def gallery(
     area_list: pd.DataFrame,
     key: str,
     on_delete: Callable[[int], None] | None = None,
+    picture: PictureSource | None = None,
 ) -> None:
     """Every photo of an area, oldest first; with a delete button when ``on_delete`` is given."""
+    picture = picture or owner_pictures(profile_id)
     with st.container(horizontal=True, gap="small"):
         for row in area_list.itertuples():
             with st.container(width=THUMBNAIL_PX, gap="small"):
                 st.image(
-                    common.photo_jpeg(profile_id, row.photo_id),
+                    picture(row.photo_id),
                     caption=photos.photo_label(row.rated_on, row.severity),
                     width="stretch",
                 )
