@@ -18,10 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 from benchmarks.live_server import START_TIMEOUT_SECONDS, free_port
@@ -426,6 +428,16 @@ def nginx(folder: Path, proxy: Proxy, replicas: list[Replica]) -> Iterator[Proxy
 # --- The whole deployment ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One response through the proxy, and the replica that gave it."""
+
+    status: int
+    headers: Message
+    body: bytes
+    replica: str
+
+
 @dataclass
 class Deployment:
     cluster: PostgresCluster
@@ -438,20 +450,44 @@ class Deployment:
     def replica(self, name: str) -> Replica:
         return next(replica for replica in self.replicas if replica.name == name)
 
-    def served_by(self, affinity: str) -> str:
-        """Which replica (its address) the proxy sends a browser with this cookie to."""
+    def fetch(self, path: str, affinity: str) -> Answer:
+        """GET ``path`` through the proxy as a browser holding this affinity cookie."""
         before = len(self.proxy.access_lines())
         request = urllib.request.Request(
-            f"{self.proxy.url}/_stcore/health", headers={"Cookie": f"{AFFINITY_COOKIE}={affinity}"}
+            f"{self.proxy.url}{path}", headers={"Cookie": f"{AFFINITY_COOKIE}={affinity}"}
         )
-        with urllib.request.urlopen(request, timeout=10, context=unverified_tls()):
-            pass
+        try:
+            with urllib.request.urlopen(request, timeout=10, context=unverified_tls()) as answer:
+                status, headers, body = answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as refused:
+            status, headers, body = refused.code, refused.headers, refused.read()
         for _ in range(50):
             lines = self.proxy.access_lines()[before:]
             if lines:
-                return lines[-1].rsplit(" ", 1)[-1]
+                return Answer(status, headers, body, lines[-1].rsplit(" ", 1)[-1])
             time.sleep(0.05)
         raise AssertionError("nginx logged no request")
+
+    def served_by(self, affinity: str) -> str:
+        """Which replica (its address) the proxy sends a browser with this cookie to."""
+        return self.fetch("/_stcore/health", affinity).replica
+
+    def wait_until_proxied(self, seconds: float = 30) -> None:
+        """Until the proxy sends each replica its own visitors again: after replicas
+        restart, nginx keeps one it saw fail out of use for a while (``fail_timeout``)."""
+        deadline = time.monotonic() + seconds
+        for replica in self.replicas:
+            affinity = self.affinity_for(replica.name)
+            while True:
+                try:
+                    answer = self.fetch("/_stcore/health", affinity)
+                    if (answer.status, answer.replica) == (200, replica.address):
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the proxy does not reach replica {replica.name}")
+                time.sleep(0.5)
 
     def affinity_for(self, name: str) -> str:
         """An affinity cookie value that the proxy maps to replica ``name`` (found while
@@ -508,6 +544,7 @@ def clinic_deployment(
             "DERMADASH_DATABASE_URL": database_url,
             "DERMADASH_AUTH": "oidc",
             "DERMADASH_PUBLIC_URL": proxy.url,
+            "DERMADASH_TRUSTED_PROXIES": "127.0.0.1",
             "STREAMLIT_SERVER_COOKIE_SECRET": "the same server cookie secret on every replica",
         }
         replicas = [

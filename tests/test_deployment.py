@@ -12,19 +12,28 @@ is ``solo``: ``make test`` runs it alone, after the parallel run.
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from dermadash import db, sharing
-from dermadash.models import Profile, RollingSession
+from dermadash import auth, db, sharing
+from dermadash.models import Profile, RollingSession, SignInAttempts
+from dermadash.server import password_brake
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, save_screenshot, screenshot_on_failure
-from tests.deployment import AFFINITY_COOKIE, Deployment, clinic_deployment, unverified_tls
+from tests.deployment import (
+    AFFINITY_COOKIE,
+    Deployment,
+    clinic_deployment,
+    start_together,
+    unverified_tls,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.solo, pytest.mark.browser]
 WAIT_MS = 60_000
@@ -170,6 +179,17 @@ def _open_both_at_once(chromium: Any, clinic: Deployment) -> None:
             visitor.close()
 
 
+def assert_security_headers(headers: Mapping[str, str]) -> None:
+    """The app's own headers (issue 12) and the proxy's HSTS, each once, as a browser
+    receives them through the proxy."""
+    assert headers["referrer-policy"] == "no-referrer"  # a share token stays on its page
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "camera=(self)" in headers["permissions-policy"]
+    assert headers["strict-transport-security"] == "max-age=63072000; includeSubDomains"
+
+
 # --- Migrations under replicas --------------------------------------------------------
 
 
@@ -197,10 +217,8 @@ def test_replicas_restarted_at_once_on_a_schema_one_behind_upgrade_it_once(
     behind = db.current_revision(engine)
     assert behind != db.head_revision()
     log_before = len(clinic.cluster.server_log())
-    for replica in clinic.replicas:
-        replica.start()
-    for replica in clinic.replicas:
-        replica.wait_until_up()
+    start_together(clinic.replicas)
+    clinic.wait_until_proxied()
     _open_both_at_once(chromium, clinic)
     log = clinic.cluster.server_log()[log_before:]
     upgrades = re.findall(r"UPDATE alembic_version SET version_num='(\w+)'", log)
@@ -248,6 +266,20 @@ def test_plain_http_is_sent_to_https_and_each_browser_gets_a_replica_cookie(
         assert "HttpOnly" in cookie
         # Only the share view must never be stored.
         assert "no-store" not in ", ".join(page.headers.get_all("Cache-Control") or [])
+        assert_security_headers({name.lower(): value for name, value in page.headers.items()})
+
+
+def test_healthz_answers_through_the_proxy_for_each_replica(clinic: Deployment) -> None:
+    for name in ("A", "B"):
+        answer = clinic.fetch("/healthz", clinic.affinity_for(name))
+        assert answer.replica == clinic.replica(name).address
+        assert answer.status == 200
+        assert json.loads(answer.body) == {
+            "status": "ok",
+            "database": "ok",
+            "schema": db.head_revision(),
+        }
+        assert answer.headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_two_people_sign_in_and_each_sees_only_their_own_rows_on_either_replica(
@@ -312,11 +344,9 @@ def test_a_link_shared_through_one_replica_opens_through_the_other_until_revoked
         response = viewer.page.goto(link)
         assert response is not None
         headers = response.all_headers()
-        assert headers["referrer-policy"] == "no-referrer"  # the token stays on this page
-        assert "no-store" in headers["cache-control"]
-        assert headers["x-content-type-options"] == "nosniff"
-        assert "frame-ancestors 'none'" in headers["content-security-policy"]
-        assert headers["strict-transport-security"].startswith("max-age=")
+        assert_security_headers(headers)
+        assert "no-store" in headers["cache-control"]  # the share view is never stored
+        assert "noindex" in headers["x-robots-tag"]
         viewer.text("Read-only view shared with Dr Rivera")
         viewer.text("Sessions logged")
         viewer.assert_no_error()
@@ -365,6 +395,7 @@ def test_a_page_whose_replica_stops_carries_on_signed_in_on_the_other(
     finally:
         replica_a.start()
         replica_a.wait_until_up()
+        clinic.wait_until_proxied()
 
 
 # --- PostgreSQL restarts ------------------------------------------------------------
@@ -393,6 +424,10 @@ def test_a_database_restart_shows_a_plain_message_loses_nothing_and_recovers(
             assert "Session saved." not in person.body()
             person.assert_no_error()
         alice.screenshot("database-down")
+        for name in ("A", "B"):
+            down = clinic.fetch("/healthz", clinic.affinity_for(name))
+            assert (down.replica, down.status) == (clinic.replica(name).address, 503)
+            assert json.loads(down.body)["status"] == "unavailable"
     finally:
         clinic.cluster.start()
 
@@ -404,6 +439,8 @@ def test_a_database_restart_shows_a_plain_message_loses_nothing_and_recovers(
         assert db.UNREACHABLE_MESSAGE not in person.body()
         person.assert_no_error()
     assert _count(clinic, RollingSession) == sessions_before  # refused whole, not half
+    for name in ("A", "B"):
+        assert clinic.fetch("/healthz", clinic.affinity_for(name)).status == 200
 
     # Saved again once the database is back: exactly one more session.
     alice.fill_session("Nose", "Logged after the database came back")
@@ -413,3 +450,82 @@ def test_a_database_restart_shows_a_plain_message_loses_nothing_and_recovers(
     bob.go("History", "History")
     bob.text(NOTES["bob"])
     assert "Logged after the database came back" not in bob.body()
+
+
+# --- The password brake, across replicas ---------------------------------------------
+
+OWNER_PASSWORD = "the clinic owner's long passphrase"
+WAIT_PATTERN = re.compile(r"try again in (\d+) seconds")
+BROWSER_ADDRESS = "127.0.0.1"  # what the proxy forwards for a browser on this machine
+
+
+def _brake_row(clinic: Deployment) -> tuple[int, datetime | None]:
+    """The browser address's counted failures and when it may try next, from the database."""
+    engine = db.make_engine(clinic.database_url)
+    try:
+        with db.reading(engine) as session:
+            row = session.get(SignInAttempts, password_brake.address_bucket(BROWSER_ADDRESS))
+            return (0, None) if row is None else (row.failures, row.next_attempt_at)
+    finally:
+        engine.dispose()
+
+
+def _wait_until_allowed(visitor: Visitor, clinic: Deployment) -> None:
+    _, next_attempt = _brake_row(clinic)
+    if next_attempt is not None:
+        left = (next_attempt - datetime.now(UTC)).total_seconds()
+        visitor.page.wait_for_timeout(max(0, left) * 1000 + 300)
+
+
+def _submit_password(visitor: Visitor, password: str) -> None:
+    visitor.page.get_by_label("Password", exact=True).fill(password)
+    visitor.page.get_by_role("button", name="Sign in").click()
+
+
+def test_the_password_brake_is_one_budget_for_both_replicas(
+    chromium: Any, clinic: Deployment
+) -> None:
+    for replica in clinic.replicas:
+        replica.stop()
+        replica.environment = {
+            **replica.environment,
+            "DERMADASH_AUTH": "password",
+            "DERMADASH_OWNER_PASSWORD_HASH": auth.hash_password(OWNER_PASSWORD),
+        }
+    start_together(clinic.replicas)
+    clinic.wait_until_proxied()
+    guesser, owner = Visitor(chromium, clinic, "guesser"), Visitor(chromium, clinic, "owner")
+    try:
+        guesser.pin_to("A")
+        owner.pin_to("B")
+        for visitor in (guesser, owner):
+            visitor.page.goto(clinic.proxy.url)
+            with screenshot_on_failure(visitor.page, f"deployment-password-{visitor.name}"):
+                visitor.text("Sign in to see your dermarolling log")
+        # Through A: the free tries and two more, each once the brake allows it, until
+        # the wait has grown to a few seconds.
+        for counted in range(1, password_brake.FREE_FAILURES + 3):
+            _wait_until_allowed(guesser, clinic)
+            _submit_password(guesser, f"wrong guess {counted}")
+            for _ in range(WAIT_MS // 100):
+                if _brake_row(clinic)[0] == counted:
+                    break
+                guesser.page.wait_for_timeout(100)
+            assert _brake_row(clinic)[0] == counted
+        guesser.text("That password is not right.")
+        # Through B, the other replica, the same address is braked at once, its try not
+        # even counted...
+        _submit_password(owner, "one more wrong guess")
+        owner.text("Too many wrong passwords from here")
+        assert WAIT_PATTERN.search(owner.body())
+        assert "not right" not in owner.body()
+        assert _brake_row(clinic)[0] == password_brake.FREE_FAILURES + 2
+        # ... and never locked out: once the wait is over, the right password opens.
+        _wait_until_allowed(owner, clinic)
+        _submit_password(owner, OWNER_PASSWORD)
+        owner.page.get_by_role("button", name="Sign out").wait_for(timeout=WAIT_MS)
+        owner.assert_no_error()
+        assert _brake_row(clinic) == (0, None)  # a right password clears the address
+    finally:
+        guesser.close()
+        owner.close()
