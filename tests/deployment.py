@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 
-from benchmarks.live_server import START_TIMEOUT_SECONDS, free_port
+from benchmarks.live_server import _wait_until_healthy as wait_until_healthy
+from benchmarks.live_server import free_port
 from tests.conftest import PROJECT_ROOT
 
 
@@ -262,17 +263,11 @@ class Replica:
         log.close()
 
     def wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                raise RuntimeError(f"replica {self.name} exited: {self.output()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise TimeoutError(f"replica {self.name} did not answer in time")
+        assert self.process is not None, "start() first"
+        try:
+            wait_until_healthy(self.url, self.process)
+        except RuntimeError as problem:
+            raise RuntimeError(f"replica {self.name}: {problem}: {self.output()[-2000:]}") from None
 
     def stop(self) -> None:
         if self.process is not None:

@@ -17,7 +17,6 @@ import re
 import urllib.request
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +25,8 @@ from sqlalchemy import func, select
 from dermadash import auth, db, sharing
 from dermadash.models import Profile, RollingSession, SignInAttempts
 from dermadash.server import password_brake
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, save_screenshot, screenshot_on_failure
+from tests.browser import LAPTOP, save_screenshot, screenshot_on_failure
+from tests.browser import chromium as launch_chromium
 from tests.deployment import (
     AFFINITY_COOKIE,
     Deployment,
@@ -50,16 +50,9 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is not installed: run `make chromium`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    """One Chromium for the module's browsers (each person has a context of their own)."""
+    with launch_chromium() as launched:
+        yield launched
 
 
 class Visitor:
