@@ -15,7 +15,7 @@ from starlette.types import Message, Receive, Scope, Send
 from dermadash import sharing
 from dermadash.server import this_computer
 from dermadash.server.this_computer import PROOF_HEADER, ThisComputerMiddleware
-from tests.browser import running_app
+from tests.browser import open_store, running_app
 from tests.conftest import PROJECT_ROOT
 from tests.streamlit_client import Refused, run_once
 
@@ -30,6 +30,8 @@ REFUSED = "DERMADASH_AUTH=password"  # the plain explanation
         ("127.0.0.1", [("host", "localhost")], True),
         ("::1", [("host", "[::1]:8501")], True),
         ("127.0.0.5", [("Host", "LOCALHOST:9000")], True),
+        ("::ffff:127.0.0.1", [("host", "localhost")], True),
+        ("::ffff:192.0.2.1", [("host", "localhost")], False),
         ("203.0.113.9", [("host", "localhost:8501")], False),  # remote, claiming localhost
         (None, [("host", "localhost:8501")], False),  # no peer known
         ("testclient", [("host", "localhost")], False),  # not an address at all
@@ -143,9 +145,13 @@ def test_a_loopback_peer_through_the_same_app_gets_the_owner_pages(sqlite_url: s
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('served') / 'live.db'}"
-    with running_app(url, DERMADASH_AUTH="none") as base_url:
+def served_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('served') / 'live.db'}"
+
+
+@pytest.fixture(scope="module")
+def served(served_database: str) -> Iterator[str]:
+    with running_app(served_database, DERMADASH_AUTH="none") as base_url:
         yield base_url
 
 
@@ -181,7 +187,11 @@ def test_a_cross_site_origin_cannot_open_the_websocket(served: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_share_link_needs_no_proof(served: str) -> None:
-    drawn = run_once(served, host="rebind.example", query="share=not-a-real-token")
-    assert REFUSED not in drawn  # the shared view answers (here: the link is not valid)
-    assert sharing.NOT_VALID_MESSAGE in drawn
+def test_a_share_link_needs_no_proof(served: str, served_database: str) -> None:
+    engine, profile_id = open_store(served_database)
+    token = sharing.create_link(engine, profile_id, "Dr Rivera").token
+    engine.dispose()
+    drawn = run_once(served, host="derma.example.org", query=f"share={token}")
+    assert "Read-only view shared with Dr Rivera" in drawn
+    assert REFUSED not in drawn
+    assert sharing.NOT_VALID_MESSAGE in run_once(served, host="x.example", query="share=nope")

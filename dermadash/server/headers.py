@@ -42,7 +42,6 @@ PERMISSIONS_POLICY = ", ".join(
         "payment=()",
         "usb=()",
         "serial=()",
-        "bluetooth=()",
         "hid=()",
         "midi=()",
         "magnetometer=()",

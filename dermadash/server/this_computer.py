@@ -28,12 +28,15 @@ PROXY_HEADERS = frozenset(
 
 
 def is_loopback_address(address: str | None) -> bool:
+    """127.0.0.0/8 or ::1, also as an IPv4-mapped IPv6 address (a dual-stack socket)."""
     if not address:
         return False
     try:
-        return ip_address(address.strip("[]")).is_loopback
+        parsed = ip_address(address.strip("[]"))
     except ValueError:
         return False
+    mapped = getattr(parsed, "ipv4_mapped", None)
+    return (mapped or parsed).is_loopback
 
 
 def host_name(host_header: str) -> str:
