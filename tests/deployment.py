@@ -381,7 +381,7 @@ def write_nginx_config(folder: Path, proxy: Proxy, replicas: list[Replica]) -> P
 def check_nginx_config(config: Path) -> None:
     """``nginx -t``: raises with nginx's own words when the configuration is wrong."""
     result = subprocess.run(
-        [str(NGINX), "-t", "-q", "-c", str(config), "-p", str(config.parent)],
+        [str(NGINX), "-t", "-q", "-e", str(config.parent / "error.log"), "-c", str(config)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -395,7 +395,7 @@ def nginx(folder: Path, proxy: Proxy, replicas: list[Replica]) -> Iterator[Proxy
     config = write_nginx_config(folder, proxy, replicas)
     check_nginx_config(config)
     process = subprocess.Popen(
-        [str(NGINX), "-c", str(config), "-p", str(folder)],
+        [str(NGINX), "-e", str(folder / "error.log"), "-c", str(config), "-p", str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
