@@ -43,6 +43,7 @@ def owner_pages(pending_check_ins: int) -> list[st.Page]:
     ]
 
 
+navigation = None
 try:
     if "share" in st.query_params:
         # A share link (/?share=<token>) reaches the read-only view and nothing else: no
@@ -61,6 +62,9 @@ except Exception as error:
     if db.is_unreachable(error):
         # PostgreSQL restarting, say: any transaction was rolled back, nothing to report.
         logging.getLogger("dermadash").warning("The database is not reachable.")
+        if navigation is None and "share" not in st.query_params:
+            # Keep the page asked for (say /history): it opens once the database answers.
+            st.navigation(owner_pages(pending_check_ins=0), position="hidden")
         common.show_database_unreachable()
     else:
         # The server log gets the error's type and where it happened, not its message,
