@@ -37,6 +37,7 @@ def owner_pages(pending_check_ins: int) -> list[st.Page]:
         st.Page("views/rollers.py", title="Rollers", icon=":material/build:"),
         st.Page("views/share.py", title="Share", icon=":material/share:"),
         st.Page("views/flags.py", title="Flags", icon=":material/flag:"),
+        st.Page("views/insights.py", title="Insights", icon=":material/insights:"),
         st.Page("views/protocol.py", title="Protocol", icon=":material/rule:"),
         st.Page("views/settings.py", title="Settings", icon=":material/settings:"),
         st.Page("views/your_data.py", title="Your data", icon=":material/database:"),

@@ -17,7 +17,21 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import auth, backup, checks, db, demo, export, importing, report, sharing
+from dermadash import (
+    auth,
+    backup,
+    checks,
+    csv_dates,
+    db,
+    demo,
+    export,
+    importing,
+    insights,
+    report,
+    safety_setup,
+    sharing,
+)
+from dermadash.calendar.commands import add_calendar_commands
 from dermadash.formatting import format_day, format_moment
 from dermadash.profiles import default_profile_id, load_profile
 from dermadash.validation import ValidationError
@@ -179,7 +193,14 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
         data = path.read_bytes()
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
-    parsed = importing.parse_upload(data, load_profile(engine, profile_id).timezone)
+    parsed = importing.parse_upload(
+        data,
+        load_profile(engine, profile_id).timezone,
+        date_order=args.dates,
+        encoding=args.encoding,
+    )
+    if parsed.table is not None:
+        print(parsed.describe_reading())
     for notice in parsed.notices:
         print(f"Note: {notice}")
     if not parsed.ok:
@@ -246,6 +267,15 @@ def cmd_check(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def cmd_insights(args: argparse.Namespace, engine: Engine) -> int:
+    found = insights.profile_insights(engine, default_profile_id(engine))
+    if args.json:
+        print(json.dumps(found.records(), indent=2, ensure_ascii=False))
+    else:
+        print(insights.as_text(found))
+    return 0
+
+
 def _report_photos(args: argparse.Namespace, engine: Engine) -> list[report.ReportPhoto]:
     return report.stored_photos(engine, default_profile_id(engine)) if args.photos else []
 
@@ -301,6 +331,74 @@ def cmd_bench(args: argparse.Namespace, engine: Engine | None) -> int:
     return 0
 
 
+def cmd_profile_show(args: argparse.Namespace, engine: Engine) -> int:
+    profile = load_profile(engine, default_profile_id(engine))
+    print(f"Profile {profile.id}: {profile.display_name}")
+    for question, answer, feeds in safety_setup.describe_answers(profile):
+        print(f"  {question} {answer}")
+        print(f"    {feeds}")
+    if not safety_setup.is_answered(profile):
+        print(
+            "The safety questions are not answered yet. Answer them with: python -m "
+            "dermadash profile set --experienced yes|no --baseline mild|moderate|severe "
+            "--prescribed-days N|none --isotretinoin YYYY-MM-DD|never --timezone ZONE"
+        )
+    return 0
+
+
+def cmd_profile_set(args: argparse.Namespace, engine: Engine) -> int:
+    profile_id = default_profile_id(engine)
+    current = load_profile(engine, profile_id)
+    answers = {
+        "experienced": args.experienced,
+        "baseline": args.baseline,
+        "prescribed_days": args.prescribed_days,
+        "isotretinoin": args.isotretinoin,
+        "timezone": args.timezone,
+    }
+    if all(value is None for value in answers.values()):
+        raise CommandError(
+            "Give at least one of --experienced, --baseline, --prescribed-days, "
+            "--isotretinoin, --timezone. Nothing was changed."
+        )
+    try:
+        updated = safety_setup.with_typed_answers(current.settings(), **answers)
+    except ValidationError as problem:
+        raise CommandError(f"{problem} Nothing was changed.") from problem
+    safety_setup.answer(engine, profile_id, updated)
+    print("Saved. Your safety settings are now:")
+    return cmd_profile_show(args, engine)
+
+
+def _add_profile_commands(commands: argparse._SubParsersAction) -> None:
+    profile = commands.add_parser(
+        "profile", help="show or set the safety settings the rules depend on"
+    )
+    actions = profile.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
+    show = actions.add_parser("show", help="show your safety settings and the rule each feeds")
+    show.set_defaults(handler=cmd_profile_show)
+    change = actions.add_parser(
+        "set",
+        help="change safety settings (each option is optional)",
+        description="Change the settings the safety rules depend on; the others stay. "
+        "Checked with the same rules as the Settings page.",
+    )
+    change.add_argument("--experienced", metavar="yes|no", help="rolled with a dermaroller before")
+    change.add_argument(
+        "--baseline", metavar="mild|moderate|severe", help="how marked your scars are"
+    )
+    change.add_argument(
+        "--prescribed-days",
+        metavar="N|none",
+        help="minimum days between sessions your dermatologist prescribed, or none",
+    )
+    change.add_argument(
+        "--isotretinoin", metavar="YYYY-MM-DD|never", help="the last isotretinoin dose, or never"
+    )
+    change.add_argument("--timezone", metavar="ZONE", help="e.g. Europe/Berlin")
+    change.set_defaults(handler=cmd_profile_set)
+
+
 def _add_bench_command(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser(
         "bench",
@@ -349,6 +447,18 @@ def build_parser() -> argparse.ArgumentParser:
     bring.add_argument(
         "--dry-run", action="store_true", help="check the file and say what would happen"
     )
+    bring.add_argument(
+        "--dates",
+        choices=csv_dates.DATE_ORDERS,
+        help="how the file writes dates: dmy (02/03/2026 is 2 March), mdy or ymd "
+        "(default: decided from the file)",
+    )
+    bring.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's text encoding, e.g. utf-8, utf-16, cp1252, cp1250, iso-8859-2 "
+        "(default: guessed)",
+    )
     bring.set_defaults(handler=cmd_import)
 
     take = commands.add_parser(
@@ -370,6 +480,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the flags as a JSON list")
     check.set_defaults(handler=cmd_check)
 
+    insight = commands.add_parser(
+        "insights", help="progress per area and what goes with longer redness or stinging"
+    )
+    insight.add_argument("--json", action="store_true", help="print them as JSON")
+    insight.set_defaults(handler=cmd_insights)
+
     progress = commands.add_parser(
         "report",
         help="write the progress report for your dermatologist (.pdf or .html)",
@@ -382,6 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     progress.set_defaults(handler=cmd_report)
     _add_bench_command(commands)
+    add_calendar_commands(commands)
+    _add_profile_commands(commands)
     return parser
 
 

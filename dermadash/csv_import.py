@@ -4,10 +4,13 @@ Two steps: :func:`parse_csv` reads bytes into rows and a list of every problem w
 touching the database; :func:`write_csv_import` writes the rows in one transaction
 (all or nothing) and skips entries already there.
 
-Accepted input: UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1252 / latin-1;
-comma, semicolon or tab between cells (chosen from the header row); decimal commas.
+Accepted input: UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1252 / latin-1,
+or any encoding the person names (``ENCODINGS``); comma, semicolon or tab between cells
+(chosen from the header row); decimal commas. Header names match whatever their case
+and spacing, and a near miss of a known name is refused (``csv_columns``).
 
-``date`` of a session: an ISO date or date-time. A date-time without an offset is in the
+``date`` of a session: an ISO date or date-time, or a day-first or month-first date as
+spreadsheets write them (``csv_dates``). A date-time without an offset is in the
 profile's time zone; a date alone means 12:00 (noon) that day in the profile's time zone,
 which keeps the calendar day right whatever the time zone (intervals count days).
 
@@ -18,6 +21,7 @@ identity, hashed, is the row's ``import_key``; the database refuses a second cop
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -33,7 +37,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dermadash import spreadsheet, validation
+from dermadash import csv_columns, csv_dates, spreadsheet, validation
+from dermadash.csv_dates import DateFormatError
 from dermadash.db import transaction, with_retry
 from dermadash.import_types import (
     ImportProblem,
@@ -121,6 +126,8 @@ class ParsedCsv:
     ratings: list[RatingRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    encoding: str = "UTF-8"
+    date_order: str | None = None
 
     @property
     def entry_count(self) -> int:
@@ -149,8 +156,55 @@ def rating_key(rated_on: date, area: str) -> str:
 # --- reading bytes into a table -----------------------------------------------------
 
 
+# What the person can choose from (label: Python codec); any other codec name works too.
+ENCODINGS = {
+    "UTF-8": "utf-8-sig",
+    "UTF-16": "utf-16",
+    "Windows-1252 (Western European)": "cp1252",
+    "Windows-1250 (Central European)": "cp1250",
+    "ISO-8859-2 (Central European)": "iso8859-2",
+    "ISO-8859-1 (Latin-1)": "latin-1",
+    "Windows-1251 (Cyrillic)": "cp1251",
+    "ISO-8859-15 (Latin-9)": "iso8859-15",
+    "Mac Roman": "mac-roman",
+}
+
+
+# Bytes Windows-1250 reads as Polish, Czech or Slovak letters (ą ł ż ź Ą ľ) and
+# Windows-1252 as symbols that no Western word holds between two letters: "ust¹pi³o".
+_CENTRAL_EUROPEAN_SIGN = re.compile(r"[^\W\d_][¹³¿Ÿ¥¾][^\W\d_]")
+
+
+class UnknownEncoding(ValueError):
+    """An encoding name Python does not know."""
+
+
+def encoding_codec(name: str) -> str:
+    """The codec for a label of ``ENCODINGS`` or any name Python knows (e.g. 'cp1250')."""
+    if name in ENCODINGS:
+        return ENCODINGS[name]
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UnknownEncoding(
+            f"'{name}' is not an encoding dermadash knows. Try one of: utf-8, utf-16, "
+            "cp1252, cp1250, iso-8859-2, cp1251."
+        ) from None
+
+
+def decode_as(data: bytes, name: str) -> tuple[str | None, str]:
+    """The text of ``data`` in the named encoding (None when it is not valid there)."""
+    codec = encoding_codec(name)
+    codec = "utf-8-sig" if codec == "utf-8" else codec  # a byte-order mark is no letter
+    label = next((label for label, known in ENCODINGS.items() if known == codec), name)
+    try:
+        return data.decode(codec), label
+    except UnicodeDecodeError:
+        return None, label
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """The text of a file and the name of the encoding it was read with."""
+    """The text of a file and the name of the encoding it was read with (guessed)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -165,13 +219,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "Windows-1252"
+        western = data.decode("cp1252")
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
-
-
-def _header_name(raw: str) -> str:
-    return raw.replace("\ufeff", "").strip().lower()
+        return data.decode("latin-1"), "ISO-8859-1 (Latin-1)"
+    if _CENTRAL_EUROPEAN_SIGN.search(western):
+        try:
+            return data.decode("cp1250"), "Windows-1250 (Central European)"
+        except UnicodeDecodeError:
+            pass
+    return western, "Windows-1252 (Western European)"
 
 
 def _choose_delimiter(first_line: str) -> str:
@@ -180,10 +236,22 @@ def _choose_delimiter(first_line: str) -> str:
     known |= set(spreadsheet.RATING_COLUMNS)
 
     def score(delimiter: str) -> tuple[int, int]:
-        names = [_header_name(name) for name in first_line.split(delimiter)]
+        # At most MAX_COLUMNS names, each cut to MAX_NAME_CHARS: a huge header costs no
+        # more to look at than a wide one.
+        cells = first_line.split(delimiter, csv_columns.MAX_COLUMNS)[: csv_columns.MAX_COLUMNS]
+        names = [csv_columns.header_name(cell[: csv_columns.MAX_NAME_CHARS]) for cell in cells]
         return (sum(name in known for name in names), len(names))
 
     return max(DELIMITERS, key=score)
+
+
+def _too_many_columns(columns: int) -> ImportProblem:
+    return ImportProblem(
+        1,
+        None,
+        f"The first row names {columns:,} columns; dermadash reads at most "
+        f"{csv_columns.MAX_COLUMNS}. Is this the right file?",
+    )
 
 
 def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[ImportProblem]]:
@@ -191,6 +259,9 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[
     text = text.replace("\x00", "")
     first_line = text.split("\n", 1)[0]
     delimiter = _choose_delimiter(first_line)
+    if (columns := first_line.count(delimiter) + 1) > csv_columns.MAX_COLUMNS:
+        # Refused before a single cell is read: the file may hold millions of them.
+        return [], [], [_too_many_columns(columns)]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     problems: list[ImportProblem] = []
@@ -198,7 +269,7 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[
     try:
         for index, cells in enumerate(reader):
             if index == 0:
-                header = [_header_name(cell) for cell in cells]
+                header = [csv_columns.header_name(cell) for cell in cells]
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
@@ -267,32 +338,46 @@ def parse_flag(column: str, text: str) -> tuple[bool | None, Problem | None]:
     )
 
 
-def parse_moment(text: str, zone: ZoneInfo) -> tuple[datetime | None, Problem | None]:
-    """A session's moment from an ISO date or date-time (see the module's docstring)."""
+DATE_HOW = (
+    "Write the date as 2026-03-02, 02/03/2026 or 02.03.2026, optionally with a time such "
+    "as 21:30 or 9:30 PM"
+)
+
+
+def _date_problem(text: str, reason: str = "") -> Problem:
+    because = f"{reason} " if reason else ""
+    return Problem("date", f"{because}{DATE_HOW} (you wrote {_quoted(text)}).")
+
+
+def parse_moment(
+    text: str, zone: ZoneInfo, order: str = "dmy"
+) -> tuple[datetime | None, Problem | None]:
+    """A session's moment from a date or date-time (see the module's docstring)."""
     try:
-        if len(text) <= 10:
-            moment = datetime.combine(date.fromisoformat(text), DATE_ONLY_TIME, zone)
+        numeric = csv_dates.parse_date_text(text, order)
+        if numeric is not None:
+            day, clock = numeric
+            moment = datetime.combine(day, clock or DATE_ONLY_TIME, zone)
         else:
             moment = datetime.fromisoformat(text)
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=zone)
         problem = validation.moment_problem("date", "The date", moment)
+    except DateFormatError as error:
+        return None, _date_problem(text, str(error))
     except (ValueError, OverflowError):
-        return None, Problem(
-            "date",
-            "Write the date as YYYY-MM-DD, optionally with a time such as 2026-03-02 21:30 "
-            f"(you wrote {_quoted(text)}).",
-        )
+        return None, _date_problem(text)
     return (None, problem) if problem else (moment, None)
 
 
-def parse_day(text: str) -> tuple[date | None, Problem | None]:
+def parse_day(text: str, order: str = "dmy") -> tuple[date | None, Problem | None]:
     try:
-        day = date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text).date()
+        numeric = csv_dates.parse_date_text(text, order)
+        day = numeric[0] if numeric is not None else datetime.fromisoformat(text).date()
+    except DateFormatError as error:
+        return None, _date_problem(text, str(error))
     except (ValueError, OverflowError):
-        return None, Problem(
-            "date", f"Write the date as YYYY-MM-DD, e.g. 2026-03-02 (you wrote {_quoted(text)})."
-        )
+        return None, _date_problem(text)
     problem = validation.day_problem("date", "The date", day)
     return (None, problem) if problem else (day, None)
 
@@ -369,12 +454,14 @@ def _side_effect(reader: _RowReader) -> str | None:
     return choice
 
 
-def _session_row(row: int, header: list[str], cells: list[str], zone: ZoneInfo) -> _RowReader:
+def _session_row(
+    row: int, header: list[str], cells: list[str], zone: ZoneInfo, order: str
+) -> _RowReader:
     reader = _RowReader(row, header, cells)
     text = reader.require("date", "The date")
     moment = None
     if text is not None:
-        moment, problem = parse_moment(text, zone)
+        moment, problem = parse_moment(text, zone, order)
         reader.add(problem)
     areas = reader.areas()
     if reader.require("needle_mm", "Needle length") is None:
@@ -422,12 +509,12 @@ def _session_row(row: int, header: list[str], cells: list[str], zone: ZoneInfo) 
     return reader
 
 
-def _rating_row(row: int, header: list[str], cells: list[str]) -> _RowReader:
+def _rating_row(row: int, header: list[str], cells: list[str], order: str) -> _RowReader:
     reader = _RowReader(row, header, cells)
     text = reader.require("date", "The date")
     day = None
     if text is not None:
-        day, problem = parse_day(text)
+        day, problem = parse_day(text, order)
         reader.add(problem)
     areas = reader.areas()
     if len(areas) > 1:
@@ -458,6 +545,9 @@ def _detect_kind(header: list[str]) -> str:
 
 
 def _header_problems(header: list[str], kind: str) -> tuple[list[ImportProblem], list[str]]:
+    """What is wrong with the first row, and notes about it; linear in its length."""
+    if len(header) > csv_columns.MAX_COLUMNS:
+        return [_too_many_columns(len(header))], []
     if kind == "unknown":
         return [
             ImportProblem(
@@ -478,11 +568,17 @@ def _header_problems(header: list[str], kind: str) -> tuple[list[ImportProblem],
         for name in required
         if name not in header
     ]
-    duplicates = sorted({name for name in header if name and header.count(name) > 1})
     problems += [
-        ImportProblem(1, name, "This column appears more than once.") for name in duplicates
+        ImportProblem(1, name, "This column appears more than once.")
+        for name in csv_columns.duplicate_names(header)
     ]
-    unknown = [name for name in header if name and name not in known]
+    misspelt = csv_columns.misspelt_columns(header, known)
+    problems += [
+        ImportProblem(1, written, f"Column '{written}' is not known: did you mean '{meant}'?")
+        for written, meant in misspelt
+    ]
+    refused = {written for written, _meant in misspelt}
+    unknown = [name for name in header if name and name not in known and name not in refused]
     notices = (
         [f"These columns are not used and will be ignored: {', '.join(unknown)}."]
         if unknown
@@ -491,8 +587,29 @@ def _header_problems(header: list[str], kind: str) -> tuple[list[ImportProblem],
     return problems, notices
 
 
-def parse_csv(data: bytes, timezone: str) -> ParsedCsv:
-    """Read a sessions or scar-ratings CSV; never touches the database, never raises."""
+def _decoded(data: bytes, encoding: str | None) -> tuple[str | None, str]:
+    if encoding is None:
+        return decode_text(data)
+    return decode_as(data, encoding)
+
+
+def _date_texts(header: list[str], rows: list[tuple[int, list[str]]]) -> Iterable[str]:
+    if "date" not in header:
+        return
+    position = header.index("date")
+    for _row, cells in rows:
+        if position < len(cells) and (text := clean_cell(cells[position])) is not None:
+            yield text
+
+
+def parse_csv(
+    data: bytes, timezone: str, *, date_order: str | None = None, encoding: str | None = None
+) -> ParsedCsv:
+    """Read a sessions or scar-ratings CSV; never touches the database, never raises.
+
+    ``date_order`` (dmy, mdy or ymd) and ``encoding`` are the person's choice; without
+    them both are decided from the file.
+    """
     if len(data) > MAX_FILE_BYTES:
         return ParsedCsv(
             "unknown",
@@ -505,15 +622,37 @@ def parse_csv(data: bytes, timezone: str) -> ParsedCsv:
                 )
             ],
         )
-    text, encoding = decode_text(data)
+    try:
+        text, encoding_label = _decoded(data, encoding)
+    except UnknownEncoding as unknown:
+        return ParsedCsv("unknown", problems=[ImportProblem(None, None, str(unknown))])
+    if text is None:
+        return ParsedCsv(
+            "unknown",
+            encoding=encoding_label,
+            problems=[
+                ImportProblem(
+                    None,
+                    None,
+                    f"This file is not {encoding_label} text. Choose another encoding.",
+                )
+            ],
+        )
     header, rows, problems = read_table(text)
+    if not header and problems:
+        return ParsedCsv("unknown", problems=problems, encoding=encoding_label)
     kind = _detect_kind(header)
     header_problems, notices = _header_problems(header, kind)
-    parsed = ParsedCsv(kind, problems=header_problems + problems, notices=notices)
-    if encoding != "UTF-8":
-        parsed.notices.append(f"Read as {encoding} text.")
+    parsed = ParsedCsv(
+        kind, problems=header_problems + problems, notices=notices, encoding=encoding_label
+    )
     if header_problems:
         return parsed
+    order, undecided = csv_dates.decide_order(_date_texts(header, rows), date_order)
+    if order is None:
+        parsed.problems.append(ImportProblem(None, "date", undecided or ""))
+        return parsed
+    parsed.date_order = order
     zone = ZoneInfo(timezone)
     for row, cells in rows:
         if len(cells) > len(header):
@@ -527,9 +666,9 @@ def parse_csv(data: bytes, timezone: str) -> ParsedCsv:
             )
             continue
         reader = (
-            _session_row(row, header, cells, zone)
+            _session_row(row, header, cells, zone, order)
             if kind == "sessions"
-            else _rating_row(row, header, cells)
+            else _rating_row(row, header, cells, order)
         )
         parsed.problems.extend(reader.problems)
         if isinstance(reader.result, SessionRow):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from dermadash import backup, csv_import, export
+from dermadash import backup, csv_dates, csv_import, export
 from dermadash.backup import BackupContent
 from dermadash.csv_import import ParsedCsv
 from dermadash.db import transaction
@@ -54,6 +54,15 @@ class ParsedImport:
             return self.backup.entry_count
         return 0
 
+    def describe_reading(self) -> str:
+        """How a spreadsheet was read: its encoding and, once decided, its date order."""
+        if self.table is None:
+            return ""
+        text = f"Read as {self.table.encoding} text"
+        if self.table.date_order is not None:
+            text += f"; dates {csv_dates.DATE_ORDER_LABELS[self.table.date_order]}"
+        return text + "."
+
     def problems_frame(self, limit: int | None = None) -> pd.DataFrame:
         """The problems as a table: row, column, what is wrong (the first ``limit``)."""
         shown = self.problems[:limit]
@@ -82,6 +91,7 @@ class ParsedImport:
                         "Needle": format_mm(item.session.needle_mm),
                         "Roller": item.roller_name or "",
                         "Check-in": "yes" if item.check_in else "no",
+                        "Notes": item.session.notes or "",
                     }
                     for item in self.table.sessions[:limit]
                 ]
@@ -116,12 +126,17 @@ def looks_like_json(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def parse_upload(data: bytes, timezone: str) -> ParsedImport:
-    """Read any file a person brings; never touches the database, never raises."""
+def parse_upload(
+    data: bytes, timezone: str, *, date_order: str | None = None, encoding: str | None = None
+) -> ParsedImport:
+    """Read any file a person brings; never touches the database, never raises.
+
+    ``date_order`` and ``encoding`` apply to spreadsheets (see ``csv_import.parse_csv``).
+    """
     if looks_like_json(data):
         content, problems = backup.parse_backup(data)
         return ParsedImport("backup", timezone, backup=content, problems=problems)
-    table = csv_import.parse_csv(data, timezone)
+    table = csv_import.parse_csv(data, timezone, date_order=date_order, encoding=encoding)
     return ParsedImport(
         table.kind, timezone, table=table, problems=table.problems, notices=table.notices
     )

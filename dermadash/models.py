@@ -134,6 +134,8 @@ class Profile(Base):
     # every app replica sees a change at once.
     data_revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # When the person answered (or confirmed) the first-run safety questions.
+    safety_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     rollers: Mapped[list[Roller]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", passive_deletes=True
@@ -415,8 +417,27 @@ class SignInAttempts(Base):
     next_attempt_at: Mapped[datetime | None]
 
 
+class CalendarLink(Base):
+    """A calendar feed address for one profile; only the token's hash is kept."""
+
+    __tablename__ = "calendar_links"
+    __table_args__ = (Index("ix_calendar_links_profile_id", "profile_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_fetched_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    # None: the link works until it is revoked (a calendar app keeps fetching for years).
+    expires_at: Mapped[datetime | None]
+    # Titles that name no area or treatment, for calendars synced to a third party.
+    generic_titles: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 __all__ = [
     "Base",
+    "CalendarLink",
     "CheckIn",
     "Photo",
     "Profile",

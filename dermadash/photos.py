@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
@@ -34,11 +35,12 @@ MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 MAX_PIXELS = 60_000_000
 MAX_SIDE_PX = 1600
 JPEG_QUALITY = 85
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")  # JPEG includes MPO (many phone cameras)
-UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp"]
+# JPEG includes MPO (many phone cameras); HEIF is the iPhone camera's own format (HEIC).
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 FIELD = "photo"
 
-NOT_AN_IMAGE = "This file is not a photo dermadash can read. Use a JPEG, PNG or WebP picture."
+NOT_AN_IMAGE = "This file is not a photo dermadash can read. Use a JPEG, PNG, WebP or HEIC picture."
 TOO_LARGE = f"This photo is larger than {MAX_UPLOAD_MB} MB. Choose a smaller one."
 TOO_MANY_PIXELS = (
     f"This picture has more than {MAX_PIXELS // 1_000_000} megapixels. "
@@ -63,6 +65,9 @@ class PreparedPhoto:
     jpeg: bytes
     width: int
     height: int
+
+
+pillow_heif.register_heif_opener()
 
 
 def _refuse(message: str) -> ValidationError:

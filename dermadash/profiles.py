@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -68,6 +68,12 @@ class ProfileSnapshot(ProfileSettings):
 
     id: int = 0
     data_revision: int = 0
+    safety_answered_at: datetime | None = None
+
+    def settings(self) -> ProfileSettings:
+        """Just the editable settings (to change some and save them)."""
+        editable = {item.name: getattr(self, item.name) for item in fields(ProfileSettings)}
+        return ProfileSettings(**editable)
 
 
 def _snapshot(profile: Profile) -> ProfileSnapshot:
@@ -81,6 +87,7 @@ def _snapshot(profile: Profile) -> ProfileSnapshot:
         timezone=profile.timezone,
         rule_overrides=dict(profile.rule_overrides or {}),
         data_revision=profile.data_revision,
+        safety_answered_at=profile.safety_answered_at,
     )
 
 
@@ -151,7 +158,14 @@ def data_revision(engine: Engine, profile_id: int) -> int:
     return revision
 
 
-def update_settings(engine: Engine, profile_id: int, settings: ProfileSettings) -> None:
+def update_settings(
+    engine: Engine,
+    profile_id: int,
+    settings: ProfileSettings,
+    *,
+    answered_at: datetime | None = None,
+) -> None:
+    """Save checked settings; ``answered_at`` marks the safety questions as answered."""
     settings.validate()
     with transaction(engine) as session:
         profile = session.get(Profile, profile_id)
@@ -159,6 +173,8 @@ def update_settings(engine: Engine, profile_id: int, settings: ProfileSettings) 
             raise ProfileNotFound(profile_id)
         for name, value in _settings_columns(settings).items():
             setattr(profile, name, value)
+        if answered_at is not None:
+            profile.safety_answered_at = answered_at
         mark_changed(session, profile_id)
 
 

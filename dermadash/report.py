@@ -30,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash import figures, photos, queries, rules, sharing, summary
+from dermadash import figures, insights, pdf_fonts, photos, queries, rules, sharing, summary
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
 from dermadash.protocol import load_protocol
@@ -71,9 +71,6 @@ CHART_SCALE = 2
 CHART_FONT_PX = 15
 CHART_TIMEOUT_SECONDS = 60
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
-
 
 class ChromiumMissing(RuntimeError):
     """No Chromium to draw the charts with: offer the HTML report instead."""
@@ -113,6 +110,7 @@ class ReportContent:
     flags: pd.DataFrame
     sessions: pd.DataFrame
     needles: pd.DataFrame
+    insights: insights.Insights
 
     def file_name(self, suffix: str) -> str:
         """'dermadash-report-2026-03-02.pdf'."""
@@ -188,6 +186,7 @@ def report_content(engine: Engine, profile_id: int, now: datetime | None = None)
         flags=data.flags,
         sessions=compact_sessions(data.sessions, profile.timezone),
         needles=needle_usage(data.sessions, profile.timezone),
+        insights=insights.compute(data.sessions, data.ratings, profile.timezone),
     )
 
 
@@ -201,6 +200,61 @@ def _drawn_and_empty(charts: Sequence[go.Figure]) -> tuple[list[go.Figure], list
         else:
             drawn.append(chart)
     return drawn, empty
+
+
+# --- Insights (progress per area, what goes with longer redness) ------------------------
+
+WHAT_TRENDS_MEAN = (
+    "Severity is the person's own rating (0 = no visible scars, 10 = the worst). Trend: "
+    "the Theil–Sen slope in points a month with its 95 % interval; only an interval wholly "
+    "below zero reads as improving, wholly above as worsening."
+)
+
+
+def _insight_tables(
+    found: insights.Insights,
+) -> list[tuple[insights.Outcome, pd.DataFrame, str]]:
+    """Per outcome: the factors with enough data (largest difference first) and a sentence
+    naming the others."""
+    parts = []
+    for outcome in insights.OUTCOMES:
+        items = found.for_outcome(outcome)
+        shown = insights.association_table([item for item in items if item.shown])
+        waiting = [item for item in items if not item.shown]
+        if not found.recorded(outcome):
+            sentence = f"No check-in has recorded {outcome.name} yet."
+        elif waiting:
+            sentence = (
+                "Not enough data yet: "
+                + "; ".join(
+                    f"{item.subject} ({item.n_with} with, {item.n_without} without)"
+                    for item in waiting
+                )
+                + f". Each side needs at least {insights.MIN_PER_SIDE} sessions."
+            )
+        else:
+            sentence = ""
+        parts.append((outcome, shown, sentence))
+    return parts
+
+
+def _html_insights(found: insights.Insights) -> list[str]:
+    parts = ["<h2>Is it working? (whole course)</h2>"]
+    if found.progress:
+        parts += [
+            _html_table(insights.progress_table(found.progress)),
+            f'<p class="note">{_escape(WHAT_TRENDS_MEAN)}</p>',
+        ]
+    else:
+        parts.append("<p>No scar ratings yet.</p>")
+    for outcome, shown, waiting in _insight_tables(found):
+        parts.append(f"<h3>What goes with longer {_escape(outcome.name)}</h3>")
+        if not shown.empty:
+            parts.append(_html_table(shown))
+        if waiting:
+            parts.append(f'<p class="note">{_escape(waiting)}</p>')
+    parts.append(f'<p class="note">{_escape(insights.NOT_CAUSES)}</p>')
+    return parts
 
 
 # --- Chart images through kaleido and the system's Chromium ----------------------------
@@ -329,10 +383,7 @@ class _ReportPdf:
         self.pdf = Document(orientation="portrait", unit="mm", format="A4")
         self.pdf.set_margins(self.MARGIN, self.MARGIN, self.MARGIN)
         self.pdf.set_auto_page_break(auto=True, margin=16)
-        self.unicode = all((FONT_DIR / name).is_file() for name in FONT_FILES.values())
-        if self.unicode:
-            for style, name in FONT_FILES.items():
-                self.pdf.add_font("DejaVu", style, str(FONT_DIR / name))
+        self.unicode = pdf_fonts.install_fonts(self.pdf)
         self.pdf.set_title(footer)
         self.pdf.set_creator("dermadash")
         self.pdf.add_page()
@@ -345,7 +396,7 @@ class _ReportPdf:
         return value if self.unicode else _plain(value)
 
     def font(self, size: float, style: str = "", colour: tuple[int, int, int] = (0, 0, 0)) -> None:
-        self.pdf.set_font("DejaVu" if self.unicode else "Helvetica", style, size)
+        self.pdf.set_font(pdf_fonts.FAMILY if self.unicode else "Helvetica", style, size)
         self.pdf.set_text_color(*colour)
 
     def paragraph(
@@ -489,6 +540,23 @@ def _pdf_flags(document: _ReportPdf, flags: pd.DataFrame) -> None:
             )
 
 
+def _pdf_insights(document: _ReportPdf, found: insights.Insights) -> None:
+    document.heading("Is it working? (whole course)")
+    if found.progress:
+        document.table(
+            insights.progress_table(found.progress), widths=(1.2, 0.7, 2.2, 2.6, 1.1), size=8
+        )
+        document.paragraph(WHAT_TRENDS_MEAN, size=8, colour=document.GREY)
+    else:
+        document.paragraph("No scar ratings yet.")
+    for outcome, shown, waiting in _insight_tables(found):
+        document.heading(f"What goes with longer {outcome.name}", size=11, keep_with_mm=20)
+        if not shown.empty:
+            document.table(shown, widths=(2.4, 1.5, 1.5, 0.9, 0.9), size=8)
+        document.paragraph(waiting, size=8, colour=document.GREY)
+    document.paragraph(insights.NOT_CAUSES, size=8, colour=document.GREY)
+
+
 def _pdf_sessions(document: _ReportPdf, content: ReportContent) -> None:
     document.heading("Sessions (newest first)")
     if content.sessions.empty:
@@ -545,6 +613,7 @@ def build_pdf(
     _pdf_summary(document, content)
     _pdf_key_figures(document, content.key_figures)
     _pdf_charts(document, content, images)
+    _pdf_insights(document, content.insights)
     _pdf_flags(document, content.flags)
     _pdf_sessions(document, content)
     _pdf_needles(document, content.needles)
@@ -672,6 +741,7 @@ def build_html(
         *(["<h3>Per area</h3>", _html_table(key.areas)] if not key.areas.empty else []),
         "<h2>Charts (whole course)</h2>",
         *_html_charts(content.charts),
+        *_html_insights(content.insights),
         "<h2>Safety flags</h2>",
         *_html_flags(content.flags),
         "<h2>Sessions (newest first)</h2>",

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from dermadash import db
 from dermadash.profiles import ProfileSettings, create_profile
 
+pytest_plugins = ["tests.plugins.postgres_runs"]
+
 POSTGRES_VARIABLE = "DERMADASH_TEST_POSTGRES_URL"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_TODAY = date(2026, 3, 2)

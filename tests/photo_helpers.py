@@ -74,3 +74,16 @@ def skin_picture(severity: int, size: tuple[int, int] = (1200, 900), seed: int =
     output = io.BytesIO()
     image.filter(ImageFilter.GaussianBlur(4)).save(output, format="JPEG", quality=90)
     return output.getvalue()
+
+
+def heic_with_gps(size: tuple[int, int] = (800, 600)) -> bytes:
+    """An iPhone-style HEIC (HEVC-coded HEIF) carrying a camera make and a location."""
+    import pillow_heif
+
+    exif = Image.Exif()
+    exif[MAKE] = "PhoneMaker"
+    exif[GPS_IFD] = GPS
+    heif = pillow_heif.from_pillow(two_tone(size))
+    output = io.BytesIO()
+    heif.save(output, format="HEIF", quality=90, exif=exif.tobytes())
+    return output.getvalue()

@@ -17,7 +17,7 @@ from dermadash import backup, db, photos, queries, records, sharing
 from dermadash.profiles import default_profile_id
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, open_app, texts
-from tests.photo_helpers import add_rated_photo, jpeg_with_gps, png_bytes
+from tests.photo_helpers import add_rated_photo, heic_with_gps, jpeg_with_gps, png_bytes
 
 RATINGS = "views/scar_ratings.py"
 PHOTOS = "views/photos.py"
@@ -114,6 +114,25 @@ def test_a_camera_photo_is_attached_too(store: Engine, me: int) -> None:
     click(app, "Save ratings")
     assert_no_exception(app)
     assert photos.photos_frame(store, me)[["width", "height"]].iloc[0].tolist() == [1280, 720]
+
+
+def test_an_iphone_heic_photo_is_saved_as_a_stripped_jpeg(store: Engine, me: int) -> None:
+    # The camera widget always hands over a JPEG the browser took; an iPhone's own
+    # photos arrive as HEIC through the upload, and go through the same conversion.
+    app = open_app(RATINGS)
+    _rate_first_area(app, 4)
+    way = next(item for item in app.segmented_control if item.key.startswith("rate_photo_way_0"))
+    way.set_value("upload").run()
+    app.file_uploader[0].set_value(("IMG_0001.HEIC", heic_with_gps((1600, 1200)), "image/heic"))
+    app.run()
+    click(app, "Save ratings")
+    assert_no_exception(app)
+    stored = photos.photos_frame(store, me)
+    assert stored[["width", "height"]].iloc[0].tolist() == [1600, 1200]
+    jpeg = photos.photo_jpeg(store, me, int(stored["photo_id"].iloc[0]))
+    assert jpeg.startswith(b"\xff\xd8")
+    assert b"Exif" not in jpeg
+    assert b"PhoneMaker" not in jpeg
 
 
 def test_a_text_file_named_jpg_is_refused_and_nothing_is_saved(store: Engine, me: int) -> None:
@@ -234,3 +253,38 @@ def test_a_link_with_photos_but_none_taken_says_so(store: Engine, me: int) -> No
     app = open_app(query={"share": link.token})
     assert_no_exception(app)
     assert "No scar photos have been added yet" in texts(app)
+
+
+# --- Blend ----------------------------------------------------------------------------
+
+
+def _blend_caption(app: AppTest) -> str:
+    (caption,) = [text for text in image_captions(app) if "%" in text]
+    return caption
+
+
+def test_two_dates_can_be_blended_with_a_slider(
+    store: Engine, me: int, chin_photos: list[int]
+) -> None:
+    app = open_app(PHOTOS)
+    assert app.segmented_control(key="photos_compare_Chin_way").value == "Side by side"
+    app.segmented_control(key="photos_compare_Chin_way").set_value("Blend").run()
+    assert_no_exception(app)
+    assert _blend_caption(app) == "50 % Mon 5 Jan 2026 (7/10), 50 % Mon 2 Mar 2026 (5/10)"
+    assert len(app.image) == 4  # one blend, three in the gallery
+    app.slider(key="photos_compare_Chin_blend").set_value(80).run()
+    assert_no_exception(app)
+    assert _blend_caption(app) == "20 % Mon 5 Jan 2026 (7/10), 80 % Mon 2 Mar 2026 (5/10)"
+    # The blend follows the dates chosen.
+    app.selectbox(key="photos_compare_Chin_before").set_value(chin_photos[1]).run()
+    assert _blend_caption(app).startswith("20 % Mon 2 Feb 2026 (6/10)")
+
+
+def test_a_shared_view_with_photos_blends_them_too(
+    store: Engine, me: int, chin_photos: list[int]
+) -> None:
+    link = sharing.create_link(store, me, "Dr Okafor", include_photos=True)
+    app = open_app(query={"share": link.token})
+    app.segmented_control(key="shared_compare_Chin_way").set_value("Blend").run()
+    assert_no_exception(app)
+    assert _blend_caption(app) == "50 % Mon 5 Jan 2026 (7/10), 50 % Mon 2 Mar 2026 (5/10)"

@@ -113,6 +113,7 @@ def test_import_a_sessions_spreadsheet_then_see_it_in_history(
             page.get_by_test_id("stFileUploader").first.locator(
                 'input[type="file"]'
             ).set_input_files(str(spreadsheet))
+            page.get_by_role("button", name="Check this file").click()
             # The preview: every row, and what would happen, before anything is saved.
             page.get_by_text("Ready:").wait_for(timeout=WAIT_MS)
             preview = page.get_by_test_id("stDataFrame").first

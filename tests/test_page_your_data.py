@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dermadash import db, queries
 from dermadash.profiles import default_profile_id
-from tests.apptest import assert_no_exception, open_app
+from tests.apptest import as_read, assert_no_exception, open_app
 from tests.apptest import seen_texts as texts
 
 PAGE = "views/your_data.py"
@@ -31,6 +31,10 @@ def sessions_in(url: str) -> int:
 
 def upload(app: AppTest, key: str, name: str, data: bytes) -> AppTest:
     app.file_uploader(key=key).set_value((name, data, "text/csv")).run()
+    assert_no_exception(app)
+    flow = key.split("_file_")[0]
+    assert not list(app.dataframe), "parsed before the person checked the file"
+    app.button(key=f"{flow}_check").click().run()
     assert_no_exception(app)
     return app
 
@@ -94,3 +98,27 @@ def test_restore_a_backup_then_delete_everything(app_database: str) -> None:
     assert "Deleted 3 sessions, 2 scar ratings, 2 rollers and 2 share links." in texts(app)
     assert sessions_in(app_database) == 0
     assert app.text_input(key="erase_confirm_1").value == ""
+
+
+def test_preview_says_the_encoding_and_offers_date_order_and_encoding(app_database: str) -> None:
+    # ISO-8859-2 puts "ą" where Windows-1250 has "±": the guess is wrong, the person fixes it.
+    ambiguous = "date,area,needle_mm,notes\n02/03/2026,Chin,0.5,ustąpiło\n04/03/2026,Chin,0.5,\n"
+    app = upload(open_app(page=PAGE), "import_file_0", "pl.csv", ambiguous.encode("iso8859-2"))
+    shown = texts(app)
+    assert "--dates dmy" in as_read(app.table[0].value["What is wrong"].iloc[0])
+    assert "Read as Windows-1250 (Central European) text." in shown
+    app.selectbox(key="import_dates").set_value("dmy").run()
+    assert app.dataframe[0].value["Notes"].tolist()[0] == "ust±piło"
+    app.selectbox(key="import_encoding").set_value("ISO-8859-2 (Central European)").run()
+    assert_no_exception(app)
+    shown = texts(app)
+    assert "Read as ISO-8859-2 (Central European) text; dates day first" in shown
+    assert app.dataframe[0].value["Notes"].tolist()[0] == "ustąpiło"
+    assert "Ready: 2 new, 0 already there." in shown
+    app.button(key="import_go").click().run()
+    engine = db.make_engine(app_database)
+    try:
+        notes = queries.sessions_frame(engine, default_profile_id(engine))["notes"].tolist()
+    finally:
+        engine.dispose()
+    assert "ustąpiło" in notes

@@ -19,6 +19,7 @@ from tests.photo_helpers import (
     GPS_IFD,
     add_rated_photo,
     add_rating,
+    heic_with_gps,
     jpeg_with_gps,
     png_bytes,
 )
@@ -233,3 +234,25 @@ def test_stored_photos_come_back_byte_for_byte_and_odd_ones_are_cleaned() -> Non
     cleaned = photos.stored_photo(jpeg_with_gps((900, 700)))  # a hand-made backup with GPS
     assert b"Exif" not in cleaned.jpeg
     assert (cleaned.width, cleaned.height) == (900, 700)
+
+
+def test_an_iphone_heic_is_stored_as_a_clean_srgb_jpeg(engine: Engine, profile_id: int) -> None:
+    raw = heic_with_gps((1200, 900))
+    assert raw[4:12] == b"ftypheic"  # a real HEIC file, as an iPhone writes it
+    assert opened(raw).getexif().get_ifd(GPS_IFD)  # carrying a location
+    assert b"PhoneMaker" in raw
+    rating_id = add_rating(engine, profile_id, "Left cheek", DAY, 5)
+    photo_id = photos.add_photo(engine, profile_id, rating_id, raw)
+
+    stored = photos.photo_jpeg(engine, profile_id, photo_id)
+    image = opened(stored)
+    assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (1200, 900))
+    assert len(image.getexif()) == 0
+    assert not {"exif", "xmp", "icc_profile", "comment"} & set(image.info)
+    assert [marker for marker, _ in image.applist] == ["APP0"]
+    assert b"Exif" not in stored
+    assert b"PhoneMaker" not in stored
+    left, right = image.getpixel((100, 450)), image.getpixel((1100, 450))
+    assert left[0] > 150 > left[2]  # still red on the left
+    assert right[2] > 150 > right[0]  # and blue on the right
+    assert "heic" in photos.UPLOAD_TYPES

@@ -7,20 +7,34 @@ import streamlit as st
 from dermadash import demo
 from views import common
 from views.dashboard_parts import render_dashboard
+from views.quick_links import main_page_links
+from views.safety_parts import safety_setup_section
 
 profile_id = common.current_profile_id()
 engine = common.engine()
 sessions = common.sessions(profile_id)
+me = common.profile(profile_id)
 
 st.title("dermadash")
+main_page_links()
 
 if sessions.empty:
-    st.subheader("No sessions yet")
+    st.subheader("No sessions yet: log your first one")
     st.write(
-        "Log your first dermarolling session right after you roll, or load six months "
-        "of example data to see what the dashboard, charts and safety flags look like."
+        "Right after you roll, log the session in half a minute: the areas, the needle, "
+        "whether the roller was sterilized. dermadash checks it against the safety protocol."
     )
-    if st.button("Load example data", type="primary", key="load_demo"):
+    if st.button(
+        "Log your first session", type="primary", key="first_session", icon=":material/edit_note:"
+    ):
+        st.switch_page("views/log_session.py")
+    safety_setup_section(profile_id, me)
+    st.divider()
+    st.caption(
+        "Curious first? Load six months of example data to see what the dashboard, charts "
+        "and safety flags look like; one click removes it again."
+    )
+    if st.button("Load example data", key="load_demo"):
         try:
             loaded = demo.load_demo(engine, profile_id)
         except demo.DemoRefused as refusal:
@@ -43,4 +57,5 @@ if demo.has_demo_data(engine, profile_id):
             st.success(f"Removed {removed} example sessions.")
             st.rerun()
 
+safety_setup_section(profile_id, me, compact=True)
 render_dashboard(profile_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import records
+from dermadash import records, safety_setup
 from dermadash.formatting import format_day
 from dermadash.markdown import escape_markdown
 from dermadash.validation import ValidationError
@@ -63,6 +63,12 @@ if SAVED_KEY in st.session_state:
     show_saved(int(st.session_state[SAVED_KEY]))
     st.stop()
 
+if not safety_setup.is_answered(common.profile(profile_id)):
+    st.warning(
+        "Answer the five safety questions first (experience, scars, prescribed interval, "
+        "isotretinoin, time zone): until then some rules cannot check this session."
+    )
+    st.page_link("views/home.py", label="Answer them on Home", icon=":material/home:")
 rollers = common.rollers(profile_id)
 if rollers.empty:
     st.caption("Tip: add your roller on the Rollers page and its needle length is filled in.")

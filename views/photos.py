@@ -71,7 +71,7 @@ def add_to_earlier_rating() -> None:
         type=photos.UPLOAD_TYPES,
         max_upload_size=photos.MAX_UPLOAD_MB,
         key=f"{ADD_FORM}_file_{st.session_state.get(f'{ADD_FORM}_round', 0)}",
-        help=f"A JPEG, PNG or WebP picture of at most {photos.MAX_UPLOAD_MB} MB.",
+        help=f"A JPEG, PNG, WebP or HEIC (iPhone) picture of at most {photos.MAX_UPLOAD_MB} MB.",
     )
     if st.button("Add photo", type="primary", key=f"{ADD_FORM}_save", disabled=picture is None):
         try:

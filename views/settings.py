@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import profiles
+from dermadash import profiles, safety_setup
 from dermadash.protocol import load_protocol
 from dermadash.timezones import known_timezones
 from dermadash.validation import SCAR_BASELINES, ValidationError
 from views import common
+from views.calendar_parts import calendar_section
 
 OVERRIDE_PREFIX = "override:"
 NOTICE_KEY = "settings_notice"
@@ -18,6 +19,7 @@ engine = common.engine()
 me = common.profile(profile_id)
 defaults = load_protocol()
 mine = defaults.for_profile(me)
+feeds = {field: question.feeds for field, question in safety_setup.questions(mine).items()}
 
 
 def _settings(**changes: object) -> profiles.ProfileSettings:
@@ -34,9 +36,13 @@ def _settings(**changes: object) -> profiles.ProfileSettings:
     return profiles.ProfileSettings(**{**current, **changes})  # type: ignore[arg-type]
 
 
-def _save(settings: profiles.ProfileSettings, notice: str) -> None:
+def _save(settings: profiles.ProfileSettings, notice: str, *, safety: bool = False) -> None:
+    """Save; ``safety`` also counts as answering the first-run safety questions."""
     try:
-        profiles.update_settings(engine, profile_id, settings)
+        if safety:
+            safety_setup.answer(engine, profile_id, settings)
+        else:
+            profiles.update_settings(engine, profile_id, settings)
     except ValidationError as problem:
         st.error(f"Nothing was saved. {problem}")
         return
@@ -65,17 +71,20 @@ with st.form("settings_profile"):
         help="Days between sessions are counted on your calendar, in this time zone.",
         key="settings_timezone",
     )
+    st.caption(feeds["timezone"])
     experienced = st.checkbox(
         "I am experienced with dermarolling (allows needles up to 0.75 mm without a warning)",
         value=me.experienced,
         key="settings_experienced",
     )
+    st.caption(feeds["experienced"])
     baseline = st.selectbox(
         "My scars are",
         SCAR_BASELINES,
         index=SCAR_BASELINES.index(me.scar_baseline),
         key="settings_baseline",
     )
+    st.caption(feeds["scar_baseline"])
     st.markdown("**From your dermatologist**")
     has_interval = st.checkbox(
         "My dermatologist prescribed a minimum interval between sessions",
@@ -86,9 +95,9 @@ with st.form("settings_profile"):
         "Prescribed minimum interval (days)",
         value=me.prescribed_interval_days or 28,
         step=1,
-        help="Replaces the 7-day and 28-day defaults.",
         key="settings_interval",
     )
+    st.caption(feeds["prescribed_interval_days"])
     took_isotretinoin = st.checkbox(
         "I have taken isotretinoin (e.g. Roaccutane)",
         value=me.isotretinoin_last_dose is not None,
@@ -100,6 +109,7 @@ with st.form("settings_profile"):
         format="DD/MM/YYYY",
         key="settings_last_dose",
     )
+    st.caption(feeds["isotretinoin_last_dose"])
     if st.form_submit_button("Save", type="primary"):
         if took_isotretinoin and last_dose is None:
             st.error("Nothing was saved. Enter the date of your last isotretinoin dose.")
@@ -114,6 +124,7 @@ with st.form("settings_profile"):
                     isotretinoin_last_dose=last_dose if took_isotretinoin else None,
                 ),
                 "Saved your settings.",
+                safety=True,
             )
 
 st.subheader("Your thresholds")
@@ -155,3 +166,5 @@ if changed:
 if st.button("Reset thresholds to defaults", key="settings_reset", disabled=not changed):
     _forget_threshold_widgets()
     _save(_settings(rule_overrides={}), "All thresholds are back to their defaults.")
+
+calendar_section(profile_id)

@@ -11,7 +11,7 @@ from dermadash.markdown import escape_markdown
 from dermadash.queries import has_any_entries
 from dermadash.timezones import local_today
 from dermadash.validation import ValidationError
-from views import common
+from views import common, import_parts
 
 profile_id = common.current_profile_id()
 engine = common.engine()
@@ -39,12 +39,16 @@ def _show_done(flow: str) -> None:
         st.success(message)
 
 
-def _parsed(flow: str, file_id: str, data: bytes) -> importing.ParsedImport:
-    """Parse an upload once per file (reruns reuse it)."""
+def _parsed(
+    flow: str, file_id: str, data: bytes, encoding: str | None, dates: str | None
+) -> importing.ParsedImport:
+    """Parse an upload once per file and reading choice (reruns reuse it)."""
     cache_key = f"{flow}_parsed"
+    identity = (file_id, encoding, dates)
     cached = st.session_state.get(cache_key)
-    if cached is None or cached[0] != file_id:
-        cached = (file_id, importing.parse_upload(data, me.timezone))
+    if cached is None or cached[0] != identity:
+        parsed = importing.parse_upload(data, me.timezone, date_order=dates, encoding=encoding)
+        cached = (identity, parsed)
         st.session_state[cache_key] = cached
     return cached[1]
 
@@ -65,8 +69,14 @@ def import_flow(flow: str, label: str, types: list[str], hint: str) -> None:
     if uploaded is None:
         st.caption(hint)
         return
-    parsed = _parsed(flow, uploaded.file_id, uploaded.getvalue())
+    spreadsheet = not uploaded.name.lower().endswith(".json")
+    encoding, dates = import_parts.reading_choices(flow) if spreadsheet else (None, None)
+    if not import_parts.confirmed(flow, uploaded.file_id):
+        return
+    parsed = _parsed(flow, uploaded.file_id, uploaded.getvalue(), encoding, dates)
     st.markdown(f"**{escape_markdown(uploaded.name)}** is {parsed.label}.")
+    if parsed.table is not None:
+        st.caption(escape_markdown(parsed.describe_reading()))
     for notice in parsed.notices:
         st.caption(escape_markdown(notice))
     if not parsed.ok:
@@ -150,8 +160,9 @@ with import_tab:
         "Spreadsheet (CSV) or backup (JSON)",
         ["csv", "tsv", "txt", "json"],
         "Sessions need the columns date, area and needle_mm; scar ratings need date, area "
-        "and severity. Dates look like 2026-03-02 or 2026-03-02 21:30 (a date alone counts "
-        "as noon). Several areas go in one cell separated by ';'.",
+        "and severity. Dates look like 2026-03-02, 02/03/2026 or 02.03.2026, with or without "
+        "a time (21:30 or 9:30 PM; a date alone counts as noon). Several areas go in one "
+        "cell separated by ';'.",
     )
     st.download_button(
         "Download an example spreadsheet",
@@ -229,7 +240,8 @@ with delete_tab:
     st.subheader("Delete all my data")
     _show_done("erase")
     st.warning(
-        "This deletes every session, check-in, scar rating, photo, roller and share link, "
+        "This deletes every session, check-in, scar rating, photo, roller, share link and "
+        "calendar link, "
         "and your health settings. It cannot be undone. Download a backup first if you may "
         "want any of it back."
     )
