@@ -9,7 +9,7 @@ POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup chromium lint format bench clean
+.PHONY: run test setup chromium nginx lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,18 @@ chromium:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+## Debian's nginx for the deployment test, which serves deploy/nginx.conf.template for real.
+nginx:
+	@[ -x /usr/sbin/nginx ] || { \
+		echo "Installing nginx from Debian's packages"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+
 ## Every test: SQLite always, PostgreSQL when a server answers on 127.0.0.1:5432.
 ## Under CI=true a PostgreSQL that is down is started, and one that stays silent fails.
 ## Two workers, then the `solo` tests alone (exit 5 = PYTEST_ARGS selected none there).
 POSTGRES_ANSWERS := $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null
-test: $(STAMP) chromium
+test: $(STAMP) chromium nginx
 	@if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && [ "$$CI" = true ] && ! $(POSTGRES_ANSWERS); then \
 		echo "PostgreSQL does not answer on 127.0.0.1:5432: starting it"; \
 		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true; \

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dermadash import db
 from views import common
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
@@ -43,26 +44,35 @@ def owner_pages(pending_check_ins: int) -> list[st.Page]:
     ]
 
 
-if "share" in st.query_params:
-    # A share link (/?share=<token>) reaches the read-only view and nothing else: no
-    # owner page is even registered for this session, so none can be switched to.
-    shared_view = st.Page("views/shared_view.py", title="Shared progress", default=True)
-    navigation = st.navigation([shared_view], position="hidden")
-else:
-    if not common.owner_signed_in():
-        # Declared, hidden, before the sign-in form: the address asked for (say
-        # /history) then opens once the person has signed in.
-        st.navigation(owner_pages(pending_check_ins=0), position="hidden")
-    profile_id = common.require_owner()  # hosted: sign-in before any owner page renders
-    navigation = st.navigation(owner_pages(common.pending_check_in_count(profile_id)))
+navigation = None
 try:
+    if "share" in st.query_params:
+        # A share link (/?share=<token>) reaches the read-only view and nothing else: no
+        # owner page is even registered for this session, so none can be switched to.
+        shared_view = st.Page("views/shared_view.py", title="Shared progress", default=True)
+        navigation = st.navigation([shared_view], position="hidden")
+    else:
+        if not common.owner_signed_in():
+            # Declared, hidden, before the sign-in form: the address asked for (say
+            # /history) then opens once the person has signed in.
+            st.navigation(owner_pages(pending_check_ins=0), position="hidden")
+        profile_id = common.require_owner()  # hosted: sign-in before any owner page renders
+        navigation = st.navigation(owner_pages(common.pending_check_in_count(profile_id)))
     navigation.run()
 except Exception as error:
-    # The server log gets the error's type and where it happened, not its message,
-    # which could hold the person's data; the person gets a plain sentence.
-    logging.getLogger("dermadash").error(
-        "A page failed with %s:\n%s",
-        type(error).__qualname__,
-        "".join(traceback.format_tb(error.__traceback__)),
-    )
-    st.error("Something went wrong on this page. Nothing was changed. Please try again.")
+    if db.is_unreachable(error):
+        # PostgreSQL restarting, say: any transaction was rolled back, nothing to report.
+        logging.getLogger("dermadash").warning("The database is not reachable.")
+        if navigation is None and "share" not in st.query_params:
+            # Keep the page asked for (say /history): it opens once the database answers.
+            st.navigation(owner_pages(pending_check_ins=0), position="hidden")
+        common.show_database_unreachable()
+    else:
+        # The server log gets the error's type and where it happened, not its message,
+        # which could hold the person's data; the person gets a plain sentence.
+        logging.getLogger("dermadash").error(
+            "A page failed with %s:\n%s",
+            type(error).__qualname__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        st.error("Something went wrong on this page. Nothing was changed. Please try again.")

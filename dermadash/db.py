@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,9 +13,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dermadash.config import database_url
@@ -22,7 +23,19 @@ from dermadash.config import database_url
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "dermadash_writes"
+# The PostgreSQL advisory lock held while the schema is migrated: any fixed 64-bit number
+# that no other program on the same database uses ("dermad" in ASCII).
+MIGRATION_LOCK_KEY = 0x6465726D6164
+APPLIED_ATTRIBUTE = "dermadash_applied_revisions"
+LOGGER = logging.getLogger("dermadash")
 T = TypeVar("T")
+
+
+UNREACHABLE_MESSAGE = (
+    "The database is not reachable right now. Nothing was lost: everything saved before "
+    "is safe, and what you were saving just now was not saved, not even in part. Please "
+    "try again in a moment (this page also tries again on its own)."
+)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -103,6 +116,25 @@ def with_retry(work: Callable[[], T], attempts: int = 5) -> T:
     raise AssertionError("unreachable")
 
 
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means the database could not be reached (stopped, restarting,
+    the network gone, or SQLite busy), rather than a fault in what was asked of it.
+
+    Any transaction open at the time was rolled back: nothing was half-written.
+    """
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def answers(engine: Engine) -> bool:
+    """Whether the database answers a trivial query now."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, InterfaceError):
+        return False
+    return True
+
+
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -122,15 +154,24 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema; plain-worded DatabaseUnavailable when that fails."""
+def upgrade(engine: Engine, revision: str = "head") -> list[str]:
+    """Create or upgrade the schema; the revisions this call applied (none when another
+    process, e.g. a replica starting at the same time, already did it).
+
+    Raises a plain-worded DatabaseUnavailable when that fails.
+    """
+    config = alembic_config(engine)
     try:
-        command.upgrade(alembic_config(engine), revision)
+        command.upgrade(config, revision)
     except OperationalError as error:
         raise DatabaseUnavailable(
             "The database could not be opened or updated. Check that "
             "DERMADASH_DATABASE_URL points to a database you can write to."
         ) from error
+    applied: list[str] = config.attributes.get(APPLIED_ATTRIBUTE, [])
+    if applied:
+        LOGGER.info("Database schema upgraded to %s", ", ".join(applied))
+    return applied
 
 
 def downgrade(engine: Engine, revision: str) -> None:

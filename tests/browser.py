@@ -55,9 +55,9 @@ def live_app(live_database_url: str) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
-    """A headless Chromium (Playwright ``Browser``); skipped when it is not installed."""
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium (Playwright ``Browser``); the test is skipped without one."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
@@ -68,6 +68,13 @@ def browser() -> Iterator[object]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """A headless Chromium for one test; skipped when it is not installed."""
+    with chromium() as launched:
+        yield launched
 
 
 # Streamlit scrolls inside its own container, so a "full page" screenshot would stop at

@@ -3,12 +3,16 @@
 ``write-sessions URL PROFILE COUNT FIRST_HOUR GO_FILE``: wait for GO_FILE, then add COUNT
 sessions one transaction each, an hour apart from FIRST_HOUR hours after 2024-01-01.
 
+``upgrade URL 0 GO_FILE``: wait for GO_FILE, bring the schema up to date and print the
+revisions applied, as a JSON list.
+
 ``import-and-hang URL PROFILE FILE``: import FILE and, half-way through the write, print
 "halfway" and sleep inside the open transaction until killed.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -37,6 +41,14 @@ def write_sessions(url: str, profile_id: int, count: int, first_hour: int, go_fi
     print("done", flush=True)
 
 
+def upgrade(url: str, go_file: Path) -> None:
+    engine = db.make_engine(url)
+    print("ready", flush=True)
+    while not go_file.exists():
+        time.sleep(0.01)
+    print(json.dumps(db.upgrade(engine)), flush=True)
+
+
 def import_and_hang(url: str, profile_id: int, path: Path) -> None:
     engine = db.make_engine(url)
     parsed = importing.parse_upload(path.read_bytes(), load_profile(engine, profile_id).timezone)
@@ -54,6 +66,8 @@ def main(argv: list[str]) -> None:
     command, url, profile = argv[0], argv[1], int(argv[2])
     if command == "write-sessions":
         write_sessions(url, profile, int(argv[3]), int(argv[4]), Path(argv[5]))
+    elif command == "upgrade":
+        upgrade(url, Path(argv[3]))
     elif command == "import-and-hang":
         import_and_hang(url, profile, Path(argv[3]))
     else:

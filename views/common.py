@@ -48,6 +48,26 @@ def engine() -> Engine:
         raise  # unreachable: st.stop() ends the script run
 
 
+DATABASE_RETRY_SECONDS = 3
+
+
+def show_database_unreachable() -> None:
+    """The plain answer while the database is down; the page reruns once it answers."""
+    st.error(db.UNREACHABLE_MESSAGE, icon=":material/cloud_off:")
+    st.button("Try again", key="database_try_again", type="primary")
+    _rerun_when_database_answers()
+
+
+@st.fragment(run_every=DATABASE_RETRY_SECONDS)
+def _rerun_when_database_answers() -> None:
+    try:
+        answering = db.answers(_engine_for(database_url()))
+    except db.DatabaseUnavailable:
+        answering = False
+    if answering:
+        st.rerun(scope="app")
+
+
 def browser_timezone() -> str:
     return st.context.timezone or "UTC"
 
