@@ -11,14 +11,26 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import backup, checks, db, demo, erase, importing, records, report, sharing
-from dermadash.formatting import format_day
+from dermadash import (
+    backup,
+    checks,
+    db,
+    demo,
+    erase,
+    importing,
+    records,
+    report,
+    sharing,
+    typed_tables,
+)
 from dermadash.markdown import escape_markdown
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
+from dermadash.timezones import local_today
 from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
 from tests.photo_helpers import add_rated_photo
 from views import report_parts
+from views.flag_parts import CRITICAL_CARDS
 
 OWNER_PAGES = ("views/home.py", "views/share.py")
 
@@ -107,12 +119,17 @@ def test_a_valid_link_shows_the_charts_and_the_flags(
     titles = {_chart_title(chart) for chart in app.get("plotly_chart")}
     assert {"Sessions per week", "Days between sessions on the same area"} <= titles
     assert "Sessions in the period 3" in shown  # the dashboard's key figures
-    # Sam's sessions have no check-in: one info flag each, with advice and source.
+    # Sam's sessions have no check-in: one info flag each, summarised and listed.
     assert "Every safety flag" in shown
-    assert "For information (3)" in shown
-    assert shown.count("No check-in recorded more than 48 h after the session.") == 3
-    assert "**What to do:** Add the check-in" in shown
-    assert "Source: dermadash" in shown
+    by_rule, every, _sessions = (frame.value for frame in app.dataframe)
+    assert by_rule[["Severity", "Rule id", "Flags"]].values.tolist() == [
+        ["Info", "check-in-missing", 3]
+    ]
+    assert (
+        list(every["What happened"]).count("No check-in recorded more than 48 h after the session.")
+        == 3
+    )
+    assert every["What to do"].str.startswith("Add the check-in").all()
 
 
 def _download_labels(app: AppTest) -> list[str]:
@@ -410,37 +427,38 @@ def _markdown_in(block: Any) -> list[str]:
     return [element.value for element in block.markdown]
 
 
-def test_the_shared_view_shows_critical_flags_in_full_and_groups_the_rest(
+def test_the_shared_view_shows_recent_critical_flags_in_full_and_every_flag_in_tables(
     app_engine: Engine,
 ) -> None:
     me = default_profile_id(app_engine, "Europe/London")
     demo.load_demo(app_engine, me)
     flags = checks.profile_flags(app_engine, me)
-    is_critical = flags["severity"] == "critical"
-    critical, others = flags[is_critical], flags[~is_critical]
-    assert len(critical) >= 3  # the example data has both kinds, and several rules
-    assert len(others) >= 10
+    today = local_today("Europe/London")
+    recent_critical = typed_tables.flags_to_read_in_full(flags, today)
+    assert len(recent_critical) >= 1  # the example data ends today, with critical slips
     new = sharing.create_link(app_engine, me, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
 
-    grouped = {expander.label: _markdown_in(expander) for expander in app.expander}
-    inside = [value for values in grouped.values() for value in values]
-    outside = [value for value in _markdown_in(app) if value not in inside]
-    # Every critical flag in full, none hidden in an expander.
-    for flag in critical.itertuples():
-        assert escape_markdown(flag.message) in outside
-        assert escape_markdown(flag.message) not in inside
-    assert sum(value.startswith("**What to do:**") for value in outside) == len(critical)
-    # One line per (severity, rule) for the others: how many and the latest date.
-    expected_labels = set()
-    for (_severity, _rule), group in others.groupby(["severity", "rule"]):
-        count = f"{len(group)} {'flag' if len(group) == 1 else 'flags'}"
-        label = f"**{group['title'].iloc[0]}** · {count}, latest {format_day(group['date'].max())}"
-        expected_labels.add(label)
-        # ...opening onto every one of that rule's flags.
-        messages = grouped[label]
-        for message, times in group["message"].value_counts().items():
-            assert messages.count(escape_markdown(message)) == times
-    assert set(grouped) == expected_labels
-    assert len(app.expander) < len(others)  # grouped, not one per flag
+    markdown = _markdown_in(app)
+    for flag in recent_critical.head(CRITICAL_CARDS).itertuples():
+        assert escape_markdown(flag.message) in markdown
+        assert f"**What to do:** {escape_markdown(flag.advice)}" in markdown
+    by_rule, every, _sessions = (frame.value for frame in app.dataframe)
+    # One row per (severity, rule): how many, first and last date; critical first.
+    expected = {
+        (severity.capitalize(), rule): (len(group), group["date"].min(), group["date"].max())
+        for (severity, rule), group in flags.groupby(["severity", "rule"])
+    }
+    shown = {
+        (severity, rule): (count, first.date(), last.date())
+        for severity, rule, count, first, last in by_rule[
+            ["Severity", "Rule id", "Flags", "First", "Last"]
+        ].itertuples(index=False)
+    }
+    assert shown == expected
+    assert by_rule["Severity"].iloc[0] == "Critical"
+    # Every flag is a row of the table, critical first.
+    assert sorted(every["What happened"]) == sorted(flags["message"])
+    severities = list(every["Severity"])
+    assert severities == sorted(severities, key=["Critical", "Warning", "Info"].index)

@@ -13,10 +13,12 @@ from dermadash import photos, sharing
 from dermadash.formatting import format_moment
 from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
+from dermadash.timezones import local_today
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard
-from views.flag_parts import flag_digest, severity_badges
+from views.flag_parts import flag_overview
 from views.report_parts import report_download
+from views.table_parts import sessions_table
 
 VIEW_MARKER = "dermadash_share_viewed_{link_id}"
 
@@ -46,7 +48,7 @@ def _key_facts(link: sharing.LinkInfo, facts: sharing.KeyFacts) -> None:
     fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
 
 
-def _charts_and_flags(profile_id: int, has_sessions: bool) -> None:
+def _charts_and_flags(profile_id: int, has_sessions: bool, timezone: str) -> None:
     """The owner's dashboard (filters only change what is drawn here) and every flag."""
     render_dashboard(profile_id, for_viewer=True)
     flags = common.flags(profile_id)
@@ -58,12 +60,8 @@ def _charts_and_flags(profile_id: int, has_sessions: bool) -> None:
             else "No flags: no session has been logged to check yet."
         )
         return
-    st.caption(
-        "All sessions, whatever the period chosen above. Critical flags in full, most "
-        "recent first; the others one line per rule: open it to see each flag."
-    )
-    severity_badges(flags)
-    flag_digest(flags)
+    st.caption("All sessions, whatever the period chosen above.")
+    flag_overview(flags, local_today(timezone), key="shared_flags")
 
 
 def _photos(link: sharing.LinkInfo) -> None:
@@ -126,12 +124,12 @@ report_download(
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
 
-_charts_and_flags(link.profile_id, has_sessions=bool(facts.session_count))
+_charts_and_flags(link.profile_id, bool(facts.session_count), person.timezone)
 _photos(link)
 
 st.subheader("Sessions")
 if facts.session_count:
-    st.dataframe(sharing.sessions_table(sessions, person.timezone), hide_index=True)
+    sessions_table(sessions, person.timezone, key="shared_sessions")
 else:
     st.caption("No sessions logged yet.")
 st.caption(

@@ -1,0 +1,167 @@
+"""Tables people sort and filter: real dates, numbers and yes/no values, not text.
+
+Each column keeps its value's type (a date, a length in mm, hours, a score out of 10),
+so sorting by a column sorts by its value; how a value is shown ("Mon 3 Mar 2026",
+"0.5 mm", "7 / 10") is the page's column format. Flags are summarised per rule here
+too, with their count, first and last date and severity, for the Flags page, the
+shared view and the report.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dermadash import validation
+from dermadash.rules import SEVERITY_ORDER
+
+SESSION_COLUMNS = [
+    "Date",
+    "Areas",
+    "Needle",
+    "Passes (V/H/D)",
+    "Sterilized before",
+    "Pain",
+    "Redness",
+    "Stinging",
+    "Side effect",
+    "Notes",
+]
+FLAG_COLUMNS = ["Date", "Severity", "Rule", "Area", "What happened", "What to do", "Rule id"]
+RULE_SUMMARY_COLUMNS = ["Severity", "Rule", "Flags", "First", "Last", "Rule id"]
+RATING_COLUMNS = ["Date", "Area", "Severity", "Notes"]
+RECENT_DAYS = 90
+
+
+def _passes(sessions: pd.DataFrame) -> list[str]:
+    counts = zip(
+        sessions["passes_vertical"],
+        sessions["passes_horizontal"],
+        sessions["passes_diagonal"],
+        strict=True,
+    )
+    return ["/".join("–" if pd.isna(count) else str(int(count)) for count in row) for row in counts]
+
+
+def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """The sessions newest first, typed: local date-time, mm, hours, minutes, pain 0-10."""
+    if sessions.empty:
+        return pd.DataFrame(columns=SESSION_COLUMNS)
+    ordered = sessions.iloc[::-1]
+    side_effects = ordered["side_effect"].map(
+        lambda value: validation.SIDE_EFFECT_LABELS.get(value) if isinstance(value, str) else None
+    )
+    return pd.DataFrame(
+        {
+            # Local wall-clock time without a zone: the page shows it as it is.
+            "Date": ordered["started_at"].dt.tz_convert(timezone).dt.tz_localize(None),
+            "Areas": [", ".join(areas) for areas in ordered["areas"]],
+            "Needle": ordered["needle_mm"].astype("Float64"),
+            "Passes (V/H/D)": _passes(ordered),
+            "Sterilized before": ordered["sterilized_before"].astype("boolean"),
+            "Pain": ordered["pain"].astype("Int64"),
+            "Redness": ordered["redness_hours"].astype("Float64"),
+            "Stinging": ordered["stinging_minutes"].astype("Float64"),
+            "Side effect": side_effects.astype(object),
+            "Notes": ordered["notes"].where(ordered["notes"].map(lambda v: isinstance(v, str))),
+        },
+        columns=SESSION_COLUMNS,
+    ).reset_index(drop=True)
+
+
+def _severity_rank(severities: pd.Series) -> pd.Series:
+    return severities.map({severity: rank for rank, severity in enumerate(SEVERITY_ORDER)})
+
+
+def most_severe_first(flags: pd.DataFrame) -> pd.DataFrame:
+    """Flags ordered critical first, then warnings, then information; newest first within."""
+    if flags.empty:
+        return flags
+    order = flags.assign(
+        _rank=_severity_rank(flags["severity"]), _day=pd.to_datetime(flags["date"])
+    )
+    order = order.sort_values(["_rank", "_day"], ascending=[True, False], kind="stable")
+    return order.drop(columns=["_rank", "_day"])
+
+
+def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
+    """Every flag as one typed row, most severe and then most recent first."""
+    if flags.empty:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    ordered = most_severe_first(flags)
+    return pd.DataFrame(
+        {
+            "Date": pd.to_datetime(ordered["date"]),
+            "Severity": ordered["severity"].str.capitalize(),
+            "Rule": ordered["title"],
+            "Area": ordered["area"].where(ordered["area"].map(lambda v: isinstance(v, str))),
+            "What happened": ordered["message"],
+            "What to do": ordered["advice"],
+            "Rule id": ordered["rule"],
+        },
+        columns=FLAG_COLUMNS,
+    ).reset_index(drop=True)
+
+
+def rule_summary(flags: pd.DataFrame) -> pd.DataFrame:
+    """One row per rule and severity: how many flags, the first and last date; the most
+    severe first, then the rule flagged most recently."""
+    if flags.empty:
+        return pd.DataFrame(columns=RULE_SUMMARY_COLUMNS)
+    grouped = (
+        flags.assign(_day=pd.to_datetime(flags["date"]))
+        .groupby(["severity", "rule"], sort=False)
+        .agg(
+            title=("title", "first"),
+            count=("rule", "size"),
+            first=("_day", "min"),
+            last=("_day", "max"),
+        )
+        .reset_index()
+    )
+    grouped = grouped.assign(_rank=_severity_rank(grouped["severity"])).sort_values(
+        ["_rank", "last", "count", "rule"], ascending=[True, False, False, True], kind="stable"
+    )
+    return pd.DataFrame(
+        {
+            "Severity": grouped["severity"].str.capitalize(),
+            "Rule": grouped["title"],
+            "Flags": grouped["count"].astype("int64"),
+            "First": grouped["first"],
+            "Last": grouped["last"],
+            "Rule id": grouped["rule"],
+        },
+        columns=RULE_SUMMARY_COLUMNS,
+    ).reset_index(drop=True)
+
+
+def flags_to_read_in_full(
+    flags: pd.DataFrame, today: date, days: int = RECENT_DAYS, critical_limit: int | None = None
+) -> pd.DataFrame:
+    """The flags a reader must see in full: every critical flag of the last ``days`` days
+    (the most recent ``critical_limit`` when given), most recent first."""
+    if flags.empty:
+        return flags
+    since = today - timedelta(days=days - 1)
+    recent = flags[
+        (flags["severity"] == "critical") & (pd.to_datetime(flags["date"]).dt.date >= since)
+    ]
+    recent = most_severe_first(recent)
+    return recent if critical_limit is None else recent.head(critical_limit)
+
+
+def ratings_table(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Scar ratings newest first: the date, the area, the severity out of 10, notes."""
+    if ratings.empty:
+        return pd.DataFrame(columns=RATING_COLUMNS)
+    ordered = ratings.sort_values("rated_on", ascending=False, kind="stable")
+    return pd.DataFrame(
+        {
+            "Date": pd.to_datetime(ordered["rated_on"]),
+            "Area": ordered["area"],
+            "Severity": ordered["severity"].astype("Int64"),
+            "Notes": ordered["notes"].where(ordered["notes"].map(lambda v: isinstance(v, str))),
+        },
+        columns=RATING_COLUMNS,
+    ).reset_index(drop=True)
