@@ -165,3 +165,29 @@ def ratings_table(ratings: pd.DataFrame) -> pd.DataFrame:
         },
         columns=RATING_COLUMNS,
     ).reset_index(drop=True)
+
+
+LINK_COLUMNS = ["Label", "Status", "Created", "Expires", "Views", "Last opened", "Photos"]
+
+
+def links_table(links: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """Share links (``sharing.list_links``) as typed rows: local times, a view count."""
+    if links.empty:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+
+    def local(column: str) -> pd.Series:
+        moments = pd.to_datetime(links[column], utc=True)
+        return moments.dt.tz_convert(timezone).dt.tz_localize(None)
+
+    return pd.DataFrame(
+        {
+            "Label": links["label"],
+            "Status": links["status"].str.capitalize(),
+            "Created": local("created_at"),
+            "Expires": local("expires_at"),
+            "Views": links["views"].astype("int64"),
+            "Last opened": local("last_viewed"),
+            "Photos": links["include_photos"].astype(bool),
+        },
+        columns=LINK_COLUMNS,
+    ).reset_index(drop=True)

@@ -331,6 +331,23 @@ def test_share_page_creates_lists_and_revokes(app_engine: Engine) -> None:
     assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
 
 
+def test_share_page_lists_links_in_a_typed_table(app_engine: Engine) -> None:
+    me = default_profile_id(app_engine)
+    opened = sharing.create_link(app_engine, me, "Dr Rivera", days=10)
+    sharing.create_link(app_engine, me, "Dr Okafor", days=90, include_photos=True)
+    for _ in range(2):
+        open_app(query={"share": opened.token})
+    owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    table = owner.dataframe[0].value
+    assert list(table["Label"]) == ["Dr Okafor", "Dr Rivera"]
+    assert list(table["Views"]) == [0, 2]
+    assert list(table["Photos"]) == [True, False]
+    # Real moments: sorting by expiry sorts by time, not by the text of a date.
+    assert str(table["Expires"].dtype).startswith("datetime64")
+    assert table.sort_values("Expires")["Label"].tolist() == ["Dr Rivera", "Dr Okafor"]
+
+
 def test_share_page_refuses_bad_input(app_engine: Engine) -> None:
     owner = open_app(page="views/share.py")
     owner.button(key="create_share_link").click().run()

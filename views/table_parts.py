@@ -60,3 +60,17 @@ def sessions_table(sessions: pd.DataFrame, timezone: str, *, key: str) -> None:
 def ratings_table(ratings: pd.DataFrame, *, key: str) -> None:
     """Every scar rating as a typed row, newest first."""
     typed_table(typed_tables.ratings_table(ratings), RATING_COLUMNS, key=key)
+
+
+LINK_COLUMNS: dict[str, Any] = {
+    "Created": st.column_config.DatetimeColumn("Created", format=MOMENT_FORMAT),
+    "Expires": st.column_config.DatetimeColumn("Expires", format=MOMENT_FORMAT),
+    "Views": st.column_config.NumberColumn("Views", format="%d"),
+    "Last opened": st.column_config.DatetimeColumn("Last opened", format=MOMENT_FORMAT),
+    "Photos": st.column_config.CheckboxColumn("Photos"),
+}
+
+
+def links_table(links: pd.DataFrame, timezone: str, *, key: str) -> None:
+    """Share links at a glance: when made, until when, how often opened."""
+    typed_table(typed_tables.links_table(links, timezone), LINK_COLUMNS, key=key)
