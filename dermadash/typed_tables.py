@@ -137,18 +137,12 @@ def rule_summary(flags: pd.DataFrame) -> pd.DataFrame:
 
 
 def flags_to_read_in_full(
-    flags: pd.DataFrame, today: date, days: int = RECENT_DAYS, critical_limit: int | None = None
+    flags: pd.DataFrame, today: date, days: int = RECENT_DAYS
 ) -> pd.DataFrame:
-    """The flags a reader must see in full: every critical flag of the last ``days`` days
-    (the most recent ``critical_limit`` when given), most recent first."""
-    if flags.empty:
-        return flags
-    since = today - timedelta(days=days - 1)
-    recent = flags[
-        (flags["severity"] == "critical") & (pd.to_datetime(flags["date"]).dt.date >= since)
-    ]
-    recent = most_severe_first(recent)
-    return recent if critical_limit is None else recent.head(critical_limit)
+    """The flags a reader must see in full: every critical flag of the last ``days`` days,
+    most recent first."""
+    recent = flags_since(flags, today, days)
+    return recent if recent.empty else recent[recent["severity"] == "critical"]
 
 
 def ratings_table(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -191,3 +185,43 @@ def links_table(links: pd.DataFrame, timezone: str) -> pd.DataFrame:
         },
         columns=LINK_COLUMNS,
     ).reset_index(drop=True)
+
+
+MONTH_COLUMNS = ["Month", "Sessions", "Check-ins", "Needle", "Pain", "Redness", "Flags"]
+
+
+def monthly_sessions(sessions: pd.DataFrame, flags: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """One row per calendar month with sessions, newest first: how many sessions and
+    check-ins, the needle lengths, the median pain and redness, and the flags raised."""
+    if sessions.empty:
+        return pd.DataFrame(columns=MONTH_COLUMNS)
+    local = sessions["started_at"].dt.tz_convert(timezone).dt.tz_localize(None)
+    months = local.dt.to_period("M")
+    flag_months = (
+        pd.to_datetime(flags["date"]).dt.to_period("M").value_counts()
+        if not flags.empty
+        else pd.Series(dtype="int64")
+    )
+    rows = []
+    for month, mine in sessions.groupby(months, sort=True):
+        needles = sorted(mine["needle_mm"].dropna().astype(float).unique())
+        rows.append(
+            {
+                "Month": month.to_timestamp(),
+                "Sessions": len(mine),
+                "Check-ins": int(mine["has_check_in"].sum()),
+                "Needle": " / ".join(f"{length:g}" for length in needles),
+                "Pain": mine["pain"].astype("Float64").median(),
+                "Redness": mine["redness_hours"].astype("Float64").median(),
+                "Flags": int(flag_months.get(month, 0)),
+            }
+        )
+    return pd.DataFrame(rows[::-1], columns=MONTH_COLUMNS)
+
+
+def flags_since(flags: pd.DataFrame, today: date, days: int = RECENT_DAYS) -> pd.DataFrame:
+    """The flags of the last ``days`` days, most severe and then most recent first."""
+    if flags.empty:
+        return flags
+    since = today - timedelta(days=days - 1)
+    return most_severe_first(flags[pd.to_datetime(flags["date"]).dt.date >= since])

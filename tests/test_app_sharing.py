@@ -143,8 +143,21 @@ def test_the_viewer_can_download_the_report(
     new = sharing.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
+    # Made when asked for, with a progress bar; then downloaded.
+    assert _download_labels(app) == []
+    app.button(key="viewer_report_make").click().run()
+    assert_no_exception(app)
+    assert app.get("status")[0].proto.label == "The report is ready to download"
     (button,) = app.get("download_button")
     assert button.proto.label == report_parts.PDF_LABEL
+    assert app.get("progress"), "progress was shown while the report was made"
+    # A second visit (nothing changed) is offered the same report at once.
+    again = open_app(query={"share": new.token})
+    assert _download_labels(again) == [report_parts.PDF_LABEL]
+    assert not [button for button in again.button if button.key == "viewer_report_make"]
+    made = report_parts.made_reports()
+    key = next(key for key in made._reports if key[2] == sam)
+    assert made.get(key).startswith(b"%PDF")
     # Without Chromium the same report comes as one self-contained web page.
     monkeypatch.setenv(report.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
     app.run()
@@ -154,6 +167,9 @@ def test_the_viewer_can_download_the_report(
 
 def test_the_owner_can_download_the_report(app_engine: Engine) -> None:
     owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    assert [button.proto.label for button in owner.button].count(report_parts.MAKE_LABEL) == 1
+    owner.button(key="owner_report_make").click().run()
     assert_no_exception(owner)
     assert _download_labels(owner) == [report_parts.PDF_LABEL]
 
@@ -175,12 +191,12 @@ def test_the_only_page_is_the_shared_view_and_nothing_writes(
     for owner_page in OWNER_PAGES:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(owner_page)
-    # The only inputs choose what the dashboard draws; nothing a viewer could write with.
+    # The only inputs choose what the dashboard draws, or make the report; nothing a
+    # viewer could write with.
     assert [radio.key for radio in app.radio] == ["viewer_dash_period"]
     assert [box.key for box in app.selectbox] == ["viewer_dash_area"]
-    assert _download_labels(app) == [report_parts.PDF_LABEL]
+    assert [button.key for button in app.button] == ["viewer_report_make"]
     for kind in (
-        "button",
         "text_input",
         "text_area",
         "number_input",

@@ -1,12 +1,16 @@
-"""The report download button, for the owner (Share page) and the viewer (shared view).
+"""The report download, for the owner (Share page) and the viewer (shared view).
 
-The report is made only when the button is clicked (Streamlit runs ``data`` when it is
-a callable) and cached per profile, data revision, hour and photo choice: a second
-click, or a second dermatologist, gets it at once; any new entry makes it fresh.
+The report is made when asked for ("Make the PDF report"), with a progress bar while
+it is read, drawn and laid out; it is kept per profile, data revision, hour and photo
+choice, so a second download, or a second dermatologist, gets it at once, and any new
+entry makes it fresh. The download button checks ``still_allowed`` again on the click,
+so a share link revoked meanwhile downloads nothing.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -17,10 +21,40 @@ from views import common
 
 PDF_LABEL = "Download PDF report"
 HTML_LABEL = "Download HTML report"
+MAKE_LABEL = "Make the PDF report"
+KEPT_REPORTS = 8
+ReportKey = tuple[str, str, int, int, str, bool]
 
 
 class LinkNoLongerValid(PermissionError):
     """The share link was revoked or expired between drawing the button and the click."""
+
+
+class _MadeReports:
+    """The last few reports made in this server process, newest last (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._reports: OrderedDict[ReportKey, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: ReportKey) -> bytes | None:
+        with self._lock:
+            if key in self._reports:
+                self._reports.move_to_end(key)
+            return self._reports.get(key)
+
+    def put(self, key: ReportKey, data: bytes) -> None:
+        with self._lock:
+            self._reports[key] = data
+            self._reports.move_to_end(key)
+            while len(self._reports) > self.size:
+                self._reports.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def made_reports() -> _MadeReports:
+    return _MadeReports(KEPT_REPORTS)
 
 
 def report_photos(profile_id: int) -> Sequence[report.ReportPhoto]:
@@ -28,20 +62,43 @@ def report_photos(profile_id: int) -> Sequence[report.ReportPhoto]:
     return report.stored_photos(common.engine(), profile_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _pdf(url: str, profile_id: int, revision: int, hour: str, include_photos: bool) -> bytes:
+def _make(
+    kind: str, profile_id: int, include_photos: bool, progress: report.ReportProgress
+) -> bytes:
     photos = report_photos(profile_id) if include_photos else ()
-    return report.build_pdf(
+    if kind == "pdf":
+        return report.build_pdf(
+            common.engine(),
+            profile_id,
+            include_photos=include_photos,
+            photos=photos,
+            progress=progress,
+        )
+    page = report.build_html(
         common.engine(), profile_id, include_photos=include_photos, photos=photos
     )
+    return page.encode("utf-8")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _html(url: str, profile_id: int, revision: int, hour: str, include_photos: bool) -> str:
-    photos = report_photos(profile_id) if include_photos else ()
-    return report.build_html(
-        common.engine(), profile_id, include_photos=include_photos, photos=photos
-    )
+def _make_with_progress(key: ReportKey, profile_id: int, include_photos: bool) -> bytes | None:
+    """Make the report under a status box with a progress bar and keep it; None when
+    it could not be made (the box says why)."""
+    with st.status("Making the report…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+        try:
+            data = _make(
+                key[1],
+                profile_id,
+                include_photos,
+                lambda what, fraction: bar.progress(min(1.0, fraction), text=what),
+            )
+        except (report.ChromiumMissing, report.ChartDrawingFailed) as problem:
+            status.update(label="The PDF report could not be made", state="error")
+            st.error(f"{problem} Try again in a moment.")
+            return None
+        status.update(label="The report is ready to download", state="complete", expanded=False)
+    made_reports().put(key, data)
+    return data
 
 
 def report_download(
@@ -51,34 +108,52 @@ def report_download(
     key: str,
     still_allowed: Callable[[], bool] = lambda: True,
 ) -> None:
-    """A download button for the report: the PDF, or the HTML report without Chromium.
-
-    ``still_allowed`` is asked again when the button is clicked (the shared view passes
-    a fresh check of its token), so a link revoked meanwhile downloads nothing.
-    """
-    url, revision = common.database_url(), common.revision(profile_id)
-    day = local_today(common.profile(profile_id).timezone).isoformat()
+    """A button that makes the report (the PDF, or the HTML report without Chromium),
+    then its download button; a report already made is offered at once."""
     pdf = report.chromium_available()
-    build = _pdf if pdf else _html
-
-    def make() -> bytes | str:
-        if not still_allowed():
-            raise LinkNoLongerValid("the share link is no longer valid")
-        return build(url, profile_id, revision, common.hour_key(), include_photos)
-
+    kind = "pdf" if pdf else "html"
+    report_key: ReportKey = (
+        common.database_url(),
+        kind,
+        profile_id,
+        common.revision(profile_id),
+        common.hour_key(),
+        include_photos,
+    )
+    day = local_today(common.profile(profile_id).timezone).isoformat()
     if not pdf:
         st.caption(
             "The PDF report needs Chromium, which is not installed where dermadash runs. "
             "The same report as one web page opens in any browser, also offline."
         )
+    if pdf and made_reports().get(report_key) is None:
+        asked = st.button(
+            MAKE_LABEL,
+            key=f"{key}_make",
+            icon=":material/picture_as_pdf:",
+            help="Summary, key figures, charts, safety flags per rule, sessions per month "
+            "and needle lengths, on a few pages. It takes a few seconds to make.",
+        )
+        if not asked or _make_with_progress(report_key, profile_id, include_photos) is None:
+            return
+
+    def download() -> bytes:
+        if not still_allowed():
+            raise LinkNoLongerValid("the share link is no longer valid")
+        made = made_reports().get(report_key)
+        return made if made is not None else _make(kind, profile_id, include_photos, _quiet)
+
     st.download_button(
         PDF_LABEL if pdf else HTML_LABEL,
-        data=make,
-        file_name=f"dermadash-report-{day}.{'pdf' if pdf else 'html'}",
+        data=download,
+        file_name=f"dermadash-report-{day}.{kind}",
         mime="application/pdf" if pdf else "text/html",
         key=key,
-        icon=":material/picture_as_pdf:" if pdf else ":material/description:",
+        icon=":material/download:" if pdf else ":material/description:",
         on_click="ignore",
-        help="Summary, key figures, charts, safety flags, sessions and needle lengths. "
-        "It takes a few seconds to make.",
+        type="primary" if pdf else "secondary",
     )
+
+
+def _quiet(_what: str, _fraction: float) -> None:
+    """No progress to show (the report is made inside the download click)."""
