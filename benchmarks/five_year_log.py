@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import Engine
 
-from dermadash import importing, photos, queries
+from dermadash import importing, photos, queries, spreadsheet
 from dermadash.profiles import load_profile
 
 YEARS = 5
@@ -35,29 +35,8 @@ SESSIONS_PER_WEEK = (
 )
 AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin")
 ROLLER_WEEKS = 12  # a new roller about every three months (the protocol says 10 sessions)
-SESSION_HEADER = [
-    "date",
-    "area",
-    "needle_mm",
-    "roller",
-    "passes_vertical",
-    "passes_horizontal",
-    "passes_diagonal",
-    "sterilized_before",
-    "sterilized_after",
-    "skin_cleansed",
-    "active_acne",
-    "retinoid_48h",
-    "pinpoint_bleeding",
-    "pain",
-    "notes",
-    "redness_hours",
-    "stinging_minutes",
-    "side_effect",
-    "makeup_48h",
-    "sun_24h",
-]
-RATING_HEADER = ["date", "area", "severity", "notes"]
+SESSION_HEADER = list(spreadsheet.SESSION_COLUMNS)  # exactly the import's header
+RATING_HEADER = list(spreadsheet.RATING_COLUMNS)
 PHOTO_EVERY = 2  # a photo with every second (fortnightly) rating: monthly per area
 PHOTO_SIZE = (160, 120)
 

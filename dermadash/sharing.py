@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dermadash import validation
+from dermadash import typed_tables, validation
 from dermadash.db import transaction
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.models import Profile, ShareLink, ShareLinkView
@@ -319,18 +319,7 @@ def _with_unit(value: object, unit: str) -> str:
 
 def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """The sessions as a plain, read-only table for the dermatologist, newest first."""
-    columns = [
-        "Date",
-        "Areas",
-        "Needle",
-        "Passes (V/H/D)",
-        "Sterilized before",
-        "Pain",
-        "Redness",
-        "Stinging",
-        "Side effect",
-        "Notes",
-    ]
+    columns = typed_tables.SESSION_COLUMNS  # the same columns, typed, for the pages
     if sessions.empty:
         return pd.DataFrame(columns=columns)
     ordered = sessions.iloc[::-1]
