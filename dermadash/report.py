@@ -6,7 +6,7 @@ every safety flag by severity; a compact table of the sessions; the needle lengt
 used; and scar photos when asked for.
 
 The PDF is laid out with fpdf2; its charts are the dashboard's plotly figures turned
-into PNG images by kaleido, which drives a Chromium already installed on the machine
+into images by kaleido, which drives a Chromium already installed on the machine
 (``/usr/bin/chromium``, or the one named by ``BROWSER_PATH``). dermadash never
 downloads a browser: without one, ``build_pdf`` raises ``ChromiumMissing`` and the HTML
 report (plotly.js inlined, so it works offline) is the way to go.
@@ -311,7 +311,7 @@ def _drawer() -> WarmChartDrawer:
 
 
 def chart_images(charts: Sequence[go.Figure], progress: ChartProgress | None = None) -> list[bytes]:
-    """Each chart as PNG bytes, drawn by kaleido in the system's Chromium, kept warm
+    """Each chart as image bytes (JPEG), drawn by kaleido in the system's Chromium, kept warm
     between charts and between reports; ``progress(done, total)`` after each chart."""
     if not charts:
         return []
@@ -438,9 +438,12 @@ class _ReportPdf:
         return bytes(self.pdf.output())
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    """Width and height of a PNG, from its header."""
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+def _image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a chart image (read from its header only)."""
+    from PIL import Image
+
+    with Image.open(BytesIO(data)) as picture:
+        return picture.size
 
 
 def _pdf_summary(document: _ReportPdf, content: ReportContent) -> None:
@@ -487,7 +490,7 @@ def _pdf_charts(document: _ReportPdf, content: ReportContent, images: Sequence[b
     document.heading("Charts (whole course)", keep_with_mm=80)
     _drawn, empty = _drawn_and_empty(content.charts)
     for image in images:
-        width_px, height_px = _png_size(image)
+        width_px, height_px = _image_size(image)
         document.image(image, document.width, document.width * height_px / width_px)
     for sentence in empty:
         document.paragraph(sentence, size=9.5, colour=document.GREY)

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 
 START_TIMEOUT_SECONDS = 60
 TABS = 2  # charts drawn two at a time: the machine has at least two cores
+IMAGE_FORMAT = "jpeg"  # fpdf embeds a JPEG as it is; a PNG with alpha it re-encodes
 Progress = Callable[[int, int], None]
 
 
@@ -101,7 +102,8 @@ class WarmChartDrawer:
     # --- drawing ---------------------------------------------------------------------
 
     def draw(self, charts: Sequence[go.Figure], progress: Progress | None = None) -> list[bytes]:
-        """Each chart as PNG bytes, in order; ``progress(done, total)`` after each one."""
+        """Each chart as image bytes (``IMAGE_FORMAT``), in order; ``progress(done,
+        total)`` after each one."""
         with self._lock:
             self._start().result(timeout=START_TIMEOUT_SECONDS)
             try:
@@ -125,7 +127,7 @@ class WarmChartDrawer:
         futures = []
         for chart in charts:
             options = {
-                "format": "png",
+                "format": IMAGE_FORMAT,
                 "width": chart.layout.width,
                 "height": chart.layout.height,
                 "scale": self.scale,
