@@ -227,7 +227,6 @@ def _recent_flags_text(flags: pd.DataFrame) -> pd.DataFrame:
     """The last months' flags, one line each: date, severity, rule, area, what happened."""
     table = typed_tables.flags_table(flags).drop(columns=["What to do", "Rule id"])
     table["Date"] = table["Date"].map(_day_text)
-    table["Area"] = table["Area"].fillna("")
     return table
 
 

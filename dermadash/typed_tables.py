@@ -48,9 +48,9 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """The sessions newest first, typed: local date-time, mm, hours, minutes, pain 0-10."""
     if sessions.empty:
         return pd.DataFrame(columns=SESSION_COLUMNS)
-    ordered = sessions.iloc[::-1]
+    ordered = sessions.sort_values(["started_at", "session_id"], ascending=False, kind="stable")
     side_effects = ordered["side_effect"].map(
-        lambda value: validation.SIDE_EFFECT_LABELS.get(value) if isinstance(value, str) else None
+        lambda value: validation.SIDE_EFFECT_LABELS.get(value, "") if isinstance(value, str) else ""
     )
     return pd.DataFrame(
         {
@@ -64,7 +64,7 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
             "Redness": ordered["redness_hours"].astype("Float64"),
             "Stinging": ordered["stinging_minutes"].astype("Float64"),
             "Side effect": side_effects.astype(object),
-            "Notes": ordered["notes"].where(ordered["notes"].map(lambda v: isinstance(v, str))),
+            "Notes": [value if isinstance(value, str) else "" for value in ordered["notes"]],
         },
         columns=SESSION_COLUMNS,
     ).reset_index(drop=True)
@@ -95,7 +95,7 @@ def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
             "Date": pd.to_datetime(ordered["date"]),
             "Severity": ordered["severity"].str.capitalize(),
             "Rule": ordered["title"],
-            "Area": ordered["area"].where(ordered["area"].map(lambda v: isinstance(v, str))),
+            "Area": [value if isinstance(value, str) else "" for value in ordered["area"]],
             "What happened": ordered["message"],
             "What to do": ordered["advice"],
             "Rule id": ordered["rule"],
@@ -155,7 +155,7 @@ def ratings_table(ratings: pd.DataFrame) -> pd.DataFrame:
             "Date": pd.to_datetime(ordered["rated_on"]),
             "Area": ordered["area"],
             "Severity": ordered["severity"].astype("Int64"),
-            "Notes": ordered["notes"].where(ordered["notes"].map(lambda v: isinstance(v, str))),
+            "Notes": [value if isinstance(value, str) else "" for value in ordered["notes"]],
         },
         columns=RATING_COLUMNS,
     ).reset_index(drop=True)

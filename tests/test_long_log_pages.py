@@ -59,6 +59,10 @@ def test_every_page_stays_under_400_elements_on_a_five_year_log(
     table = history.dataframe[0].value
     assert len(table) == len(queries.sessions_frame(engine, profile_id))
     assert str(table["Date"].dtype).startswith("datetime64")
+    assert table["Date"].is_monotonic_decreasing  # newest first, as the cards
+    shared_sessions = shared.dataframe[-1].value
+    assert len(shared_sessions) == len(table)
+    assert shared_sessions["Date"].is_monotonic_decreasing
     assert table["Pain"].dtype == "Int64"
     assert table["Needle"].dtype == "Float64"
     assert list(table.sort_values("Pain")["Pain"].dropna()) == sorted(table["Pain"].dropna())

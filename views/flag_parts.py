@@ -16,7 +16,7 @@ from dermadash.markdown import escape_markdown
 from dermadash.rules import SEVERITY_ORDER
 from views.table_parts import FLAG_COLUMNS, RULE_SUMMARY_COLUMNS, typed_table
 
-CRITICAL_CARDS = 10  # the most recent critical flags shown in full; the rest in the table
+CRITICAL_CARDS = 5  # the most recent critical flags shown in full; the rest in the table
 
 SEVERITY_ICONS = {
     "critical": ":material/error:",
