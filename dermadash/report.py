@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -34,10 +33,16 @@ from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
 from dermadash.protocol import load_protocol
 from dermadash.summary import ALL_AREAS, DashboardData, KeyFigures, Period
 from dermadash.timezones import local_today
-from dermadash.warm_chromium import WarmChartDrawer, drawer_for
+from dermadash.warm_chromium import (
+    BROWSER_PATH_VARIABLE as BROWSER_PATH_VARIABLE,  # re-exported: tests and callers use it
+)
+from dermadash.warm_chromium import (
+    chromium_available,
+    chromium_path,
+    drawer,
+    warm_up,
+)
 
-BROWSER_PATH_VARIABLE = "BROWSER_PATH"  # the variable kaleido's choreographer reads too
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
 DISCLAIMER = (
     "dermadash informs; it does not diagnose. Its flags follow public dermarolling "
     "guides, not a medical examination."
@@ -75,7 +80,6 @@ SEVERITY_TITLES = {"critical": "Critical", "warning": "Warnings", "info": "For i
 CHART_WIDTH_PX = 800
 CHART_SCALE = 2
 CHART_FONT_PX = 15
-CHART_TIMEOUT_SECONDS = 60
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -266,17 +270,6 @@ def _drawn_and_empty(charts: Sequence[go.Figure]) -> tuple[list[go.Figure], list
 # --- Chart images through kaleido and the system's Chromium ----------------------------
 
 
-def chromium_path() -> str:
-    """The Chromium to use: ``BROWSER_PATH`` when set, else Debian's /usr/bin/chromium."""
-    return os.environ.get(BROWSER_PATH_VARIABLE, "").strip() or DEFAULT_CHROMIUM
-
-
-def chromium_available() -> bool:
-    """Whether the PDF report can be made here (a Chromium to draw the charts with)."""
-    path = Path(chromium_path())
-    return path.is_file() and os.access(path, os.X_OK)
-
-
 def printable_chart(chart: go.Figure) -> go.Figure:
     """A copy sized for A4: explicit width and height, larger text, white background."""
     printed = go.Figure(chart.to_dict(), _validate=False)  # a copy; the chart is valid
@@ -299,16 +292,6 @@ ChartProgress = Callable[[int, int], None]
 ReportProgress = Callable[[str, float], None]
 
 
-def warm_up_chromium() -> None:
-    """Start the warm Chromium in the background, when there is one (returns at once)."""
-    if chromium_available():
-        _drawer().warm_up()
-
-
-def _drawer() -> WarmChartDrawer:
-    return drawer_for(chromium_path(), scale=CHART_SCALE, timeout=CHART_TIMEOUT_SECONDS)
-
-
 def chart_images(charts: Sequence[go.Figure], progress: ChartProgress | None = None) -> list[bytes]:
     """Each chart as image bytes (JPEG), drawn by kaleido in the system's Chromium, kept warm
     between charts and between reports; ``progress(done, total)`` after each chart."""
@@ -318,7 +301,7 @@ def chart_images(charts: Sequence[go.Figure], progress: ChartProgress | None = N
         raise ChromiumMissing(NO_CHROMIUM_MESSAGE.format(path=chromium_path()))
     printed = [printable_chart(chart) for chart in charts]
     try:
-        return _drawer().draw(printed, progress)
+        return drawer().draw(printed, scale=CHART_SCALE, progress=progress)
     except Exception as error:
         raise ChartDrawingFailed(
             f"Chromium ({chromium_path()}) could not draw the charts "
@@ -607,7 +590,7 @@ def build_pdf(
     ``progress(what, fraction)`` is told what is being done, for a progress bar.
     """
     tell = progress or (lambda _what, _fraction: None)
-    warm_up_chromium()  # Chromium starts while the content is read and worded
+    warm_up()  # Chromium starts while the content is read and worded
     tell("Reading the log and checking it against the protocol", 0.05)
     content = report_content(engine, profile_id, now)
     drawn, _empty = _drawn_and_empty(content.charts)

@@ -8,33 +8,53 @@ report at a time. ``warm_up()`` starts it in the background, so Chromium launche
 the report's content is being read and worded.
 
 If Chromium dies or a drawing fails, the session is closed and the next call opens a
-fresh one.
+fresh one. This module imports nothing heavy (no plotly, no pandas), so
+``python -m dermadash report --out x.pdf`` can start Chromium before the rest of
+dermadash is even imported (``start_early``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import plotly.graph_objects as go
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
+BROWSER_PATH_VARIABLE = "BROWSER_PATH"  # the variable kaleido's choreographer reads too
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT_SECONDS = 60
-TABS = 2  # charts drawn two at a time: the machine has at least two cores
+CHART_TIMEOUT_SECONDS = 60
+# One tab: a cold start loads plotly.js once; warm, a chart takes a fraction of a second.
+TABS = 1
 IMAGE_FORMAT = "jpeg"  # fpdf embeds a JPEG as it is; a PNG with alpha it re-encodes
 Progress = Callable[[int, int], None]
+
+
+def chromium_path() -> str:
+    """The Chromium to use: ``BROWSER_PATH`` when set, else Debian's /usr/bin/chromium."""
+    return os.environ.get(BROWSER_PATH_VARIABLE, "").strip() or DEFAULT_CHROMIUM
+
+
+def chromium_available() -> bool:
+    """Whether charts can be drawn here (a Chromium to draw them with)."""
+    path = Path(chromium_path())
+    return path.is_file() and os.access(path, os.X_OK)
 
 
 class WarmChartDrawer:
     """A kaleido session in a Chromium kept open between calls (thread-safe)."""
 
-    def __init__(self, path: str, *, scale: float, timeout: float) -> None:
+    def __init__(self, path: str, *, timeout: float = CHART_TIMEOUT_SECONDS) -> None:
         self.path = path
-        self.scale = scale
         self.timeout = timeout
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -71,8 +91,8 @@ class WarmChartDrawer:
                 # An explicit path: kaleido never looks for (or fetches) a browser.
                 async with kaleido.Kaleido(
                     path=self.path, mathjax=False, n=TABS, timeout=self.timeout
-                ) as drawer:
-                    self._kaleido = drawer
+                ) as session:
+                    self._kaleido = session
                     opened.set_result(None)
                     await self._stop.wait()
             except BaseException as error:  # handed to whoever waits for the opening
@@ -101,57 +121,74 @@ class WarmChartDrawer:
 
     # --- drawing ---------------------------------------------------------------------
 
-    def draw(self, charts: Sequence[go.Figure], progress: Progress | None = None) -> list[bytes]:
+    def draw(
+        self, charts: Sequence[go.Figure], *, scale: float, progress: Progress | None = None
+    ) -> list[bytes]:
         """Each chart as image bytes (``IMAGE_FORMAT``), in order; ``progress(done,
-        total)`` after each one."""
+        total)`` after each one, on the caller's thread."""
         with self._lock:
             self._start().result(timeout=START_TIMEOUT_SECONDS)
             try:
-                return self._draw_all(charts, progress)
+                return self._draw_all(charts, scale, progress)
             except BaseException:
                 self._close()  # a broken Chromium is not kept warm
                 raise
 
-    def _draw_all(self, charts: Sequence[go.Figure], progress: Progress | None) -> list[bytes]:
-        loop, drawer = self._loop, self._kaleido
-        if loop is None or drawer is None:
+    def _draw_all(
+        self, charts: Sequence[go.Figure], scale: float, progress: Progress | None
+    ) -> list[bytes]:
+        loop, session = self._loop, self._kaleido
+        if loop is None or session is None:
             raise RuntimeError("Chromium closed before drawing")
-        done = 0
-
-        def drawn(_future: object) -> None:
-            nonlocal done
-            done += 1
+        futures = [
+            asyncio.run_coroutine_threadsafe(
+                session.calc_fig(
+                    chart,
+                    opts={
+                        "format": IMAGE_FORMAT,
+                        "width": chart.layout.width,
+                        "height": chart.layout.height,
+                        "scale": scale,
+                    },
+                ),
+                loop,
+            )
+            for chart in charts
+        ]
+        wait = self.timeout * max(1, len(futures)) + 5
+        for done, _future in enumerate(concurrent.futures.as_completed(futures, wait), start=1):
             if progress is not None:
-                progress(done, len(charts))
-
-        futures = []
-        for chart in charts:
-            options = {
-                "format": IMAGE_FORMAT,
-                "width": chart.layout.width,
-                "height": chart.layout.height,
-                "scale": self.scale,
-            }
-            future = asyncio.run_coroutine_threadsafe(drawer.calc_fig(chart, opts=options), loop)
-            future.add_done_callback(drawn)
-            futures.append(future)
-        return [bytes(future.result(timeout=self.timeout + 5)) for future in futures]
+                progress(done, len(futures))
+        return [bytes(future.result()) for future in futures]
 
 
-_drawers: dict[tuple[str, float, float], WarmChartDrawer] = {}
+_drawers: dict[str, WarmChartDrawer] = {}
 _drawers_lock = threading.Lock()
 
 
-def drawer_for(path: str, *, scale: float, timeout: float) -> WarmChartDrawer:
-    """The process's one warm drawer for this Chromium and these settings."""
-    key = (path, scale, timeout)
+def drawer() -> WarmChartDrawer:
+    """The process's one warm drawer for the Chromium ``chromium_path()`` names."""
+    path = chromium_path()
     with _drawers_lock:
-        if key not in _drawers:
-            _drawers[key] = WarmChartDrawer(path, scale=scale, timeout=timeout)
-        return _drawers[key]
+        if path not in _drawers:
+            _drawers[path] = WarmChartDrawer(path)
+        return _drawers[path]
+
+
+def warm_up() -> None:
+    """Start Chromium in the background when there is one (returns at once)."""
+    if chromium_available():
+        drawer().warm_up()
+
+
+def start_early(arguments: Sequence[str]) -> None:
+    """For ``report --out x.pdf``: start Chromium before dermadash's imports, which it
+    then overlaps (it runs on the other core)."""
+    if "report" in arguments and any(value.lower().endswith(".pdf") for value in arguments):
+        warm_up()
 
 
 @atexit.register
 def _close_all() -> None:
-    for drawer in list(_drawers.values()):
-        drawer.close()
+    for warm in list(_drawers.values()):
+        warm.close()

@@ -245,7 +245,7 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
 @needs_chromium
 def test_one_chromium_stays_warm_between_reports(engine: Engine, demo_profile: int) -> None:
     report.build_pdf(engine, demo_profile, now=NOW)
-    drawer = report._drawer()
+    drawer = report.drawer()
     first = drawer._thread
     assert first is not None
     assert first.is_alive()
