@@ -177,6 +177,14 @@ def _five_year_database(folder: Path) -> tuple[str, str, int, int]:
     return url, token, sessions, flags
 
 
+def _named(name: str, visit: Callable[[], float]) -> float:
+    """A visit's seconds; a failure says which visit failed."""
+    try:
+        return visit()
+    except Exception as error:
+        raise RuntimeError(f"{name} visit: {type(error).__name__}: {error}") from error
+
+
 def measure(runs: int = DEFAULT_RUNS) -> LongLogResult:
     from playwright.sync_api import sync_playwright
 
@@ -202,12 +210,12 @@ def measure(runs: int = DEFAULT_RUNS) -> LongLogResult:
                 "floor_rerun": lambda: _floor_rerun_seconds(browser, floor_url),
             }
             try:
-                for visit in visits.values():  # untimed: warm the servers
-                    visit()
+                for name, visit in visits.items():  # untimed: warm the servers
+                    _named(name, visit)
                 timings: dict[str, list[float]] = {name: [] for name in visits}
                 for _ in range(runs):
                     for name, visit in visits.items():
-                        timings[name].append(visit())
+                        timings[name].append(_named(name, visit))
             finally:
                 browser.close()
 
