@@ -32,6 +32,7 @@ FLAG_COLUMNS = ["Date", "Severity", "Rule", "Area", "What happened", "What to do
 RULE_SUMMARY_COLUMNS = ["Severity", "Rule", "Flags", "First", "Last", "Rule id"]
 RATING_COLUMNS = ["Date", "Area", "Severity", "Notes"]
 RECENT_DAYS = 90
+SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
 
 
 def _passes(sessions: pd.DataFrame) -> list[str]:
@@ -93,7 +94,7 @@ def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Date": pd.to_datetime(ordered["date"]),
-            "Severity": ordered["severity"].str.capitalize(),
+            "Severity": ordered["severity"].map(SEVERITY_WORDS),
             "Rule": ordered["title"],
             "Area": [value if isinstance(value, str) else "" for value in ordered["area"]],
             "What happened": ordered["message"],
@@ -125,7 +126,7 @@ def rule_summary(flags: pd.DataFrame) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            "Severity": grouped["severity"].str.capitalize(),
+            "Severity": grouped["severity"].map(SEVERITY_WORDS),
             "Rule": grouped["title"],
             "Flags": grouped["count"].astype("int64"),
             "First": grouped["first"],

@@ -14,6 +14,7 @@ from dermadash import typed_tables
 from dermadash.formatting import format_day
 from dermadash.markdown import escape_markdown
 from dermadash.rules import SEVERITY_ORDER
+from dermadash.typed_tables import SEVERITY_WORDS
 from views.table_parts import FLAG_COLUMNS, RULE_SUMMARY_COLUMNS, typed_table
 
 CRITICAL_CARDS = 5  # the most recent critical flags shown in full; the rest in the table
@@ -62,9 +63,6 @@ def flag_overview(flags: pd.DataFrame, today: date, *, key: str) -> None:
         "Click a column heading to sort by it, or search with the table's magnifier."
     )
     typed_table(typed_tables.flags_table(flags), FLAG_COLUMNS, key=f"{key}_table")
-
-
-SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
 
 
 def severity_badge(severity: str) -> str:
