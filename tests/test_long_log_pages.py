@@ -20,6 +20,7 @@ from dermadash.profiles import default_profile_id, load_profile
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, element_count, open_app
 from views.flag_parts import CRITICAL_CARDS
+from views.photo_parts import GALLERY_PAGE
 
 ELEMENT_LIMIT = 400
 OWNER_PAGES = ("views/home.py", "views/flags.py", "views/history.py", "views/photos.py")
@@ -91,3 +92,17 @@ def test_the_flags_page_on_five_years_lists_every_flag_and_the_recent_critical_o
     by_date = every.sort_values("Date")
     assert list(by_date["Date"]) == sorted(every["Date"])
     assert str(every["Date"].dtype).startswith("datetime64")
+
+
+def test_the_photo_gallery_shows_the_latest_photos_until_older_ones_are_asked_for(
+    five_years: tuple[Engine, int],
+) -> None:
+    app = open_app("views/photos.py")
+    assert_no_exception(app)
+    shown = len(app.image)
+    assert shown <= GALLERY_PAGE + 2  # the latest photos, and the two compared
+    older = next(button for button in app.button if button.key == "photos_gallery_older")
+    assert "more" in older.label
+    older.click().run()
+    assert_no_exception(app)
+    assert len(app.image) > shown
