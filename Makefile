@@ -32,11 +32,21 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 ## Every test: SQLite always, PostgreSQL when a server answers on 127.0.0.1:5432.
+## Under CI=true a PostgreSQL that is down is started, and one that stays silent fails.
 ## Two workers, then the `solo` tests alone (exit 5 = PYTEST_ARGS selected none there).
+POSTGRES_ANSWERS := $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null
 test: $(STAMP) chromium
-	@if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	@if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && [ "$$CI" = true ] && ! $(POSTGRES_ANSWERS); then \
+		echo "PostgreSQL does not answer on 127.0.0.1:5432: starting it"; \
+		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true; \
+		sleep 2; \
+	fi; \
+	if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && $(POSTGRES_ANSWERS); then \
 		echo "PostgreSQL answers on 127.0.0.1:5432: its tests run too"; \
 		export DERMADASH_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)"; \
+	elif [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && [ "$$CI" = true ]; then \
+		echo "CI needs PostgreSQL on 127.0.0.1:5432 and none answers, even after trying to start it."; \
+		exit 1; \
 	fi; \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . || exit 1; \
 	$(PY) -m pytest -n 2 -m "not solo" $(PYTEST_ARGS); parallel=$$?; \

@@ -1,7 +1,7 @@
 """How much slower the dashboard is than a bare page that reads the same rows.
 
 Five years of data (about 1,500 sessions, their check-ins and fortnightly scar ratings)
-go into a fresh SQLite file. Then the whole app script (``app.py`` → home → the
+go into a fresh SQLite file. Then the whole app script (``router.py`` → home → the
 dashboard) and ``benchmarks/floor_page.py`` (read the profile, sessions, scar ratings
 and rollers the dashboard reads, draw one chart) each run in Streamlit's AppTest,
 alternately, several times:
@@ -49,9 +49,10 @@ from dermadash.records import (
     insert_session,
     put_check_in,
 )
+from views.common import OWNER_SIGNED_IN_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-APP = PROJECT_ROOT / "app.py"
+APP = PROJECT_ROOT / "router.py"
 FLOOR = PROJECT_ROOT / "benchmarks" / "floor_page.py"
 TARGET_RATIO = 2.0
 FILTER_TARGET_RATIO = 2.0
@@ -160,16 +161,19 @@ def fill_history(database_url: str, sessions: int = DEFAULT_SESSIONS) -> int:
 
 @contextmanager
 def use_database(url: str) -> Iterator[None]:
-    """Point the app (``DERMADASH_DATABASE_URL``) at ``url`` for the block."""
-    previous = os.environ.get("DERMADASH_DATABASE_URL")
-    os.environ["DERMADASH_DATABASE_URL"] = url
+    """Point the app (``DERMADASH_DATABASE_URL``) at ``url`` for the block, with owner
+    sign-in by password (AppTest's way in, see ``_fresh_app``)."""
+    settings = {"DERMADASH_DATABASE_URL": url, "DERMADASH_AUTH": "password"}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("DERMADASH_DATABASE_URL", None)
-        else:
-            os.environ["DERMADASH_DATABASE_URL"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _timed_run(app: AppTest) -> float:
@@ -184,6 +188,9 @@ def _timed_run(app: AppTest) -> float:
 def _fresh_app(script: Path, query: dict[str, str] | None = None) -> AppTest:
     app = AppTest.from_file(str(script), default_timeout=RUN_TIMEOUT_SECONDS)
     app.context["timezone"] = TIMEZONE
+    # AppTest has no HTTP request to prove "this computer": the owner comes in signed
+    # in by password, as in tests/apptest.py (use_database sets DERMADASH_AUTH).
+    app.session_state[OWNER_SIGNED_IN_KEY] = True
     for key, value in (query or {}).items():
         app.query_params[key] = value
     return app

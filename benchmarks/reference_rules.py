@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from dermadash.formatting import format_day, format_days, format_number
+from dermadash.formatting import format_day, format_days, format_number, format_share
 from dermadash.profiles import ProfileSettings
 from dermadash.protocol import RULE_IDS, Protocol, load_protocol
 from dermadash.validation import SIDE_EFFECT_LABELS
@@ -309,6 +309,7 @@ def _check_area(
             days=format_days(days),
             minimum=format_days(minimum),
             basis=basis,
+            critical_share=format_share(value("too-frequent.critical_fraction")),
         )
     redness = earlier["redness_hours"]
     if _known(redness):

@@ -5,7 +5,7 @@ Per-profile queries must not grow with other people's data; the indexes on
 (profile_id, started_at) and friends are what keeps them flat. Two things are timed on
 each database, alternately:
 
-- the dashboard page: the whole app script (``app.py`` → home → dashboard) in
+- the dashboard page: the whole app script (``router.py`` → home → dashboard) in
   Streamlit's AppTest with ``DERMADASH_DATABASE_URL`` pointing at that database, cold
   (the profile's data revision bumped and the caches cleared first, as after a write);
 - the reads alone: every query the dashboard makes for the person.

@@ -3,7 +3,8 @@
 Three modes, chosen with ``DERMADASH_AUTH``:
 
 - ``none`` (default): no sign-in, for the app running on the person's own computer.
-  Refused when the page was reached from elsewhere (see ``none_mode_problem``).
+  Refused unless the server layer proved the request local
+  (``dermadash.server.this_computer``: real peer address and ``Host``).
 - ``password``: one owner, one password, stored only as an argon2 hash (set it with
   ``python -m dermadash password``).
 - ``oidc``: several people sign in with an OpenID Connect provider (Streamlit's
@@ -16,15 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from ipaddress import ip_address
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -38,17 +34,10 @@ DEFAULT_PASSWORD_FILE = DATA_DIR / "owner-password.argon2"
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 IDENTITY_MAX_CHARS = 320
-# Headers a reverse proxy adds: their presence means the request came from elsewhere.
-PROXY_HEADERS = (
-    "x-forwarded-for",
-    "x-forwarded-host",
-    "x-forwarded-proto",
-    "x-real-ip",
-    "forwarded",
-)
-WILDCARD_ADDRESSES = frozenset({"", "0.0.0.0", "::", "[::]"})
 NOT_LOCAL_MESSAGE = (
-    "dermadash is being opened from another computer, but no sign-in is set up, so it "
+    "Without sign-in, dermadash opens only on the computer it runs on, at "
+    "http://localhost or http://127.0.0.1. This page was reached another way (from "
+    "another computer, through a proxy or relay, or under another address), so it "
     "shows nobody's data. Whoever runs it should set DERMADASH_AUTH=password (then run "
     "`python -m dermadash password`) or DERMADASH_AUTH=oidc: see “Deploying for several "
     "people” in the README."
@@ -76,43 +65,6 @@ def configured_mode(environ: Mapping[str, str] | None = None) -> AuthMode:
         raise AuthConfigError(
             f"{AUTH_VARIABLE} must be one of: {choices} (it is '{value}')."
         ) from None
-
-
-def is_loopback(host: str | None) -> bool:
-    """Whether a host name or address only reaches this computer."""
-    if not host:
-        return False
-    host = host.strip().strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def none_mode_problem(
-    server_address: str | None, page_url: str | None, headers: Mapping[str, str]
-) -> str | None:
-    """Why running without sign-in is refused for this request, or None when it is fine.
-
-    The rule: no sign-in is allowed only for a page opened on the computer the app
-    runs on. It is refused when a reverse proxy forwarded the request (any of
-    ``PROXY_HEADERS``), when the server is bound to a specific address that is not a
-    loopback one, or when the browser reached the app by a host that is not a
-    loopback one (a LAN address or a domain name). When none of this can be told
-    (no page address known, server on every interface), it is allowed.
-    """
-    lowered = {key.lower() for key in headers}
-    if any(header in lowered for header in PROXY_HEADERS):
-        return NOT_LOCAL_MESSAGE
-    address = (server_address or "").strip()
-    if address not in WILDCARD_ADDRESSES and not is_loopback(address):
-        return NOT_LOCAL_MESSAGE
-    host = urlsplit(page_url).hostname if page_url else None
-    if host is not None and not is_loopback(host):
-        return NOT_LOCAL_MESSAGE
-    return None
 
 
 # --- The owner password ---------------------------------------------------------------
@@ -171,43 +123,6 @@ def verify_password(password_hash: str, attempt: str) -> bool:
         return PasswordHasher().verify(password_hash, attempt)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-class AttemptLimiter:
-    """A light brake on password guessing, shared by every session of one server.
-
-    After ``max_failures`` wrong passwords within ``window_seconds``, attempts are
-    refused until the oldest of them is that old. A right password clears the count.
-    """
-
-    def __init__(self, max_failures: int = 5, window_seconds: float = 300.0) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self._failures: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def _forget_old(self, now: float) -> None:
-        while self._failures and now - self._failures[0] >= self.window_seconds:
-            self._failures.popleft()
-
-    def seconds_to_wait(self, now: float | None = None) -> int:
-        """0 when an attempt may be made now, else whole seconds to wait."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._forget_old(now)
-            if len(self._failures) < self.max_failures:
-                return 0
-            return max(1, int(self._failures[0] + self.window_seconds - now + 0.999))
-
-    def record_failure(self, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._forget_old(now)
-            self._failures.append(now)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
 
 
 # --- OpenID Connect identities -------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -13,8 +13,6 @@ from sqlalchemy import Engine
 from dermadash import queries, rules
 from dermadash.formatting import format_day
 from dermadash.profiles import load_profile
-
-JSON_FIELDS = ("rule", "severity", "date", "session", "area", "message", "advice", "source")
 
 
 def profile_flags(engine: Engine, profile_id: int, now: datetime | None = None) -> pd.DataFrame:
@@ -27,20 +25,33 @@ def profile_flags(engine: Engine, profile_id: int, now: datetime | None = None) 
     )
 
 
+def _rows(flags: pd.DataFrame) -> list[dict[str, Any]]:
+    """The flags as dicts (flag frames are labelled by column names, all strings)."""
+    return cast(list[dict[str, Any]], flags.to_dict("records"))
+
+
+def _session_id(row: dict[str, Any]) -> int | None:
+    return None if pd.isna(row["session"]) else int(row["session"])
+
+
+def _area(row: dict[str, Any]) -> str | None:
+    return row["area"] if isinstance(row["area"], str) else None
+
+
 def flags_as_records(flags: pd.DataFrame) -> list[dict[str, Any]]:
     """Flags as plain JSON-ready dicts: ISO dates, null for a missing session or area."""
     return [
         {
-            "rule": row.rule,
-            "severity": row.severity,
-            "date": row.date.isoformat(),
-            "session": None if pd.isna(row.session) else int(row.session),
-            "area": row.area if isinstance(row.area, str) else None,
-            "message": row.message,
-            "advice": row.advice,
-            "source": row.source,
+            "rule": row["rule"],
+            "severity": row["severity"],
+            "date": row["date"].isoformat(),
+            "session": _session_id(row),
+            "area": _area(row),
+            "message": row["message"],
+            "advice": row["advice"],
+            "source": row["source"],
         }
-        for row in flags.itertuples(index=False)
+        for row in _rows(flags)
     ]
 
 
@@ -56,13 +67,15 @@ def flags_as_table(flags: pd.DataFrame, width: int = 100) -> str:
     header = f"{'DATE':<16} {'SEVERITY':<9} {'RULE':<19} {'SESSION':>7}  AREA"
     lines += [header, "-" * len(header)]
     indent = " " * 4
-    for row in flags.itertuples(index=False):
-        session = "" if pd.isna(row.session) else str(int(row.session))
-        area = row.area if isinstance(row.area, str) else ""
+    for row in _rows(flags):
+        session = _session_id(row)
+        session_text = "" if session is None else str(session)
+        area = _area(row) or ""
         lines.append(
-            f"{format_day(row.date):<16} {row.severity:<9} {row.rule:<19} {session:>7}  {area}"
+            f"{format_day(row['date']):<16} {row['severity']:<9} {row['rule']:<19} "
+            f"{session_text:>7}  {area}"
         )
-        for text in (row.message, f"What to do: {row.advice}"):
+        for text in (row["message"], f"What to do: {row['advice']}"):
             lines += textwrap.wrap(
                 text, width=width, initial_indent=indent, subsequent_indent=indent
             )

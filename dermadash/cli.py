@@ -17,7 +17,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import auth, backup, checks, db, demo, export, importing, report, sharing
+from dermadash import (
+    auth,
+    backup,
+    checks,
+    db,
+    demo,
+    export,
+    importing,
+    insights,
+    report,
+    sharing,
+)
+from dermadash.calendar.commands import add_calendar_commands
 from dermadash.formatting import format_day, format_moment
 from dermadash.profiles import default_profile_id, load_profile
 from dermadash.validation import ValidationError
@@ -246,6 +258,15 @@ def cmd_check(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def cmd_insights(args: argparse.Namespace, engine: Engine) -> int:
+    found = insights.profile_insights(engine, default_profile_id(engine))
+    if args.json:
+        print(json.dumps(found.records(), indent=2, ensure_ascii=False))
+    else:
+        print(insights.as_text(found))
+    return 0
+
+
 def _report_photos(args: argparse.Namespace, engine: Engine) -> list[report.ReportPhoto]:
     return report.stored_photos(engine, default_profile_id(engine)) if args.photos else []
 
@@ -370,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the flags as a JSON list")
     check.set_defaults(handler=cmd_check)
 
+    insight = commands.add_parser(
+        "insights", help="progress per area and what goes with longer redness or stinging"
+    )
+    insight.add_argument("--json", action="store_true", help="print them as JSON")
+    insight.set_defaults(handler=cmd_insights)
+
     progress = commands.add_parser(
         "report",
         help="write the progress report for your dermatologist (.pdf or .html)",
@@ -382,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     progress.set_defaults(handler=cmd_report)
     _add_bench_command(commands)
+    add_calendar_commands(commands)
     return parser
 
 

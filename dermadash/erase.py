@@ -1,9 +1,10 @@
 """Deleting all of a profile's data, after the person types a confirmation.
 
 Everything recorded goes: sessions (with their areas and check-ins), scar ratings (with
-their photos), rollers, share links (with their view history) and the health settings of
-the profile (baseline, prescribed interval, isotretinoin date, rule overrides, name). The
-profile row itself stays, with its time zone and sign-in identity, so the app keeps working.
+their photos), rollers, share links (with their view history), calendar links and the
+health settings of the profile (baseline, prescribed interval, isotretinoin date, rule
+overrides, name). The profile row itself stays, with its time zone and sign-in identity,
+so the app keeps working.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from dermadash.db import transaction, with_retry
-from dermadash.models import Photo, Profile, Roller, RollingSession, ScarRating, ShareLink
+from dermadash.models import (
+    CalendarLink,
+    Photo,
+    Profile,
+    Roller,
+    RollingSession,
+    ScarRating,
+    ShareLink,
+)
 from dermadash.profiles import DEFAULT_DISPLAY_NAME, ProfileNotFound, ProfileSettings, mark_changed
 from dermadash.validation import ValidationError
 
@@ -70,6 +79,8 @@ def _erase(session: Session, profile_id: int, typed: str) -> ErasedCounts:
     session.execute(delete(Photo).where(Photo.profile_id == profile_id))
     for model in models:
         session.execute(delete(model).where(model.profile_id == profile_id))  # type: ignore[attr-defined]
+    # A calendar subscribed to an erased profile gets a 404 and drops its events.
+    session.execute(delete(CalendarLink).where(CalendarLink.profile_id == profile_id))
     defaults = ProfileSettings(display_name=DEFAULT_DISPLAY_NAME)
     profile.display_name = defaults.display_name
     profile.experienced = defaults.experienced

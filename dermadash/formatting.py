@@ -35,3 +35,8 @@ def format_minutes(value: float) -> str:
 
 def format_days(value: int) -> str:
     return "1 day" if value == 1 else f"{value} days"
+
+
+def format_share(fraction: float) -> str:
+    """A share of a whole as people say it: 'half', '75 %'."""
+    return "half" if fraction == 0.5 else f"{fraction * 100:g} %"

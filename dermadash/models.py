@@ -403,8 +403,39 @@ class ShareLinkView(Base):
     share_link: Mapped[ShareLink] = relationship(back_populates="views")
 
 
+class SignInAttempts(Base):
+    """Password tries per client address (hashed) and for everyone together, so every
+    replica and every restart share one brake (``dermadash.server.password_brake``)."""
+
+    __tablename__ = "sign_in_attempts"
+
+    bucket: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime | None]
+
+
+class CalendarLink(Base):
+    """A calendar feed address for one profile; only the token's hash is kept."""
+
+    __tablename__ = "calendar_links"
+    __table_args__ = (Index("ix_calendar_links_profile_id", "profile_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_fetched_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    # None: the link works until it is revoked (a calendar app keeps fetching for years).
+    expires_at: Mapped[datetime | None]
+    # Titles that name no area or treatment, for calendars synced to a third party.
+    generic_titles: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 __all__ = [
     "Base",
+    "CalendarLink",
     "CheckIn",
     "Photo",
     "Profile",
@@ -414,4 +445,5 @@ __all__ = [
     "SessionArea",
     "ShareLink",
     "ShareLinkView",
+    "SignInAttempts",
 ]

@@ -19,11 +19,15 @@ shared, is_demo, sessions_used.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
 from dermadash.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
+
+AnySelect = Select[*tuple[Any, ...]]
+"""A SELECT of any columns."""
 
 BOOLEAN_SESSION_COLUMNS = [
     "sterilized_before",
@@ -43,13 +47,13 @@ INTEGER_SESSION_COLUMNS = [
 BOOLEAN_CHECK_IN_COLUMNS = ["peeling", "makeup_48h", "sun_24h"]
 
 
-def _read(engine: Engine, statement: Select) -> pd.DataFrame:
+def _read(engine: Engine, statement: AnySelect) -> pd.DataFrame:
     with engine.connect() as connection:
         result = connection.execute(statement)
         return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def _in_period(statement: Select, start: datetime | None, end: datetime | None) -> Select:
+def _in_period(statement: AnySelect, start: datetime | None, end: datetime | None) -> AnySelect:
     if start is not None:
         statement = statement.where(RollingSession.started_at >= start)
     if end is not None:

@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash import figures, photos, queries, rules, sharing, summary, typed_tables
+from dermadash import figures, insights, photos, queries, rules, sharing, summary, typed_tables
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
 from dermadash.protocol import load_protocol
@@ -123,6 +123,7 @@ class ReportContent:
     flags: pd.DataFrame
     sessions: pd.DataFrame
     needles: pd.DataFrame
+    insights: insights.Insights
     rule_summary: pd.DataFrame  # one row per rule and severity, whole course
     critical_in_full: pd.DataFrame  # every critical flag of the last RECENT_DAYS days
     recent_flags: pd.DataFrame  # the other flags of the last RECENT_DAYS days, one line each
@@ -204,6 +205,7 @@ def report_content(engine: Engine, profile_id: int, now: datetime | None = None)
         flags=data.flags,
         sessions=sessions,
         needles=needle_usage(data.sessions, profile.timezone),
+        insights=insights.compute(data.sessions, data.ratings, profile.timezone),
         rule_summary=_rule_summary_text(data.flags),
         critical_in_full=typed_tables.flags_to_read_in_full(data.flags, today),
         recent_flags=_recent_flags_text(_not_critical(typed_tables.flags_since(data.flags, today))),
@@ -270,6 +272,61 @@ def _drawn_and_empty(charts: Sequence[go.Figure]) -> tuple[list[go.Figure], list
         else:
             drawn.append(chart)
     return drawn, empty
+
+
+# --- Insights (progress per area, what goes with longer redness) ------------------------
+
+WHAT_TRENDS_MEAN = (
+    "Severity is the person's own rating (0 = no visible scars, 10 = the worst). Trend: "
+    "the Theil–Sen slope in points a month with its 95 % interval; only an interval wholly "
+    "below zero reads as improving, wholly above as worsening."
+)
+
+
+def _insight_tables(
+    found: insights.Insights,
+) -> list[tuple[insights.Outcome, pd.DataFrame, str]]:
+    """Per outcome: the factors with enough data (largest difference first) and a sentence
+    naming the others."""
+    parts = []
+    for outcome in insights.OUTCOMES:
+        items = found.for_outcome(outcome)
+        shown = insights.association_table([item for item in items if item.shown])
+        waiting = [item for item in items if not item.shown]
+        if not found.recorded(outcome):
+            sentence = f"No check-in has recorded {outcome.name} yet."
+        elif waiting:
+            sentence = (
+                "Not enough data yet: "
+                + "; ".join(
+                    f"{item.subject} ({item.n_with} with, {item.n_without} without)"
+                    for item in waiting
+                )
+                + f". Each side needs at least {insights.MIN_PER_SIDE} sessions."
+            )
+        else:
+            sentence = ""
+        parts.append((outcome, shown, sentence))
+    return parts
+
+
+def _html_insights(found: insights.Insights) -> list[str]:
+    parts = ["<h2>Is it working? (whole course)</h2>"]
+    if found.progress:
+        parts += [
+            _html_table(insights.progress_table(found.progress)),
+            f'<p class="note">{_escape(WHAT_TRENDS_MEAN)}</p>',
+        ]
+    else:
+        parts.append("<p>No scar ratings yet.</p>")
+    for outcome, shown, waiting in _insight_tables(found):
+        parts.append(f"<h3>What goes with longer {_escape(outcome.name)}</h3>")
+        if not shown.empty:
+            parts.append(_html_table(shown))
+        if waiting:
+            parts.append(f'<p class="note">{_escape(waiting)}</p>')
+    parts.append(f'<p class="note">{_escape(insights.NOT_CAUSES)}</p>')
+    return parts
 
 
 # --- Chart images through kaleido and the system's Chromium ----------------------------
@@ -562,6 +619,23 @@ def _pdf_flags(document: _ReportPdf, content: ReportContent) -> None:
         document.table(content.recent_flags, widths=(1.6, 1, 2, 1.2, 4.4), size=7.5)
 
 
+def _pdf_insights(document: _ReportPdf, found: insights.Insights) -> None:
+    document.heading("Is it working? (whole course)")
+    if found.progress:
+        document.table(
+            insights.progress_table(found.progress), widths=(1.2, 0.7, 2.2, 2.6, 1.1), size=8
+        )
+        document.paragraph(WHAT_TRENDS_MEAN, size=8, colour=document.GREY)
+    else:
+        document.paragraph("No scar ratings yet.")
+    for outcome, shown, waiting in _insight_tables(found):
+        document.heading(f"What goes with longer {outcome.name}", size=11, keep_with_mm=20)
+        if not shown.empty:
+            document.table(shown, widths=(2.4, 1.5, 1.5, 0.9, 0.9), size=8)
+        document.paragraph(waiting, size=8, colour=document.GREY)
+    document.paragraph(insights.NOT_CAUSES, size=8, colour=document.GREY)
+
+
 def _pdf_sessions(document: _ReportPdf, content: ReportContent) -> None:
     """The sessions per month, then the most recent ones in full."""
     document.heading("Sessions per month (newest first)")
@@ -636,6 +710,7 @@ def build_pdf(
     _pdf_summary(document, content)
     _pdf_key_figures(document, content.key_figures)
     _pdf_charts(document, content, images)
+    _pdf_insights(document, content.insights)
     _pdf_flags(document, content)
     _pdf_sessions(document, content)
     _pdf_needles(document, content.needles)
@@ -794,6 +869,7 @@ def build_html(
         *(["<h3>Per area</h3>", _html_table(key.areas)] if not key.areas.empty else []),
         "<h2>Charts (whole course)</h2>",
         *_html_charts(content.charts),
+        *_html_insights(content.insights),
         "<h2>Safety flags</h2>",
         *_html_flags(content),
         *_html_sessions(content),

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import gc
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -39,7 +39,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from dermadash.formatting import format_day, format_days, format_number
+from dermadash.formatting import format_day, format_days, format_number, format_share
 from dermadash.profiles import ProfileSettings
 from dermadash.protocol import RULE_IDS, Protocol, RuleSpec, load_protocol
 from dermadash.validation import SIDE_EFFECT_LABELS
@@ -101,7 +101,8 @@ class _Sessions:
     @cached_property
     def area_starts(self) -> np.ndarray:
         """Where each session's areas start in ``flat_areas``."""
-        return np.cumsum(self.area_counts) - self.area_counts
+        starts: np.ndarray = np.cumsum(self.area_counts) - self.area_counts
+        return starts
 
     @cached_property
     def flat_areas(self) -> np.ndarray:
@@ -140,7 +141,8 @@ def _day_number(day: date) -> int:
 
 
 def _as_date(day_number: int) -> date:
-    return np.datetime64(int(day_number), "D").astype(date)
+    day: date = np.datetime64(int(day_number), "D").astype(date)
+    return day
 
 
 def _now(now: datetime | None) -> datetime:
@@ -168,11 +170,15 @@ class _Field:
     text: Callable[[int], str]
 
 
-def _render(template: str, index: np.ndarray, values: dict[str, str | _Field]) -> np.ndarray:
+FlagValues = Mapping[str, str | _Field]
+"""What fills a rule's message and advice: constants, or fields that vary per flag."""
+
+
+def _render(template: str, index: np.ndarray, values: FlagValues) -> np.ndarray:
     """Fill ``template`` for the flags at ``index`` (positions in the fields' arrays)."""
-    names = _field_names(template)
-    constants = {name: values[name] for name in names if isinstance(values[name], str)}
-    fields = {name: values[name] for name in names if isinstance(values[name], _Field)}
+    used = {name: values[name] for name in _field_names(template)}
+    constants = {name: value for name, value in used.items() if isinstance(value, str)}
+    fields = {name: value for name, value in used.items() if isinstance(value, _Field)}
     if not fields:
         return np.full(len(index), template.format(**constants), dtype=object)
     code = np.zeros(len(index), dtype="int64")
@@ -222,7 +228,7 @@ def _found(
     index: np.ndarray,
     day: np.ndarray,
     session: np.ndarray,
-    values: dict[str, str | _Field],
+    values: FlagValues,
     *,
     session_rows: np.ndarray | None = None,
     area: np.ndarray | None = None,
@@ -312,7 +318,7 @@ def _session_found(
     severity: str,
     data: _Sessions,
     mask: np.ndarray,
-    values: dict[str, str | _Field] | None = None,
+    values: FlagValues | None = None,
 ) -> _Found:
     """Flags for the sessions where ``mask`` holds."""
     index = np.flatnonzero(mask)
@@ -373,8 +379,8 @@ def _too_many_passes(spec: RuleSpec, data: _Sessions) -> list[_Found]:
         return " and ".join(parts) + " passes"
 
     keys = tuple(np.where(over[label], values, np.nan) for label, values in passes.items())
-    values = {"detail": _Field(keys, detail), "limit": format_number(limit)}
-    return [_session_found(spec, "warning", data, mask, values)]
+    fills: FlagValues = {"detail": _Field(keys, detail), "limit": format_number(limit)}
+    return [_session_found(spec, "warning", data, mask, fills)]
 
 
 def _too_painful(spec: RuleSpec, data: _Sessions) -> list[_Found]:
@@ -443,7 +449,7 @@ def _isotretinoin(
     before = _day_number((dose - pd.DateOffset(months=months)).date())
     mask = (data.day > before) & (data.day < after)
 
-    values = {
+    values: FlagValues = {
         "day": _Field((data.day,), lambda position: format_day(_as_date(data.day[position]))),
         "limit": format_number(months),
         "last_dose": format_day(last_dose),
@@ -461,7 +467,7 @@ def _roller_worn(spec: RuleSpec, data: _Sessions, names: dict[int, str]) -> list
     counts[order] = pd.Series(rollers).groupby(rollers, sort=False).cumcount().to_numpy() + 1
     mask = (data.roller_id != NO_SESSION) & (counts > limit)
     roller_names = _roller_texts(data.roller_id, names)
-    values = {
+    values: FlagValues = {
         "count": _Field((counts,), lambda position: str(counts[position])),
         "roller": roller_names,
         "limit": format_number(limit),
@@ -572,7 +578,7 @@ def _area_found(
     data: _Sessions,
     rows: _AreaRows,
     mask: np.ndarray,
-    values: dict[str, str | _Field],
+    values: FlagValues,
 ) -> _Found:
     """Flags for the (session, area) rows where ``mask`` holds."""
     index = np.flatnonzero(mask)
@@ -593,10 +599,11 @@ def _too_frequent(data: _Sessions, rows: _AreaRows, protocol: Protocol) -> list[
     spec = protocol.rule("too-frequent")
     basis_texts = _basis_texts(protocol)
 
-    values = {
+    values: FlagValues = {
         "days": _Field((rows.days,), lambda i: format_days(int(rows.days[i]))),
         "minimum": _Field((rows.minimum,), lambda i: format_days(int(rows.minimum[i]))),
         "basis": _Field((rows.basis,), lambda i: basis_texts[rows.basis[i]]),
+        "critical_share": format_share(spec.value("critical_fraction")),
     }
     warning = rows.too_frequent & ~rows.critical
     return [

@@ -8,17 +8,33 @@ from streamlit.testing.v1 import AppTest
 
 from dermadash.markdown import WORD_JOINER
 from tests.conftest import PROJECT_ROOT
+from views.common import OWNER_SIGNED_IN_KEY
 
-APP = str(PROJECT_ROOT / "app.py")
+APP = str(PROJECT_ROOT / "router.py")  # the st.navigation router (app.py wraps it)
 TIMEOUT_SECONDS = 60
+
+
+def as_signed_in_owner(app: AppTest) -> AppTest:
+    """AppTest runs have no HTTP request, so nothing can prove them "this computer"
+    (``DERMADASH_AUTH=none``). They come in the one way a served app also has: a session
+    signed in by password (``app_database`` sets ``DERMADASH_AUTH=password``), which only
+    the right password makes in a served app."""
+    app.session_state[OWNER_SIGNED_IN_KEY] = True
+    return app
+
+
+def new_app(timezone: str = "Europe/London") -> AppTest:
+    """The router script in AppTest, not yet run, as the signed-in owner."""
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
+    app.context["timezone"] = timezone
+    return as_signed_in_owner(app)
 
 
 def open_app(
     page: str | None = None, query: dict[str, str] | None = None, timezone: str = "Europe/London"
 ) -> AppTest:
     """Run the app as a browser would open it, optionally switching to one page."""
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
-    app.context["timezone"] = timezone
+    app = new_app(timezone)
     for key, value in (query or {}).items():
         app.query_params[key] = value
     app.run()

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from dermadash import db
 from dermadash.profiles import ProfileSettings, create_profile
 
+pytest_plugins = ["tests.plugins.postgres_runs"]
+
 POSTGRES_VARIABLE = "DERMADASH_TEST_POSTGRES_URL"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_TODAY = date(2026, 3, 2)
@@ -77,6 +79,8 @@ def profile_id(engine: Engine) -> int:
 
 @pytest.fixture
 def app_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point the app (AppTest runs in this process) at a fresh database."""
+    """Point the app (AppTest runs in this process) at a fresh database, with owner
+    sign-in by password: AppTest's way in (see ``tests.apptest.as_signed_in_owner``)."""
     monkeypatch.setenv("DERMADASH_DATABASE_URL", database_url)
+    monkeypatch.setenv("DERMADASH_AUTH", "password")
     return database_url

@@ -25,8 +25,8 @@ def test_loading_example_data_from_home(app_database: str) -> None:
 
 
 def test_there_is_no_pages_folder_next_to_the_router() -> None:
-    """A ``pages/`` folder beside app.py puts Streamlit in its legacy pages-folder mode:
-    on a fresh server, a page URL such as /history would run that page without app.py,
-    skipping the owner sign-in. The page scripts live in ``views/`` for that reason."""
+    """A ``pages/`` folder beside router.py puts Streamlit in its legacy pages-folder mode:
+    on a fresh server, a page URL such as /history would run that page without the
+    router, skipping the owner sign-in. The page scripts live in ``views/`` for that reason."""
     assert not (PROJECT_ROOT / "pages").exists()
     assert (PROJECT_ROOT / "views" / "home.py").exists()

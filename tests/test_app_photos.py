@@ -234,3 +234,38 @@ def test_a_link_with_photos_but_none_taken_says_so(store: Engine, me: int) -> No
     app = open_app(query={"share": link.token})
     assert_no_exception(app)
     assert "No scar photos have been added yet" in texts(app)
+
+
+# --- Blend ----------------------------------------------------------------------------
+
+
+def _blend_caption(app: AppTest) -> str:
+    (caption,) = [text for text in image_captions(app) if "%" in text]
+    return caption
+
+
+def test_two_dates_can_be_blended_with_a_slider(
+    store: Engine, me: int, chin_photos: list[int]
+) -> None:
+    app = open_app(PHOTOS)
+    assert app.segmented_control(key="photos_compare_Chin_way").value == "Side by side"
+    app.segmented_control(key="photos_compare_Chin_way").set_value("Blend").run()
+    assert_no_exception(app)
+    assert _blend_caption(app) == "50 % Mon 5 Jan 2026 (7/10), 50 % Mon 2 Mar 2026 (5/10)"
+    assert len(app.image) == 4  # one blend, three in the gallery
+    app.slider(key="photos_compare_Chin_blend").set_value(80).run()
+    assert_no_exception(app)
+    assert _blend_caption(app) == "20 % Mon 5 Jan 2026 (7/10), 80 % Mon 2 Mar 2026 (5/10)"
+    # The blend follows the dates chosen.
+    app.selectbox(key="photos_compare_Chin_before").set_value(chin_photos[1]).run()
+    assert _blend_caption(app).startswith("20 % Mon 2 Feb 2026 (6/10)")
+
+
+def test_a_shared_view_with_photos_blends_them_too(
+    store: Engine, me: int, chin_photos: list[int]
+) -> None:
+    link = sharing.create_link(store, me, "Dr Okafor", include_photos=True)
+    app = open_app(query={"share": link.token})
+    app.segmented_control(key="shared_compare_Chin_way").set_value("Blend").run()
+    assert_no_exception(app)
+    assert _blend_caption(app) == "50 % Mon 5 Jan 2026 (7/10), 50 % Mon 2 Mar 2026 (5/10)"

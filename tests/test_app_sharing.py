@@ -27,7 +27,14 @@ from dermadash.markdown import escape_markdown
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
 from dermadash.timezones import local_today
-from tests.apptest import APP, assert_no_exception, open_app, seen_texts, texts
+from tests.apptest import (
+    APP,
+    as_signed_in_owner,
+    assert_no_exception,
+    open_app,
+    seen_texts,
+    texts,
+)
 from tests.photo_helpers import add_rated_photo
 from views import report_parts
 from views.flag_parts import CRITICAL_CARDS
@@ -121,7 +128,7 @@ def test_a_valid_link_shows_the_charts_and_the_flags(
     assert "Sessions in the period 3" in shown  # the dashboard's key figures
     # Sam's sessions have no check-in: one info flag each, summarised and listed.
     assert "Every safety flag" in shown
-    by_rule, every, _sessions = (frame.value for frame in app.dataframe)
+    by_rule, every = _flag_tables(app)
     assert by_rule[["Severity", "Rule id", "Flags"]].values.tolist() == [
         ["Info", "check-in-missing", 3]
     ]
@@ -386,7 +393,7 @@ def test_share_page_warns_when_the_address_is_local(
     app_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(sharing.PUBLIC_URL_VARIABLE, raising=False)
-    local = AppTest.from_file(APP, default_timeout=60)
+    local = as_signed_in_owner(AppTest.from_file(APP, default_timeout=60))
     local.context["url"] = "http://localhost:8501/share"
     local.run()
     local.switch_page("views/share.py").run()
@@ -456,6 +463,14 @@ def test_photos_and_ratings_are_shown_before_any_session(app_engine: Engine) -> 
     assert not app.image
 
 
+def _flag_tables(app: AppTest) -> tuple[Any, Any]:
+    """The shared view's two flag tables: one row per rule, and every flag."""
+    frames = [frame.value for frame in app.dataframe]
+    by_rule = next(frame for frame in frames if "Flags" in frame.columns)
+    every = next(frame for frame in frames if "What happened" in frame.columns)
+    return by_rule, every
+
+
 def _markdown_in(block: Any) -> list[str]:
     return [element.value for element in block.markdown]
 
@@ -477,7 +492,7 @@ def test_the_shared_view_shows_recent_critical_flags_in_full_and_every_flag_in_t
     for flag in recent_critical.head(CRITICAL_CARDS).itertuples():
         assert escape_markdown(flag.message) in markdown
         assert f"**What to do:** {escape_markdown(flag.advice)}" in markdown
-    by_rule, every, _sessions = (frame.value for frame in app.dataframe)
+    by_rule, every = _flag_tables(app)
     # One row per (severity, rule): how many, first and last date; critical first.
     expected = {
         (severity.capitalize(), rule): (len(group), group["date"].min(), group["date"].max())

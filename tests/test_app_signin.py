@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from dermadash import auth, db, records, sharing
+from dermadash.models import SignInAttempts
 from dermadash.profiles import profile_id_for_identity
 from tests.apptest import (
     APP,
@@ -18,6 +19,7 @@ from tests.apptest import (
     open_app,
     texts,
 )
+from views.common import OWNER_SIGNED_IN_KEY
 
 PASSWORD = "a long owner passphrase"
 PAGES = ("views/home.py", "views/share.py")
@@ -157,7 +159,7 @@ def _sign_in(app: AppTest, password: str) -> AppTest:
 
 
 def test_password_mode_refuses_without_the_right_password(password_mode: Engine) -> None:
-    app = open_app()
+    app = _app()
     assert_no_exception(app)
     assert not _owner_content_shown(app)
     assert app.text_input(key="owner_password").label == "Password"
@@ -168,7 +170,7 @@ def test_password_mode_refuses_without_the_right_password(password_mode: Engine)
 
 
 def test_password_mode_with_the_right_password(password_mode: Engine) -> None:
-    app = _sign_in(open_app(), PASSWORD)
+    app = _sign_in(_app(), PASSWORD)
     assert_no_exception(app)
     assert "No sessions yet" in texts(app)
     app.switch_page("views/share.py").run()
@@ -179,14 +181,19 @@ def test_password_mode_with_the_right_password(password_mode: Engine) -> None:
 
 
 def test_password_attempts_are_braked(password_mode: Engine) -> None:
-    app = open_app()
+    """The brake is per client address, in the database: AppTest runs all count as the
+    same loopback address (per-address and cross-process cases: test_server_password_brake)."""
+    app = _app()
     for _ in range(5):
         _sign_in(app, "wrong guess number x")
+        assert "That password is not right." in texts(app)
     _sign_in(app, PASSWORD)  # even the right one waits once the brake is on
-    assert "Too many wrong passwords" in texts(app)
+    assert "Too many wrong passwords from here" in texts(app)
     assert not _owner_content_shown(app)
-    other_browser = _sign_in(open_app(), PASSWORD)  # the brake is per server, not per tab
-    assert "Too many wrong passwords" in texts(other_browser)
+    other_tab = _sign_in(_app(), PASSWORD)  # same address, another browser session
+    assert "Too many wrong passwords from here" in texts(other_tab)
+    with password_mode.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(SignInAttempts)) == 2
 
 
 def test_password_mode_without_a_password_set(
@@ -195,7 +202,7 @@ def test_password_mode_without_a_password_set(
     monkeypatch.setenv(auth.AUTH_VARIABLE, "password")
     monkeypatch.delenv(auth.PASSWORD_HASH_VARIABLE, raising=False)
     monkeypatch.setenv(auth.PASSWORD_FILE_VARIABLE, str(tmp_path / "absent"))
-    app = open_app()
+    app = _app()
     assert_no_exception(app)
     assert "python -m dermadash password" in texts(app)
     assert not _owner_content_shown(app)
@@ -204,25 +211,26 @@ def test_password_mode_without_a_password_set(
 # --- No sign-in -----------------------------------------------------------------------
 
 
-def test_no_sign_in_is_refused_when_opened_from_elsewhere(app_engine: Engine) -> None:
+@pytest.mark.parametrize("claimed_url", [None, "http://127.0.0.1:8501/", "http://localhost/"])
+def test_no_sign_in_refuses_a_run_without_an_http_request(
+    app_engine: Engine, monkeypatch: pytest.MonkeyPatch, claimed_url: str | None
+) -> None:
+    """Without the server layer's proof there is no owner page, whatever URL is claimed
+    (the served cases, with real peers and Host headers, are in test_server_this_computer)."""
+    monkeypatch.setenv(auth.AUTH_VARIABLE, "none")
     app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
-    app.context["url"] = "https://derma.example.org/"
+    if claimed_url:
+        app.context["url"] = claimed_url
+    app.session_state[OWNER_SIGNED_IN_KEY] = True  # a password session means nothing here
     app.run()
     assert_no_exception(app)
     assert "DERMADASH_AUTH=password" in texts(app)
     assert not _owner_content_shown(app)
 
 
-def test_no_sign_in_works_on_this_computer(app_engine: Engine) -> None:
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
-    app.context["url"] = "http://127.0.0.1:8501/"
-    app.run()
-    assert "No sessions yet" in texts(app)
-
-
 def test_an_unknown_mode_is_explained(app_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(auth.AUTH_VARIABLE, "magic")
-    app = open_app()
+    app = _app()
     assert_no_exception(app)
     assert "must be one of: none, password, oidc" in texts(app)
     assert not _owner_content_shown(app)

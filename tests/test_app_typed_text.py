@@ -46,6 +46,7 @@ class Person:
 def store(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """A real SQLite file, which the app (AppTest runs in this process) opens too."""
     monkeypatch.setenv("DERMADASH_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("DERMADASH_AUTH", "password")  # AppTest's way in (tests.apptest)
     engine = db.make_engine(sqlite_url)
     db.upgrade(engine)
     yield engine

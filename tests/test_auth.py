@@ -30,31 +30,6 @@ def test_an_unknown_mode_is_refused_plainly() -> None:
         auth.configured_mode({auth.AUTH_VARIABLE: "ldap"})
 
 
-@pytest.mark.parametrize(
-    ("server_address", "page_url", "headers", "refused"),
-    [
-        ("127.0.0.1", "http://127.0.0.1:8501/", {}, False),
-        ("localhost", "http://localhost:8501/", {}, False),
-        ("::1", "http://[::1]:8501/", {}, False),
-        (None, "http://localhost:8501/", {}, False),  # every interface, opened locally
-        (None, None, {}, False),  # nothing to tell by (AppTest, scripts)
-        (None, "http://192.168.1.20:8501/", {}, True),  # opened from the LAN
-        ("0.0.0.0", "https://derma.example.org/", {}, True),
-        ("203.0.113.5", None, {}, True),  # bound to a public address
-        ("127.0.0.1", "http://127.0.0.1:8501/", {"X-Forwarded-For": "198.51.100.7"}, True),
-        ("127.0.0.1", "http://127.0.0.1:8501/", {"Forwarded": "for=198.51.100.7"}, True),
-        ("127.0.0.1", "https://derma.example.org/", {}, True),  # a proxy keeping Host
-    ],
-)
-def test_no_sign_in_only_on_this_computer(
-    server_address: str | None, page_url: str | None, headers: dict[str, str], refused: bool
-) -> None:
-    problem = auth.none_mode_problem(server_address, page_url, headers)
-    assert (problem is not None) is refused
-    if refused:
-        assert "DERMADASH_AUTH=password" in problem  # type: ignore[operator]
-
-
 def test_password_hash_round_trip(tmp_path: Path) -> None:
     password_hash = auth.hash_password("a long passphrase")
     assert password_hash.startswith("$argon2id$")
@@ -76,20 +51,6 @@ def test_password_hash_round_trip(tmp_path: Path) -> None:
 def test_too_short_password_is_refused() -> None:
     with pytest.raises(auth.AuthConfigError, match="at least 10 characters"):
         auth.hash_password("123456789")
-
-
-def test_attempt_limiter_brakes_and_forgets() -> None:
-    limiter = auth.AttemptLimiter(max_failures=3, window_seconds=60)
-    for moment in (0.0, 10.0, 20.0):
-        assert limiter.seconds_to_wait(moment) == 0
-        limiter.record_failure(moment)
-    assert limiter.seconds_to_wait(21.0) == 39
-    assert limiter.seconds_to_wait(59.5) == 1
-    assert limiter.seconds_to_wait(60.0) == 0  # the first failure has aged out
-    limiter.record_failure(60.0)
-    assert limiter.seconds_to_wait(61.0) == 9
-    limiter.clear()
-    assert limiter.seconds_to_wait(61.0) == 0
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,9 @@ def test_dashboard_renders_every_chart(
         page.get_by_text("Sessions in the period").wait_for(timeout=RENDER_TIMEOUT_MS)
         charts = page.locator(".js-plotly-plot")
         page.wait_for_function(
-            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {CHART_COUNT}",
+            # A function, not an expression: Playwright evaluates a bare expression with
+            # eval, which the app's Content-Security-Policy forbids.
+            f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {CHART_COUNT}",
             timeout=RENDER_TIMEOUT_MS,
         )
         assert charts.count() == CHART_COUNT

@@ -57,7 +57,8 @@ def _settle(page: Any) -> None:
 
 def _charts_drawn(page: Any, count: int) -> None:
     page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
+        # A function, not an expression: Playwright would eval it, which the CSP forbids.
+        f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
         timeout=WAIT_MS,
     )
 

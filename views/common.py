@@ -25,6 +25,7 @@ from dermadash.profiles import (
     load_profile,
     profile_id_for_identity,
 )
+from dermadash.server import client_address, password_brake, this_computer
 
 LOGGER = logging.getLogger("dermadash")
 PROFILE_KEY = "dermadash_profile_id"
@@ -85,20 +86,30 @@ def _auth_mode() -> AuthMode:
 
 
 def _require_this_computer() -> None:
-    """Without sign-in, owner pages open only on the computer the app runs on."""
-    problem = auth.none_mode_problem(
-        st.get_option("server.address"), st.context.url, st.context.headers
-    )
-    if problem:
+    """Without sign-in, owner pages open only on the computer the app runs on: the
+    server layer says so in a header of the WebSocket (``dermadash.server.this_computer``).
+    The page address the browser reports is not used: a client can claim any."""
+    if not this_computer.proves_this_computer(st.context.headers.get(this_computer.PROOF_HEADER)):
         st.title("dermadash")
-        st.error(problem)
+        st.error(auth.NOT_LOCAL_MESSAGE)
         st.stop()
 
 
-@st.cache_resource(show_spinner=False)
-def _attempt_limiter(password_hash: str) -> auth.AttemptLimiter:
-    """One limiter per server and password, shared by every browser session."""
-    return auth.AttemptLimiter()
+def _client_address() -> str:
+    """The address this browser's tries count against (``dermadash.server.client_address``).
+
+    ``st.context.ip_address`` is the WebSocket's real peer; Streamlit reports a
+    loopback one as None (and AppTest a stand-in object): both count as loopback.
+    """
+    try:
+        trusted = client_address.trusted_proxies()
+    except client_address.TrustedProxiesError as problem:
+        st.error(str(problem))
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
+    peer = st.context.ip_address
+    peer = peer if isinstance(peer, str) and peer else "127.0.0.1"
+    return client_address.client_address(peer, st.context.headers.get("X-Forwarded-For"), trusted)
 
 
 def _require_owner_password() -> None:
@@ -119,15 +130,18 @@ def _require_owner_password() -> None:
         )
         submitted = st.form_submit_button("Sign in", type="primary", key="owner_sign_in_submit")
     if submitted:
-        limiter = _attempt_limiter(stored_hash)
-        wait = limiter.seconds_to_wait()
-        if wait:
-            st.error(f"Too many wrong passwords. Please try again in {wait} seconds.")
-        elif auth.verify_password(stored_hash, attempt):
+        outcome = password_brake.sign_in(
+            engine(), _client_address(), lambda: auth.verify_password(stored_hash, attempt)
+        )
+        if outcome.signed_in:
             st.session_state[OWNER_SIGNED_IN_KEY] = True
             st.rerun()
+        elif outcome.wait_seconds:
+            st.error(
+                "Too many wrong passwords from here. Please try again in "
+                f"{outcome.wait_seconds} seconds."
+            )
         else:
-            limiter.record_failure()
             st.error("That password is not right.")
     st.stop()
 

@@ -20,7 +20,7 @@ from dermadash.markdown import escape_markdown
 from dermadash.protocol import load_protocol
 from dermadash.summary import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.timezones import local_today
-from views import common
+from views import common, insights_parts
 
 METRICS_PER_ROW = 4
 CUSTOM_DEFAULT_DAYS = 90
@@ -109,6 +109,7 @@ def render_dashboard(profile_id: int, *, for_viewer: bool = False) -> None:
     st.caption(f"Showing {period.describe()}, {shown_area}.")
     view = _view(url, profile_id, revision, today, period.start, period.end, area)
     _key_figures(view.key_figures)
+    insights_parts.dashboard_section(profile_id, for_viewer=for_viewer)
     _charts(view.charts)
 
 

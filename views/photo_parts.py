@@ -10,13 +10,20 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dermadash import photos
+from dermadash import photo_compare, photos
 from dermadash.formatting import format_day
 from dermadash.markdown import escape_markdown
 from views import common
 
 THUMBNAIL_PX = 168
 GALLERY_PAGE = 24  # photos shown at first: the page keeps its shape on a long log
+SIDE_BY_SIDE, BLEND = "Side by side", "Blend"
+# What st.image is given for a photo: its JPEG bytes (the owner's pages) or the address
+# of dermadash's shared-photo route (the shared view, where each request checks the link).
+PictureSource = Callable[[int], bytes | str]
+# The same for two photos made comparable: (before id, after id, view), where the view is
+# "before" or "after" (both at one size) or "mix<percent>" (the blend).
+ComparisonSource = Callable[[int, int, str], bytes | str]
 
 
 def choose_area(photo_list: pd.DataFrame, key: str) -> str:
@@ -38,19 +45,77 @@ def _labels(area_list: pd.DataFrame) -> dict[int, str]:
     return {photo_id: labels[photo_id] for photo_id in area_list["photo_id"]}
 
 
-def _framed(profile_id: int, row: pd.Series, heading: str) -> None:
+def owner_pictures(profile_id: int) -> PictureSource:
+    return lambda photo_id: common.photo_jpeg(profile_id, photo_id)
+
+
+# Pictures are large: few are kept, and not for long; the data revision in the key means
+# a deleted photo is never served from here.
+@st.cache_data(show_spinner=False, max_entries=8, ttl=600)
+def _same_size(
+    url: str, profile_id: int, before_id: int, after_id: int, revision: int
+) -> tuple[bytes, bytes]:
+    before = common.photo_jpeg(profile_id, before_id)
+    return photo_compare.same_size(before, common.photo_jpeg(profile_id, after_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=24, ttl=600)
+def _blend(
+    url: str, profile_id: int, before_id: int, after_id: int, revision: int, percent: int
+) -> bytes:
+    before = common.photo_jpeg(profile_id, before_id)
+    return photo_compare.blend(before, common.photo_jpeg(profile_id, after_id), percent / 100)
+
+
+def owner_comparisons(profile_id: int) -> ComparisonSource:
+    def picture(before_id: int, after_id: int, view: str) -> bytes:
+        key = (common.database_url(), profile_id, before_id, after_id, common.revision(profile_id))
+        if view.startswith("mix"):
+            return _blend(*key, int(view.removeprefix("mix")))
+        return _same_size(*key)[0 if view == "before" else 1]
+
+    return picture
+
+
+def _framed(row: pd.Series, heading: str, picture: bytes | str) -> None:
     """One compared photo: short heading, picture, date (kept short to fit a phone)."""
     with st.container(gap="small"):
         st.markdown(f"**{heading}** · severity {row['severity']}/10")
-        st.image(
-            common.photo_jpeg(profile_id, int(row["photo_id"])),
-            caption=format_day(row["rated_on"]),
-            width="stretch",
-        )
+        st.image(picture, caption=format_day(row["rated_on"]), width="stretch")
 
 
-def compare(profile_id: int, area_list: pd.DataFrame, key: str) -> None:
-    """Two of an area's photos side by side (first and latest unless chosen), with the change."""
+def _blended(comparison: ComparisonSource, before: pd.Series, after: pd.Series, key: str) -> None:
+    """One picture fading from the earlier photo to the later one as the slider moves."""
+    percent = st.slider(
+        "From before to after",
+        min_value=0,
+        max_value=100,
+        value=50,
+        step=5,
+        format="%d%%",
+        key=f"{key}_blend",
+        help="0 % shows the before photo, 100 % the after photo; in between, a mix of both.",
+    )
+    st.image(
+        comparison(int(before["photo_id"]), int(after["photo_id"]), f"mix{percent}"),
+        caption=(
+            f"{100 - percent} % {format_day(before['rated_on'])} ({before['severity']}/10), "
+            f"{percent} % {format_day(after['rated_on'])} ({after['severity']}/10)"
+        ),
+        width="stretch",
+    )
+
+
+def compare(
+    profile_id: int,
+    area_list: pd.DataFrame,
+    key: str,
+    comparison: ComparisonSource | None = None,
+) -> None:
+    """Two of an area's photos (first and latest unless chosen), side by side or blended
+    with a slider, both at the same size; with the change in words."""
+    comparison = comparison or owner_comparisons(profile_id)
+
     area = area_list["area"].iloc[0]
     if len(area_list) < 2:
         st.info(
@@ -69,11 +134,17 @@ def compare(profile_id: int, area_list: pd.DataFrame, key: str) -> None:
     )
     by_id = area_list.set_index("photo_id", drop=False)
     before, after = by_id.loc[before_id], by_id.loc[after_id]
-    # A horizontal container does not stack on a phone the way columns do: the two
-    # photos stay side by side at every width.
-    with st.container(horizontal=True, wrap=False, gap="small"):
-        _framed(profile_id, before, "Before")
-        _framed(profile_id, after, "After")
+    way = st.segmented_control(
+        "Show", [SIDE_BY_SIDE, BLEND], default=SIDE_BY_SIDE, key=f"{key}_way"
+    )
+    if way == BLEND:
+        _blended(comparison, before, after, key)
+    else:
+        # A horizontal container does not stack on a phone the way columns do: the two
+        # photos stay side by side at every width, at the same size.
+        with st.container(horizontal=True, wrap=False, gap="small"):
+            _framed(before, "Before", comparison(int(before_id), int(after_id), "before"))
+            _framed(after, "After", comparison(int(before_id), int(after_id), "after"))
     if before_id != after_id:
         st.markdown(photos.describe_change(before, after))
 
@@ -83,9 +154,11 @@ def gallery(
     area_list: pd.DataFrame,
     key: str,
     on_delete: Callable[[int], None] | None = None,
+    picture: PictureSource | None = None,
 ) -> None:
     """An area's photos, oldest first, the latest ``GALLERY_PAGE`` of them until older
     ones are asked for; with a delete button when ``on_delete`` is given."""
+    picture = picture or owner_pictures(profile_id)
     limit_key = f"{key}_limit"
     limit = int(st.session_state.get(limit_key, GALLERY_PAGE))
     older = max(0, len(area_list) - limit)
@@ -95,7 +168,7 @@ def gallery(
         for row in area_list.iloc[older:].itertuples():
             with st.container(width=THUMBNAIL_PX, gap="small"):
                 st.image(
-                    common.photo_jpeg(profile_id, row.photo_id),
+                    picture(row.photo_id),
                     caption=photos.photo_label(row.rated_on, row.severity),
                     width="stretch",
                 )

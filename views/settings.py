@@ -9,6 +9,7 @@ from dermadash.protocol import load_protocol
 from dermadash.timezones import known_timezones
 from dermadash.validation import SCAR_BASELINES, ValidationError
 from views import common
+from views.calendar_parts import calendar_section
 
 OVERRIDE_PREFIX = "override:"
 NOTICE_KEY = "settings_notice"
@@ -155,3 +156,5 @@ if changed:
 if st.button("Reset thresholds to defaults", key="settings_reset", disabled=not changed):
     _forget_threshold_widgets()
     _save(_settings(rule_overrides={}), "All thresholds are back to their defaults.")
+
+calendar_section(profile_id)

@@ -7,12 +7,15 @@ audit of views, and nothing reaches another profile or an owner page.
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import streamlit as st
 
 from dermadash import photos, sharing
 from dermadash.formatting import format_moment
 from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
+from dermadash.server import shared_photos
 from dermadash.timezones import local_today
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard
@@ -77,9 +80,29 @@ def _photos(link: sharing.LinkInfo) -> None:
     st.caption("Each photo was taken with a scar rating (0 = no visible scars, 10 = the worst).")
     area = photo_parts.choose_area(photo_list, key="shared_photos_area")
     area_list = photos.area_photos(photo_list, area)
-    photo_parts.compare(link.profile_id, area_list, key=f"shared_compare_{area}")
+    picture, comparison = _photo_addresses(link)
+    photo_parts.compare(
+        link.profile_id, area_list, key=f"shared_compare_{area}", comparison=comparison
+    )
     with st.expander(f"Every photo of {escape_markdown(area)}"):
-        photo_parts.gallery(link.profile_id, area_list, key="shared_gallery")
+        photo_parts.gallery(link.profile_id, area_list, key="shared_gallery", picture=picture)
+
+
+def _photo_addresses(
+    link: sharing.LinkInfo,
+) -> tuple[photo_parts.PictureSource, photo_parts.ComparisonSource]:
+    """Photos come from dermadash's own route, which checks the link on every request:
+    once the link is revoked or expired, the addresses this page gave answer 404."""
+    page = st.context.url or "http://localhost/"  # AppTest runs report no address
+
+    def picture(photo_id: int) -> str:
+        return urljoin(page, shared_photos.photo_path(link.link_id, photo_id, token))
+
+    def comparison(before_id: int, after_id: int, view: str) -> str:
+        path = shared_photos.comparison_path(link.link_id, before_id, after_id, view, token)
+        return urljoin(page, path)
+
+    return picture, comparison
 
 
 token = st.query_params.get("share", "")

@@ -229,7 +229,8 @@ with delete_tab:
     st.subheader("Delete all my data")
     _show_done("erase")
     st.warning(
-        "This deletes every session, check-in, scar rating, photo, roller and share link, "
+        "This deletes every session, check-in, scar rating, photo, roller, share link and "
+        "calendar link, "
         "and your health settings. It cannot be undone. Download a backup first if you may "
         "want any of it back."
     )

@@ -1,0 +1,152 @@
+"""Every owner page the router declares is refused without sign-in (password and OIDC
+modes) and cannot be reached from a share link. The page list is read from the router,
+so a page added later is covered without touching this file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from dermadash import auth, db, records, sharing
+from dermadash.profiles import default_profile_id, profile_id_for_identity
+from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, texts
+
+SECRET_NOTE = "guarded-note-7f3a"
+SECRET_AREA = "guardedarea"
+PAGE_DECLARATION = re.compile(r"""st\.Page\(\s*["'](views/[a-z_]+\.py)["']""")
+SHARED_VIEW = "views/shared_view.py"
+
+
+def declared_owner_pages() -> list[str]:
+    """Every page script the router declares, but the shared view."""
+    router = Path(APP).read_text(encoding="utf-8")
+    return sorted(set(PAGE_DECLARATION.findall(router)) - {SHARED_VIEW})
+
+
+OWNER_PAGES = declared_owner_pages()
+
+
+def test_the_router_declares_every_owner_page_file() -> None:
+    """The scan is not blind: each views/ script that is a page (not a *_parts helper
+    or the shared view) is among the declared pages."""
+    views = Path(APP).parent / "views"
+    scripts = {
+        f"views/{path.name}"
+        for path in views.glob("*.py")
+        if not path.stem.endswith("_parts") and path.stem not in {"common", "entry_forms"}
+    }
+    assert len(OWNER_PAGES) >= 12
+    assert scripts - {SHARED_VIEW} <= set(OWNER_PAGES)
+
+
+@pytest.fixture
+def owner_data(app_database: str) -> Iterator[Engine]:
+    """The default profile with one session whose area and note are recognisable."""
+    engine = db.make_engine(app_database)
+    db.upgrade(engine)
+    records.add_session(
+        engine,
+        default_profile_id(engine),
+        records.SessionInput(
+            started_at=datetime.now(UTC) - timedelta(days=1),
+            areas=[SECRET_AREA],
+            needle_mm=0.25,
+            notes=SECRET_NOTE,
+        ),
+    )
+    yield engine
+    engine.dispose()
+
+
+def everything_sent(app: AppTest) -> str:
+    """Every element the run produced, as its protobuf text (tables, charts included)."""
+    parts: list[str] = []
+
+    def walk(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(app._tree)
+    return "\n".join(parts).lower()  # area names are stored capitalised
+
+
+def open_unsigned(page: str, user: dict[str, object] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
+    app.context["timezone"] = "Europe/London"
+    if user is not None:
+        app.user = user
+    app.run()
+    app.switch_page(page).run()
+    return app
+
+
+def assert_refused(app: AppTest) -> None:
+    assert_no_exception(app)
+    sent = everything_sent(app)
+    assert SECRET_NOTE not in sent
+    assert SECRET_AREA not in sent
+
+
+@pytest.mark.parametrize("page", OWNER_PAGES)
+def test_password_mode_refuses_every_owner_page(
+    page: str, owner_data: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.AUTH_VARIABLE, "password")
+    monkeypatch.setenv(auth.PASSWORD_HASH_VARIABLE, auth.hash_password("owner passphrase"))
+    app = open_unsigned(page)
+    assert_refused(app)
+    assert app.text_input(key="owner_password").label == "Password"
+
+
+@pytest.mark.parametrize("page", OWNER_PAGES)
+def test_oidc_mode_refuses_every_owner_page(
+    page: str, owner_data: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.AUTH_VARIABLE, "oidc")
+    app = open_unsigned(page, user={"is_logged_in": False})
+    assert_refused(app)
+    assert "Sign in" in texts(app) or "[auth] section" in texts(app)
+
+
+def test_the_guard_check_sees_owner_data_when_signed_in(
+    owner_data: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal tests can fail: signed in, History sends the note and the area."""
+    monkeypatch.setenv(auth.AUTH_VARIABLE, "oidc")
+    signed_in = {"is_logged_in": True, "sub": "owner-sub", "email": "o@example.com"}
+    mine = profile_id_for_identity(owner_data, "owner-sub", "Owner")
+    records.add_session(
+        owner_data,
+        mine,
+        records.SessionInput(
+            started_at=datetime.now(UTC) - timedelta(days=1),
+            areas=[SECRET_AREA],
+            needle_mm=0.25,
+            notes=SECRET_NOTE,
+        ),
+    )
+    app = open_unsigned("views/history.py", user=signed_in)
+    assert_no_exception(app)
+    assert SECRET_AREA in everything_sent(app)
+
+
+def test_no_owner_page_is_reachable_from_a_share_link(owner_data: Engine) -> None:
+    link = sharing.create_link(owner_data, default_profile_id(owner_data), "Dr Rivera")
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
+    app.query_params["share"] = link.token
+    app.run()
+    assert_no_exception(app)
+    for page in OWNER_PAGES:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            app.switch_page(page)
