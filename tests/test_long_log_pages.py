@@ -49,6 +49,14 @@ def test_every_page_stays_under_400_elements_on_a_five_year_log(
         app = open_app(page)
         assert_no_exception(app)
         counts[page] = element_count(app)
+        # Each page really drew its content (not a refusal or an empty state).
+        drawn = {
+            "views/home.py": app.get("plotly_chart"),
+            "views/flags.py": app.dataframe,
+            "views/history.py": app.button,
+            "views/photos.py": app.image,
+        }[page]
+        assert len(drawn) > 0, page
     link = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
     shared = open_app(query={"share": link.token})
     assert_no_exception(shared)
