@@ -50,10 +50,9 @@ _CHARTS_DRAWN_JS = """
 count => Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(plot => plot.querySelector('.main-svg g.trace, .main-svg g.xtick')).length >= count
 """
+# Each table draws its cells on a canvas of its own (glide-data-grid).
 _TABLES_DRAWN_JS = """
 count => document.querySelectorAll('[data-testid="stDataFrame"] canvas').length >= count
-    && document.querySelector('[data-testid="stApp"]')
-        .getAttribute('data-test-script-state') === 'notRunning'
 """
 # Record every script state the app goes through, to see a rerun start and end.
 _WATCH_RUNS_JS = """
