@@ -32,10 +32,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from dermadash import db, sharing
 from dermadash.profiles import ProfileSettings, create_profile, mark_changed
@@ -49,8 +47,13 @@ from dermadash.records import (
     insert_session,
     put_check_in,
 )
-from views.common import OWNER_SIGNED_IN_KEY
 
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
+# Streamlit is imported only where a page runs: with it imported, the servers that
+# browser_load starts from the same process refused owner pages (the server layer's
+# this-computer check), so filling a history stays free of it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP = PROJECT_ROOT / "router.py"
 FLOOR = PROJECT_ROOT / "benchmarks" / "floor_page.py"
@@ -176,6 +179,14 @@ def use_database(url: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _clear_caches(*, resources: bool) -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    if resources:
+        st.cache_resource.clear()
+
+
 def _timed_run(app: AppTest) -> float:
     started = time.perf_counter()
     app.run()
@@ -186,6 +197,10 @@ def _timed_run(app: AppTest) -> float:
 
 
 def _fresh_app(script: Path, query: dict[str, str] | None = None) -> AppTest:
+    from streamlit.testing.v1 import AppTest
+
+    from views.common import OWNER_SIGNED_IN_KEY
+
     app = AppTest.from_file(str(script), default_timeout=RUN_TIMEOUT_SECONDS)
     app.context["timezone"] = TIMEZONE
     # AppTest has no HTTP request to prove "this computer": the owner comes in signed
@@ -202,7 +217,7 @@ def _data_changed(database_url: str, profile_id: int) -> None:
     with db.transaction(engine) as session:
         mark_changed(session, profile_id)
     engine.dispose()
-    st.cache_data.clear()
+    _clear_caches(resources=False)
 
 
 def cold_and_warm(
@@ -257,8 +272,7 @@ def measure(sessions: int = DEFAULT_SESSIONS, runs: int = DEFAULT_RUNS) -> Bench
                     timings[script].append(cold_and_warm(script, url, profile_id))
                 filtered.append(after_filter_change(url, profile_id))
                 shared_cold.append(cold_and_warm(APP, url, profile_id, shared)[0])
-        st.cache_data.clear()
-        st.cache_resource.clear()
+        _clear_caches(resources=True)
 
     def median(script: Path, index: int) -> float:
         return statistics.median(pair[index] for pair in timings[script])
