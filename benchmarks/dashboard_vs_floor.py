@@ -51,9 +51,8 @@ from dermadash.records import (
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest
 
-# Streamlit is imported only where a page runs: with it imported, the servers that
-# browser_load starts from the same process refused owner pages (the server layer's
-# this-computer check), so filling a history stays free of it.
+# Streamlit is imported only where a page runs: filling a history (browser_load,
+# long_log_browser) needs none of it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP = PROJECT_ROOT / "router.py"
 FLOOR = PROJECT_ROOT / "benchmarks" / "floor_page.py"
