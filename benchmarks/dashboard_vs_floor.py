@@ -8,7 +8,11 @@ alternately, several times:
 
 - cold: the profile's data revision bumped (what any write does) and Streamlit's data
   cache cleared before each run: the first view after a change;
-- warm: the same script run again (a filter change, a rerun).
+- warm: the same script run again (a rerun);
+- after a filter change: the owner picks another period on the warm dashboard (its data
+  cached, that view not yet), against the floor's warm rerun (target: at most 2x);
+- the shared view a dermatologist opens (``/?share=<token>``, period "All"), cold,
+  against the floor cold.
 
 The result is a ratio of medians (target: the cold dashboard at most 2x the floor).
 Run ``python -m benchmarks.dashboard_vs_floor`` from the project root; ``measure()`` and
@@ -28,12 +32,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
-from dermadash import db
+from dermadash import db, sharing
 from dermadash.profiles import ProfileSettings, create_profile, mark_changed
 from dermadash.records import (
     CheckInInput,
@@ -45,12 +47,18 @@ from dermadash.records import (
     insert_session,
     put_check_in,
 )
-from views.common import OWNER_SIGNED_IN_KEY
 
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
+# Streamlit is imported only where a page runs: filling a history (browser_load,
+# long_log_browser) needs none of it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP = PROJECT_ROOT / "router.py"
 FLOOR = PROJECT_ROOT / "benchmarks" / "floor_page.py"
 TARGET_RATIO = 2.0
+FILTER_TARGET_RATIO = 2.0
+FILTER_PERIODS = ("365 days", "30 days")  # the owner's default is 90 days
 DEFAULT_SESSIONS = 1500
 DEFAULT_RUNS = 5
 TIMEZONE = "Europe/London"
@@ -66,6 +74,8 @@ class BenchResult:
     floor_cold_s: float
     dashboard_warm_s: float
     floor_warm_s: float
+    dashboard_filter_s: float = float("nan")
+    shared_cold_s: float = float("nan")
 
     @property
     def cold_ratio(self) -> float:
@@ -74,6 +84,16 @@ class BenchResult:
     @property
     def warm_ratio(self) -> float:
         return self.dashboard_warm_s / self.floor_warm_s
+
+    @property
+    def filter_ratio(self) -> float:
+        """The dashboard's rerun after a period change against the floor's warm rerun."""
+        return self.dashboard_filter_s / self.floor_warm_s
+
+    @property
+    def shared_ratio(self) -> float:
+        """The shared view (period "All") cold against the floor cold."""
+        return self.shared_cold_s / self.floor_cold_s
 
     def report(self) -> str:
         verdict = "within" if self.cold_ratio <= TARGET_RATIO else "OVER"
@@ -158,6 +178,14 @@ def use_database(url: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _clear_caches(*, resources: bool) -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    if resources:
+        st.cache_resource.clear()
+
+
 def _timed_run(app: AppTest) -> float:
     started = time.perf_counter()
     app.run()
@@ -167,12 +195,18 @@ def _timed_run(app: AppTest) -> float:
     return elapsed
 
 
-def _fresh_app(script: Path) -> AppTest:
+def _fresh_app(script: Path, query: dict[str, str] | None = None) -> AppTest:
+    from streamlit.testing.v1 import AppTest
+
+    from views.common import OWNER_SIGNED_IN_KEY
+
     app = AppTest.from_file(str(script), default_timeout=RUN_TIMEOUT_SECONDS)
     app.context["timezone"] = TIMEZONE
     # AppTest has no HTTP request to prove "this computer": the owner comes in signed
     # in by password, as in tests/apptest.py (use_database sets DERMADASH_AUTH).
     app.session_state[OWNER_SIGNED_IN_KEY] = True
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
     return app
 
 
@@ -182,16 +216,39 @@ def _data_changed(database_url: str, profile_id: int) -> None:
     with db.transaction(engine) as session:
         mark_changed(session, profile_id)
     engine.dispose()
-    st.cache_data.clear()
+    _clear_caches(resources=False)
 
 
-def cold_and_warm(script: Path, database_url: str, profile_id: int) -> tuple[float, float]:
+def cold_and_warm(
+    script: Path, database_url: str, profile_id: int, query: dict[str, str] | None = None
+) -> tuple[float, float]:
     """One run right after a (simulated) write, then a rerun of the same page: seconds."""
     _data_changed(database_url, profile_id)
-    app = _fresh_app(script)
+    app = _fresh_app(script, query)
     cold = _timed_run(app)
     warm = _timed_run(app)
     return cold, warm
+
+
+def after_filter_change(database_url: str, profile_id: int) -> float:
+    """The warm dashboard, then the owner picks another period: seconds of that rerun."""
+    _data_changed(database_url, profile_id)
+    app = _fresh_app(APP)
+    _timed_run(app)
+    timings = []
+    for period in FILTER_PERIODS:
+        app.radio(key="dash_period").set_value(period)
+        timings.append(_timed_run(app))
+    return statistics.median(timings)
+
+
+def share_token(database_url: str, profile_id: int) -> str:
+    """A share link for the benchmark's person (the shared view's address carries it)."""
+    engine = db.make_engine(database_url)
+    try:
+        return sharing.create_link(engine, profile_id, "Benchmark").token
+    finally:
+        engine.dispose()
 
 
 def measure(sessions: int = DEFAULT_SESSIONS, runs: int = DEFAULT_RUNS) -> BenchResult:
@@ -199,16 +256,22 @@ def measure(sessions: int = DEFAULT_SESSIONS, runs: int = DEFAULT_RUNS) -> Bench
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         profile_id = fill_history(url, sessions)
+        shared = {"share": share_token(url, profile_id)}
         with use_database(url):
             # One untimed run of each: imports, the engine and migrations are not the page.
             cold_and_warm(APP, url, profile_id)
+            cold_and_warm(APP, url, profile_id, shared)
             cold_and_warm(FLOOR, url, profile_id)
+            after_filter_change(url, profile_id)
             timings: dict[Path, list[tuple[float, float]]] = {APP: [], FLOOR: []}
+            filtered: list[float] = []
+            shared_cold: list[float] = []
             for _ in range(runs):
                 for script in (APP, FLOOR):
                     timings[script].append(cold_and_warm(script, url, profile_id))
-        st.cache_data.clear()
-        st.cache_resource.clear()
+                filtered.append(after_filter_change(url, profile_id))
+                shared_cold.append(cold_and_warm(APP, url, profile_id, shared)[0])
+        _clear_caches(resources=True)
 
     def median(script: Path, index: int) -> float:
         return statistics.median(pair[index] for pair in timings[script])
@@ -220,6 +283,8 @@ def measure(sessions: int = DEFAULT_SESSIONS, runs: int = DEFAULT_RUNS) -> Bench
         floor_cold_s=median(FLOOR, 0),
         dashboard_warm_s=median(APP, 1),
         floor_warm_s=median(FLOOR, 1),
+        dashboard_filter_s=statistics.median(filtered),
+        shared_cold_s=statistics.median(shared_cold),
     )
 
 

@@ -5,15 +5,18 @@ Run: ``python -m benchmarks.engine_vs_reference [--sessions N] [--sample N]``.
 
 The engine is timed on the whole random log (1,000,000 sessions by default). The
 reference is much slower, so by default it is timed on the first ``sample`` sessions
-of the same log and its time is extrapolated per session (its cost grows linearly:
-one pass over the sessions, dictionary look-ups per area and roller). The report
-says when that was done. Timings depend on the machine and its load; the ratio is
-what to compare.
+of the same log, never fewer than 10 % of them, and its time is extrapolated per
+session (its cost grows linearly: one pass over the sessions, dictionary look-ups per
+area and roller). The report says when that was done. Each side runs once untimed
+(imports, allocations), then ``runs`` times (at least 3); each time is the median.
+Timings depend on the machine and its load; the ratio is what to compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +29,9 @@ from dermadash import rules
 from dermadash.profiles import ProfileSettings
 
 DEFAULT_SESSIONS = 1_000_000
-DEFAULT_SAMPLE = 50_000
+DEFAULT_SAMPLE = 100_000
+MIN_SAMPLE_SHARE = 0.10  # the reference is timed on at least a tenth of the sessions
+DEFAULT_RUNS = 3
 PROFILE = ProfileSettings(timezone="Europe/London", scar_baseline="mild")
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 T = TypeVar("T")
@@ -40,6 +45,7 @@ class BenchResult:
     reference_sessions: int
     reference_seconds: float  # measured on reference_sessions
     reference_estimated_seconds: float  # for all sessions (measured when not sampled)
+    runs: int = DEFAULT_RUNS
 
     @property
     def extrapolated(self) -> bool:
@@ -51,20 +57,43 @@ class BenchResult:
         return self.reference_estimated_seconds / self.engine_seconds
 
 
-def _timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
-    start = time.perf_counter()
+def _median_seconds(
+    function: Callable[..., T], *args: Any, runs: int, **kwargs: Any
+) -> tuple[T, float]:
+    """The result and the median time of ``runs`` calls, after one untimed call."""
     result = function(*args, **kwargs)
-    return result, time.perf_counter() - start
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function(*args, **kwargs)
+        timings.append(time.perf_counter() - start)
+    return result, statistics.median(timings)
 
 
-def run(sessions: int = DEFAULT_SESSIONS, sample: int | None = DEFAULT_SAMPLE) -> BenchResult:
+def reference_sample(sessions: int, sample: int | None) -> int:
+    """How many sessions the reference is timed on: ``sample``, but at least 10 %."""
+    if sample is None:
+        return sessions
+    return min(sessions, max(sample, math.ceil(sessions * MIN_SAMPLE_SHARE)))
+
+
+def run(
+    sessions: int = DEFAULT_SESSIONS,
+    sample: int | None = DEFAULT_SAMPLE,
+    runs: int = DEFAULT_RUNS,
+) -> BenchResult:
     """Time the engine on ``sessions`` random sessions and the reference on ``sample``
-    of them (all of them when ``sample`` is None or not smaller)."""
+    of them (at least 10 %; all of them when ``sample`` is None or not smaller)."""
+    runs = max(runs, 3)
     log, rollers = random_log(sessions)
-    flags, engine_seconds = _timed(rules.evaluate, PROFILE, log, rollers, now=NOW)
-    reference_sessions = sessions if sample is None else min(sample, sessions)
+    flags, engine_seconds = _median_seconds(
+        rules.evaluate, PROFILE, log, rollers, now=NOW, runs=runs
+    )
+    reference_sessions = reference_sample(sessions, sample)
     part = log.iloc[:reference_sessions]
-    _, reference_seconds = _timed(reference_evaluate, PROFILE, part, rollers, now=NOW)
+    _, reference_seconds = _median_seconds(
+        reference_evaluate, PROFILE, part, rollers, now=NOW, runs=runs
+    )
     estimated = reference_seconds * sessions / max(reference_sessions, 1)
     return BenchResult(
         sessions=sessions,
@@ -73,6 +102,7 @@ def run(sessions: int = DEFAULT_SESSIONS, sample: int | None = DEFAULT_SAMPLE) -
         reference_sessions=reference_sessions,
         reference_seconds=reference_seconds,
         reference_estimated_seconds=estimated,
+        runs=runs,
     )
 
 

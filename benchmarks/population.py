@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -109,6 +110,40 @@ def _copy_rows(connection, table: str, columns: list[str], rows: list[dict]) -> 
             copy.write_row([row[column] for column in columns])
 
 
+Rows = tuple[list[dict], list[dict], list[dict]]
+
+
+def _spread(rows: Rows, parts: int) -> list[Rows]:
+    """``rows`` (sessions, areas, check-ins, ids from 0) cut into ``parts`` consecutive
+    slices of nearly equal size, each session with its areas and check-in."""
+    sessions, areas, check_ins = rows
+    areas_of: dict[int, list[dict]] = {}
+    for row in areas:
+        areas_of.setdefault(row["session_id"], []).append(row)
+    bounds = [round(len(sessions) * index / parts) for index in range(parts + 1)]
+    return [
+        (
+            sessions[start:stop],
+            [row for session in sessions[start:stop] for row in areas_of[session["id"]]],
+            check_ins[start:stop],
+        )
+        for start, stop in itertools.pairwise(bounds)
+    ]
+
+
+def _renumbered(rows: Rows, first_id: int) -> Rows:
+    """The same rows with session ids from ``first_id`` on, in order."""
+    sessions, areas, check_ins = rows
+    if not sessions:
+        return rows
+    offset = first_id - sessions[0]["id"]
+    return (
+        [{**row, "id": row["id"] + offset} for row in sessions],
+        [{**row, "session_id": row["session_id"] + offset} for row in areas],
+        [{**row, "session_id": row["session_id"] + offset} for row in check_ins],
+    )
+
+
 def populate(
     engine: Engine,
     *,
@@ -138,18 +173,25 @@ def populate(
             ],
         )
         profile_ids = list(connection.scalars(select(Profile.id).order_by(Profile.id)))
-    # The first profile is the one-person default, so the app opens its dashboard.
+    # The first profile is the one-person default, so the app opens its dashboard. Its
+    # sessions go in interleaved with everyone else's (ids and storage order), as in a
+    # clinic where people log at the same time, not all first.
     person = profile_ids[0]
+    others = profile_ids[1:]
+    person_rows = _session_rows(person, person_sessions, 0, PERSON_GAPS, end, rng)
+    person_parts = _spread(person_rows, len(others) + 1)
     next_id = 1
     batch: tuple[list[dict], list[dict], list[dict]] = ([], [], [])
-    for profile_id in profile_ids:
-        is_person = profile_id == person
-        count = person_sessions if is_person else sessions_per_other_profile
-        gaps = PERSON_GAPS if is_person else OTHER_GAPS
-        rows = _session_rows(profile_id, count, next_id, gaps, end, rng)
-        next_id += count
-        for target, new in zip(batch, rows, strict=True):
-            target.extend(new)
+    for position in range(len(others) + 1):
+        parts = [_renumbered(person_parts[position], next_id)]
+        next_id += len(person_parts[position][0])
+        if position < len(others):
+            count = sessions_per_other_profile
+            parts.append(_session_rows(others[position], count, next_id, OTHER_GAPS, end, rng))
+            next_id += count
+        for rows in parts:
+            for target, new in zip(batch, rows, strict=True):
+                target.extend(new)
         if len(batch[0]) >= CHUNK:
             _flush(engine, *batch)
             batch = ([], [], [])

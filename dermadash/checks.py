@@ -112,22 +112,3 @@ def filter_flags(
     if chosen_rules:
         keep &= flags["rule"].isin(chosen_rules)
     return flags[keep.astype(bool)]
-
-
-RULE_SUMMARY_COLUMNS = ["rule", "title", "flags", "latest"]
-
-
-def rule_summaries(flags: pd.DataFrame) -> pd.DataFrame:
-    """One row per rule among ``flags``: its title, how many flags, the latest date;
-    the rule flagged most recently first (ties: more flags first, then by rule id)."""
-    if flags.empty:
-        return pd.DataFrame(columns=RULE_SUMMARY_COLUMNS)
-    summary = (
-        flags.groupby("rule", sort=False)
-        .agg(title=("title", "first"), flags=("rule", "size"), latest=("date", "max"))
-        .reset_index()
-    )
-    ordered = summary.sort_values(
-        ["latest", "flags", "rule"], ascending=[False, False, True], kind="stable"
-    )
-    return ordered[RULE_SUMMARY_COLUMNS].reset_index(drop=True)

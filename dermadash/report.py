@@ -6,7 +6,7 @@ every safety flag by severity; a compact table of the sessions; the needle lengt
 used; and scar photos when asked for.
 
 The PDF is laid out with fpdf2; its charts are the dashboard's plotly figures turned
-into PNG images by kaleido, which drives a Chromium already installed on the machine
+into images by kaleido, which drives a Chromium already installed on the machine
 (``/usr/bin/chromium``, or the one named by ``BROWSER_PATH``). dermadash never
 downloads a browser: without one, ``build_pdf`` raises ``ChromiumMissing`` and the HTML
 report (plotly.js inlined, so it works offline) is the way to go.
@@ -14,16 +14,12 @@ report (plotly.js inlined, so it works offline) is the way to go.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import html
-import os
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -40,15 +36,23 @@ from dermadash import (
     shared_scope,
     sharing,
     summary,
+    typed_tables,
 )
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
 from dermadash.protocol import load_protocol
 from dermadash.summary import ALL_AREAS, DashboardData, KeyFigures, Period
 from dermadash.timezones import local_today
+from dermadash.warm_chromium import (
+    BROWSER_PATH_VARIABLE as BROWSER_PATH_VARIABLE,  # re-exported: tests and callers use it
+)
+from dermadash.warm_chromium import (
+    chromium_available,
+    chromium_path,
+    drawer,
+    warm_up,
+)
 
-BROWSER_PATH_VARIABLE = "BROWSER_PATH"  # the variable kaleido's choreographer reads too
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
 DISCLAIMER = (
     "dermadash informs; it does not diagnose. Its flags follow public dermarolling "
     "guides, not a medical examination."
@@ -68,6 +72,13 @@ SESSION_COLUMNS = {
     "Side effect": "Side effect",
 }
 NEEDLE_COLUMNS = ["Needle", "Sessions", "First used", "Last used"]
+RECENT_DAYS = typed_tables.RECENT_DAYS
+RECENT_SESSIONS = 20
+COMPLETE_LISTS = (
+    "This report summarises. Every session and every flag, in full, are in the "
+    "spreadsheet (CSV) and backup exports: the Your data page, or "
+    "python -m dermadash export."
+)
 # The charts' light-theme colours (readable on white), as RGB for fpdf2.
 SEVERITY_COLOURS = {
     severity: tuple(int(figures.LIGHT.colour(name)[index : index + 2], 16) for index in (1, 3, 5))
@@ -79,7 +90,6 @@ SEVERITY_TITLES = {"critical": "Critical", "warning": "Warnings", "info": "For i
 CHART_WIDTH_PX = 800
 CHART_SCALE = 2
 CHART_FONT_PX = 15
-CHART_TIMEOUT_SECONDS = 60
 
 
 class ChromiumMissing(RuntimeError):
@@ -123,6 +133,11 @@ class ReportContent:
     sessions: pd.DataFrame
     needles: pd.DataFrame
     insights: insights.Insights
+    rule_summary: pd.DataFrame  # one row per rule and severity, whole course
+    critical_in_full: pd.DataFrame  # every critical flag of the last RECENT_DAYS days
+    recent_flags: pd.DataFrame  # the other flags of the last RECENT_DAYS days, one line each
+    months: pd.DataFrame  # the sessions per month
+    recent_sessions: pd.DataFrame  # the RECENT_SESSIONS latest sessions in full
     made_for: str | None = None  # a share link's label, when made from one
 
     @property
@@ -199,6 +214,7 @@ def report_content(
     everything = data.filtered(period, ALL_AREAS)
     facts = sharing.key_facts(data.sessions, profile.timezone)
     named = profile.display_name != DEFAULT_DISPLAY_NAME
+    sessions = compact_sessions(data.sessions, profile.timezone)
     return ReportContent(
         title="Dermarolling progress report" + (f": {profile.display_name}" if named else ""),
         person=profile.display_name if named else "the person who logged these sessions",
@@ -211,10 +227,63 @@ def report_content(
             summary.dashboard_charts(everything, data.areas(), data.time_axis(period)).values()
         ),
         flags=data.flags,
-        sessions=compact_sessions(data.sessions, profile.timezone),
+        sessions=sessions,
         needles=needle_usage(data.sessions, profile.timezone),
         insights=insights.compute(data.sessions, data.ratings, profile.timezone),
+        rule_summary=_rule_summary_text(data.flags),
+        critical_in_full=typed_tables.flags_to_read_in_full(data.flags, today),
+        recent_flags=_recent_flags_text(_not_critical(typed_tables.flags_since(data.flags, today))),
+        months=_months_text(
+            typed_tables.monthly_sessions(data.sessions, data.flags, profile.timezone)
+        ),
+        recent_sessions=sessions.head(RECENT_SESSIONS),
         made_for=made_for,
+    )
+
+
+def _day_text(value: object) -> str:
+    return "" if pd.isna(value) else format_day(pd.Timestamp(value))  # type: ignore[arg-type]
+
+
+def _rule_summary_text(flags: pd.DataFrame) -> pd.DataFrame:
+    """Per rule and severity: count, first and last date, worded for print."""
+    table = typed_tables.rule_summary(flags).drop(columns=["Rule id"])
+    for column in ("First", "Last"):
+        table[column] = table[column].map(_day_text)
+    table["Flags"] = table["Flags"].astype(str)
+    return table
+
+
+def _not_critical(flags: pd.DataFrame) -> pd.DataFrame:
+    """Warnings and information only (the critical ones are shown in full)."""
+    return flags if flags.empty else flags[flags["severity"] != "critical"]
+
+
+def _recent_flags_text(flags: pd.DataFrame) -> pd.DataFrame:
+    """The last months' flags, one line each: date, severity, rule, area, what happened."""
+    table = typed_tables.flags_table(flags).drop(columns=["What to do", "Rule id"])
+    table["Date"] = table["Date"].map(_day_text)
+    return table
+
+
+def _months_text(months: pd.DataFrame) -> pd.DataFrame:
+    """Sessions per month worded for print: 'Mar 2026', '0.5 mm', '4 / 10', '12 h'."""
+    if months.empty:
+        return months
+
+    def median(value: object, unit: str) -> str:
+        return "–" if pd.isna(value) else f"{float(value):g}{unit}"  # type: ignore[arg-type]
+
+    return pd.DataFrame(
+        {
+            "Month": [f"{month:%b %Y}" for month in months["Month"]],
+            "Sessions": months["Sessions"].astype(str),
+            "Check-ins": months["Check-ins"].astype(str),
+            "Needle (mm)": months["Needle"],
+            "Pain (median)": [median(value, " / 10") for value in months["Pain"]],
+            "Redness (median)": [median(value, " h") for value in months["Redness"]],
+            "Flags": months["Flags"].astype(str),
+        }
     )
 
 
@@ -288,20 +357,9 @@ def _html_insights(found: insights.Insights) -> list[str]:
 # --- Chart images through kaleido and the system's Chromium ----------------------------
 
 
-def chromium_path() -> str:
-    """The Chromium to use: ``BROWSER_PATH`` when set, else Debian's /usr/bin/chromium."""
-    return os.environ.get(BROWSER_PATH_VARIABLE, "").strip() or DEFAULT_CHROMIUM
-
-
-def chromium_available() -> bool:
-    """Whether the PDF report can be made here (a Chromium to draw the charts with)."""
-    path = Path(chromium_path())
-    return path.is_file() and os.access(path, os.X_OK)
-
-
 def printable_chart(chart: go.Figure) -> go.Figure:
     """A copy sized for A4: explicit width and height, larger text, white background."""
-    printed = go.Figure(chart)
+    printed = go.Figure(chart.to_dict(), _validate=False)  # a copy; the chart is valid
     height = int(chart.layout.height or figures.CHART_HEIGHT) + 40
     printed.update_layout(
         template="plotly_white",
@@ -317,55 +375,20 @@ def printable_chart(chart: go.Figure) -> go.Figure:
     return printed
 
 
-def _run_in_own_loop(work: Callable[[], Any]) -> Any:
-    """Run a coroutine factory in a fresh event loop on its own thread (the caller may
-    already be inside one, e.g. a Streamlit script or a test)."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = asyncio.run(work())
-        except BaseException as error:  # handed back to the caller's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, name="dermadash-charts")
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+ChartProgress = Callable[[int, int], None]
+ReportProgress = Callable[[str, float], None]
 
 
-def chart_images(charts: Sequence[go.Figure]) -> list[bytes]:
-    """Each chart as PNG bytes, drawn by kaleido in the system's Chromium."""
+def chart_images(charts: Sequence[go.Figure], progress: ChartProgress | None = None) -> list[bytes]:
+    """Each chart as image bytes (JPEG), drawn by kaleido in the system's Chromium, kept warm
+    between charts and between reports; ``progress(done, total)`` after each chart."""
     if not charts:
         return []
     if not chromium_available():
         raise ChromiumMissing(NO_CHROMIUM_MESSAGE.format(path=chromium_path()))
-    import kaleido  # only here: the HTML report and the app never need it
-
     printed = [printable_chart(chart) for chart in charts]
-
-    async def draw() -> list[bytes]:
-        # An explicit path: kaleido never looks for (or fetches) a browser of its own.
-        async with kaleido.Kaleido(
-            path=chromium_path(), mathjax=False, n=1, timeout=CHART_TIMEOUT_SECONDS
-        ) as drawer:
-            return [
-                await drawer.calc_fig(
-                    chart,
-                    opts={
-                        "format": "png",
-                        "width": chart.layout.width,
-                        "height": chart.layout.height,
-                        "scale": CHART_SCALE,
-                    },
-                )
-                for chart in printed
-            ]
-
     try:
-        return _run_in_own_loop(draw)
+        return drawer().draw(printed, scale=CHART_SCALE, progress=progress)
     except Exception as error:
         raise ChartDrawingFailed(
             f"Chromium ({chromium_path()}) could not draw the charts "
@@ -467,6 +490,32 @@ class _ReportPdf:
                 table.row([self.text("" if pd.isna(value) else str(value)) for value in values])
         self.pdf.ln(2)
 
+    def plain_table(self, frame: pd.DataFrame, widths: Sequence[float], size: float = 8) -> None:
+        """A table of short one-line cells, drawn cell by cell: many times faster than
+        ``table`` (no line breaking), for long tables whose values are known short."""
+        total = sum(widths)
+        columns = [self.width * width / total for width in widths]
+        height = size * 0.5 + 1.6
+
+        def heading_row() -> None:
+            self.font(size, "B")
+            self.pdf.set_fill_color(235, 235, 235)
+            for width, name in zip(columns, frame.columns, strict=True):
+                self.pdf.cell(width, height, self.text(str(name)), border="B", fill=True)
+            self.pdf.ln(height)
+            self.font(size)
+
+        heading_row()
+        for values in frame.itertuples(index=False):
+            if self.pdf.get_y() + height > self.pdf.page_break_trigger:
+                self.pdf.add_page()
+                heading_row()
+            for width, value in zip(columns, values, strict=True):
+                shown = "" if pd.isna(value) else str(value)
+                self.pdf.cell(width, height, self.text(shown), border="B")
+            self.pdf.ln(height)
+        self.pdf.ln(2)
+
     def _heading_style(self):  # type: ignore[no-untyped-def]
         from fpdf.fonts import FontFace
 
@@ -481,9 +530,12 @@ class _ReportPdf:
         return bytes(self.pdf.output())
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    """Width and height of a PNG, from its header."""
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+def _image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a chart image (read from its header only)."""
+    from PIL import Image
+
+    with Image.open(BytesIO(data)) as picture:
+        return picture.size
 
 
 def _pdf_summary(document: _ReportPdf, content: ReportContent) -> None:
@@ -499,7 +551,8 @@ def _pdf_summary(document: _ReportPdf, content: ReportContent) -> None:
         document.font(10)
         document.pdf.multi_cell(0, 5.5, document.text(value), new_x="LMARGIN", new_y="NEXT")
     document.pdf.ln(1.5)
-    document.paragraph(DISCLAIMER, size=9.5, style="I", colour=document.GREY, gap=2)
+    document.paragraph(DISCLAIMER, size=9.5, style="I", colour=document.GREY, gap=1)
+    document.paragraph(COMPLETE_LISTS, size=9.5, colour=document.GREY, gap=2)
 
 
 def _key_figure_rows(key: KeyFigures) -> pd.DataFrame:
@@ -529,43 +582,63 @@ def _pdf_charts(document: _ReportPdf, content: ReportContent, images: Sequence[b
     document.heading("Charts (whole course)", keep_with_mm=80)
     _drawn, empty = _drawn_and_empty(content.charts)
     for image in images:
-        width_px, height_px = _png_size(image)
+        width_px, height_px = _image_size(image)
         document.image(image, document.width, document.width * height_px / width_px)
     for sentence in empty:
         document.paragraph(sentence, size=9.5, colour=document.GREY)
 
 
-def _pdf_flags(document: _ReportPdf, flags: pd.DataFrame) -> None:
+def _pdf_flag_in_full(document: _ReportPdf, flag: Any) -> None:
+    """One flag with what happened, what to do and its source."""
+    document.room_for(22)
+    where = f" · {flag.area}" if isinstance(flag.area, str) else ""
+    document.paragraph(
+        f"{flag.title} · {format_day(flag.date)}{where}", size=9.5, style="B", gap=0.3
+    )
+    document.paragraph(flag.message, size=9, gap=0.3)
+    document.paragraph(f"What to do: {flag.advice}", size=9, gap=0.3)
+    document.paragraph(
+        f"Source: {flag.source} · rule {flag.rule}", size=8, colour=document.GREY, gap=2
+    )
+
+
+def _pdf_flags(document: _ReportPdf, content: ReportContent) -> None:
+    """Flags per rule over the whole course, the recent critical ones in full, and
+    every flag of the last months one line each."""
     document.heading("Safety flags")
+    flags = content.flags
     if flags.empty:
         document.paragraph("No flags: every session logged follows the safety protocol.")
         return
     counts = flags["severity"].value_counts()
     document.paragraph(
         ", ".join(f"{int(counts.get(severity, 0))} {severity}" for severity in rules.SEVERITY_ORDER)
-        + ". Most recent first within each group.",
+        + " over the whole course.",
         size=9.5,
     )
-    for severity in rules.SEVERITY_ORDER:
-        group = flags[flags["severity"] == severity]
-        if group.empty:
-            continue
-        colour = SEVERITY_COLOURS[severity]
-        document.room_for(30)
-        document.paragraph(
-            f"{SEVERITY_TITLES[severity]} ({len(group)})", size=12, style="B", colour=colour
-        )
-        for flag in group.iloc[::-1].itertuples(index=False):
-            document.room_for(22)
-            where = f" · {flag.area}" if isinstance(flag.area, str) else ""
-            document.paragraph(
-                f"{flag.title} · {format_day(flag.date)}{where}", size=9.5, style="B", gap=0.3
-            )
-            document.paragraph(flag.message, size=9, gap=0.3)
-            document.paragraph(f"What to do: {flag.advice}", size=9, gap=0.3)
-            document.paragraph(
-                f"Source: {flag.source} · rule {flag.rule}", size=8, colour=document.GREY, gap=2
-            )
+    document.heading("Per rule (whole course)", size=11, keep_with_mm=20)
+    document.plain_table(content.rule_summary, widths=(1, 2.6, 0.7, 1.5, 1.5), size=8.5)
+    colour = SEVERITY_COLOURS["critical"]
+    document.room_for(30)
+    document.paragraph(
+        f"Critical flags of the last {RECENT_DAYS} days, in full ({len(content.critical_in_full)})",
+        size=11,
+        style="B",
+        colour=colour,
+    )
+    if content.critical_in_full.empty:
+        document.paragraph(f"None in the last {RECENT_DAYS} days.", size=9.5)
+    for flag in content.critical_in_full.itertuples(index=False):
+        _pdf_flag_in_full(document, flag)
+    document.heading(
+        f"Warnings and notes of the last {RECENT_DAYS} days ({len(content.recent_flags)})",
+        size=11,
+        keep_with_mm=20,
+    )
+    if content.recent_flags.empty:
+        document.paragraph(f"None in the last {RECENT_DAYS} days.", size=9.5)
+    else:
+        document.table(content.recent_flags, widths=(1.6, 1, 2, 1.2, 4.4), size=7.5)
 
 
 def _pdf_insights(document: _ReportPdf, found: insights.Insights) -> None:
@@ -586,11 +659,16 @@ def _pdf_insights(document: _ReportPdf, found: insights.Insights) -> None:
 
 
 def _pdf_sessions(document: _ReportPdf, content: ReportContent) -> None:
-    document.heading("Sessions (newest first)")
+    """The sessions per month, then the most recent ones in full."""
+    document.heading("Sessions per month (newest first)")
     if content.sessions.empty:
         document.paragraph("No sessions logged yet.")
         return
-    document.table(content.sessions, widths=(2.5, 2.2, 1.1, 1.3, 1, 1.1, 1.1, 1.6), size=7.5)
+    document.plain_table(content.months, widths=(1.2, 1, 1, 1.2, 1.3, 1.4, 0.8), size=7.5)
+    document.heading(
+        f"The {len(content.recent_sessions)} most recent sessions", size=11, keep_with_mm=20
+    )
+    document.table(content.recent_sessions, widths=(2.5, 2.2, 1.1, 1.3, 1, 1.1, 1.1, 1.6), size=7.5)
     document.paragraph(
         "Times are in the person's time zone. Passes: vertical / horizontal / diagonal; "
         "a dash means not recorded. Redness and stinging come from the check-in.",
@@ -634,22 +712,38 @@ def build_pdf(
     now: datetime | None = None,
     options: sharing.LinkOptions | None = None,
     made_for: str | None = None,
+    progress: ReportProgress | None = None,
 ) -> bytes:
-    """The report as PDF bytes (raises ``ChromiumMissing`` when no Chromium is here)."""
+    """The report as PDF bytes (raises ``ChromiumMissing`` when no Chromium is here).
+
+    ``options``: a share link's choices, ``made_for``: its label (named in the footer);
+    ``progress(what, fraction)`` is told what is being done, for a progress bar.
+    """
+    tell = progress or (lambda _what, _fraction: None)
+    warm_up()  # Chromium starts while the content is read and worded
+    tell("Reading the log and checking it against the protocol", 0.05)
     content = report_content(engine, profile_id, now, options=options, made_for=made_for)
     drawn, _empty = _drawn_and_empty(content.charts)
-    images = chart_images(drawn)
+
+    def charted(done: int, total: int) -> None:
+        tell(f"Drawing the charts ({done} of {total})", 0.2 + 0.7 * done / total)
+
+    tell("Drawing the charts", 0.2)
+    images = chart_images(drawn, charted)
+    tell("Laying out the pages", 0.92)
     document = _ReportPdf(footer=content.footer)
     _pdf_summary(document, content)
     _pdf_key_figures(document, content.key_figures)
     _pdf_charts(document, content, images)
     _pdf_insights(document, content.insights)
-    _pdf_flags(document, content.flags)
+    _pdf_flags(document, content)
     _pdf_sessions(document, content)
     _pdf_needles(document, content.needles)
     if include_photos:
         _pdf_photos(document, photos)
-    return document.output()
+    data = document.output()
+    tell("The report is ready", 1.0)
+    return data
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -706,27 +800,55 @@ def _html_charts(charts: Sequence[go.Figure]) -> list[str]:
     return parts
 
 
-def _html_flags(flags: pd.DataFrame) -> list[str]:
-    if flags.empty:
+def _html_flag_in_full(flag: Any) -> str:
+    where = f" · {flag.area}" if isinstance(flag.area, str) else ""
+    return (
+        '<div class="flag">'
+        f"<p><strong>{_escape(flag.title)}</strong> · "
+        f"{_escape(format_day(flag.date) + where)}</p>"
+        f"<p>{_escape(flag.message)}</p>"
+        f"<p><strong>What to do:</strong> {_escape(flag.advice)}</p>"
+        f'<p class="source">Source: {_escape(flag.source)} · rule {_escape(flag.rule)}'
+        "</p></div>"
+    )
+
+
+def _html_flags(content: ReportContent) -> list[str]:
+    """The same parts as the PDF: per rule, recent critical in full, recent ones listed."""
+    if content.flags.empty:
         return ["<p>No flags: every session logged follows the safety protocol.</p>"]
-    parts = []
-    for severity in rules.SEVERITY_ORDER:
-        group = flags[flags["severity"] == severity]
-        if group.empty:
-            continue
-        parts.append(f'<h3 class="{severity}">{SEVERITY_TITLES[severity]} ({len(group)})</h3>')
-        for flag in group.iloc[::-1].itertuples(index=False):
-            where = f" · {flag.area}" if isinstance(flag.area, str) else ""
-            parts.append(
-                '<div class="flag">'
-                f"<p><strong>{_escape(flag.title)}</strong> · "
-                f"{_escape(format_day(flag.date) + where)}</p>"
-                f"<p>{_escape(flag.message)}</p>"
-                f"<p><strong>What to do:</strong> {_escape(flag.advice)}</p>"
-                f'<p class="source">Source: {_escape(flag.source)} · rule {_escape(flag.rule)}'
-                "</p></div>"
-            )
-    return parts
+    counts = content.flags["severity"].value_counts()
+    total = ", ".join(
+        f"{int(counts.get(severity, 0))} {severity}" for severity in rules.SEVERITY_ORDER
+    )
+    return [
+        f"<p>{total} over the whole course.</p>",
+        "<h3>Per rule (whole course)</h3>",
+        _html_table(content.rule_summary),
+        f'<h3 class="critical">Critical flags of the last {RECENT_DAYS} days, in full '
+        f"({len(content.critical_in_full)})</h3>",
+        *(
+            [_html_flag_in_full(flag) for flag in content.critical_in_full.itertuples()]
+            or [f"<p>None in the last {RECENT_DAYS} days.</p>"]
+        ),
+        f"<h3>Warnings and notes of the last {RECENT_DAYS} days ({len(content.recent_flags)})</h3>",
+        _html_table(content.recent_flags)
+        if not content.recent_flags.empty
+        else f"<p>None in the last {RECENT_DAYS} days.</p>",
+    ]
+
+
+def _html_sessions(content: ReportContent) -> list[str]:
+    if content.sessions.empty:
+        return ["<h2>Sessions</h2>", "<p>No sessions logged yet.</p>"]
+    return [
+        "<h2>Sessions per month (newest first)</h2>",
+        _html_table(content.months),
+        f"<h3>The {len(content.recent_sessions)} most recent sessions</h3>",
+        _html_table(content.recent_sessions),
+        '<p class="note">Times are in the person\'s time zone. Passes: vertical / '
+        "horizontal / diagonal.</p>",
+    ]
 
 
 def _html_photos(photos: Sequence[ReportPhoto]) -> list[str]:
@@ -767,6 +889,7 @@ def build_html(
         f"<h1>{_escape(content.title)}</h1><dl>",
         *(f"<dt>{_escape(label)}</dt><dd>{_escape(value)}</dd>" for label, value in facts),
         f'</dl><p class="disclaimer">{_escape(DISCLAIMER)}</p>',
+        f'<p class="note">{_escape(COMPLETE_LISTS)}</p>',
         "<h2>Key figures (whole course)</h2>",
         _html_table(_key_figure_rows(key)),
         *(f'<p class="note">{_escape(note)}</p>' for note in key.notes()),
@@ -775,13 +898,8 @@ def build_html(
         *_html_charts(content.charts),
         *_html_insights(content.insights),
         "<h2>Safety flags</h2>",
-        *_html_flags(content.flags),
-        "<h2>Sessions (newest first)</h2>",
-        _html_table(content.sessions)
-        if not content.sessions.empty
-        else "<p>No sessions logged yet.</p>",
-        '<p class="note">Times are in the person\'s time zone. Passes: vertical / '
-        "horizontal / diagonal.</p>",
+        *_html_flags(content),
+        *_html_sessions(content),
         "<h2>Needle lengths used</h2>",
         _html_table(content.needles)
         if not content.needles.empty

@@ -29,7 +29,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select, update
 
-from dermadash import auth, validation
+from dermadash import auth, typed_tables, validation
 from dermadash.db import transaction
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.models import Profile, ShareLink, ShareLinkView
@@ -456,18 +456,7 @@ def sessions_table(
     (without the Notes column when the link does not share notes)."""
     if not include_notes:
         return sessions_table(sessions, timezone).drop(columns="Notes")
-    columns = [
-        "Date",
-        "Areas",
-        "Needle",
-        "Passes (V/H/D)",
-        "Sterilized before",
-        "Pain",
-        "Redness",
-        "Stinging",
-        "Side effect",
-        "Notes",
-    ]
+    columns = typed_tables.SESSION_COLUMNS  # the same columns, typed, for the pages
     if sessions.empty:
         return pd.DataFrame(columns=columns)
     ordered = sessions.iloc[::-1]

@@ -76,3 +76,14 @@ def seen_texts(app: AppTest) -> str:
 def assert_no_exception(app: AppTest) -> None:
     assert not app.exception, [item.value for item in app.exception]
     assert "Something went wrong" not in texts(app)
+
+
+def element_count(app: AppTest) -> int:
+    """Every node of the page's element tree: blocks (containers, columns, tabs...) and
+    the elements inside them, collapsed or not."""
+
+    def count(node: object) -> int:
+        children = getattr(node, "children", None) or {}
+        return 1 + sum(count(child) for child in children.values())
+
+    return count(app._tree)

@@ -13,7 +13,7 @@ from dermadash import db, demo, figures
 from dermadash.profiles import default_profile_id
 from dermadash.records import SessionInput, insert_session
 from dermadash.timezones import local_today
-from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, open_app, texts
+from tests.apptest import TIMEOUT_SECONDS, assert_no_exception, new_app, open_app, texts
 
 CHART_TITLES = {
     "Sessions per week",
@@ -167,8 +167,7 @@ def _drawn_colours(app: AppTest) -> set[str]:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_charts_are_drawn_in_the_browsers_theme(demo_profile: int, theme: str) -> None:
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
-    app.context["timezone"] = "Europe/London"
+    app = new_app()
     app.context["theme"] = theme
     app.run()
     assert_no_exception(app)

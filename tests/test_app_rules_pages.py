@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
 from dermadash import checks, db, demo
 from dermadash.profiles import default_profile_id, load_profile
 from dermadash.protocol import RULE_IDS
-from tests.apptest import assert_no_exception, open_app, seen_texts, texts
+from tests.apptest import assert_no_exception, open_app, texts
 
 DISCLAIMER = "dermadash informs; it does not diagnose"
 
@@ -35,36 +38,49 @@ def test_flags_page_empty_state(app_database: str) -> None:
     assert "No sessions yet" in texts(app)
 
 
-def test_flags_page_groups_by_severity_and_filters(app_database: str) -> None:
+def _tables(app: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Flags page's two tables: one row per rule, and every flag."""
+    by_rule, every = app.dataframe
+    return by_rule.value, every.value
+
+
+def test_flags_page_summarises_per_rule_lists_every_flag_typed_and_filters(
+    app_database: str,
+) -> None:
     profile_id = _with_demo(app_database)
+    flags = checks.profile_flags(db.make_engine(app_database), profile_id)
     app = open_app(page="views/flags.py")
     assert_no_exception(app)
-    headings = [element.value for element in app.subheader]
-    assert any("Critical" in heading for heading in headings)
-    assert any("Warnings" in heading for heading in headings)
-    page = texts(app)
-    assert "What to do:" in page
-    assert "Source:" in page
-    assert "Why it matters:" in page
-    assert DISCLAIMER not in page
+    by_rule, every = _tables(app)
+    assert len(every) == len(flags)
+    # Critical first, and dates are dates (they sort as dates, not as weekday names).
+    assert every["Severity"].iloc[0] == "Critical"
+    assert list(every["Severity"]).index("Warning") > list(every["Severity"]).index("Critical")
+    assert str(every["Date"].dtype).startswith("datetime64")
+    per_rule = by_rule.groupby("Rule id")["Flags"].sum()
+    assert per_rule.to_dict() == flags["rule"].value_counts().to_dict()
+    assert by_rule["Flags"].sum() == len(flags)
+    assert DISCLAIMER not in texts(app)
 
     app.multiselect(key="flags_rules").select("not-sterilized").run()
     assert_no_exception(app)
-    headings = [element.value for element in app.subheader]
-    assert headings == [":material/error: Critical (1)"]
-    assert "The roller was not sterilized before the session." in seen_texts(app)
+    by_rule, every = _tables(app)
+    assert list(by_rule["Rule id"]) == ["not-sterilized"]
+    assert list(every["What happened"]) == ["The roller was not sterilized before the session."]
 
     app.multiselect(key="flags_rules").unselect("not-sterilized").run()
     app.multiselect(key="flags_areas").select("Forehead").run()
     assert_no_exception(app)
-    assert "Left cheek was rolled" not in seen_texts(app)
+    _by_rule, every = _tables(app)
+    assert not every["What happened"].str.contains("Left cheek was rolled").any()
 
     app.multiselect(key="flags_areas").unselect("Forehead").run()
     acne_day = _flag_day(app_database, profile_id, "active-acne")
     app.date_input(key="flags_period").set_value((acne_day, acne_day)).run()
     assert_no_exception(app)
-    assert "Rolled over active acne or inflamed skin." in seen_texts(app)
-    assert "Redness lasted 80 h" not in seen_texts(app)
+    _by_rule, every = _tables(app)
+    assert "Rolled over active acne or inflamed skin." in set(every["What happened"])
+    assert not every["What happened"].str.contains("Redness lasted 80 h").any()
 
 
 def _flag_day(database_url: str, profile_id: int, rule: str) -> date:

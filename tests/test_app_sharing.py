@@ -7,15 +7,27 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import backup, checks, db, demo, erase, importing, records, report, sharing
-from dermadash.formatting import format_day
+from dermadash import (
+    backup,
+    checks,
+    db,
+    demo,
+    erase,
+    importing,
+    records,
+    report,
+    sharing,
+    typed_tables,
+)
 from dermadash.markdown import escape_markdown
 from dermadash.models import ShareLinkView
 from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
+from dermadash.timezones import local_today
 from tests.apptest import (
     APP,
     as_read,
@@ -27,6 +39,7 @@ from tests.apptest import (
 )
 from tests.photo_helpers import add_rated_photo
 from views import fhir_parts, report_parts
+from views.flag_parts import CRITICAL_CARDS
 
 OWNER_PAGES = ("views/home.py", "views/share.py")
 
@@ -115,12 +128,17 @@ def test_a_valid_link_shows_the_charts_and_the_flags(
     titles = {_chart_title(chart) for chart in app.get("plotly_chart")}
     assert {"Sessions per week", "Days between sessions on the same area"} <= titles
     assert "Sessions in the period 3" in shown  # the dashboard's key figures
-    # Sam's sessions have no check-in: one info flag each, with advice and source.
+    # Sam's sessions have no check-in: one info flag each, summarised and listed.
     assert "Every safety flag" in shown
-    assert "For information (3)" in shown
-    assert shown.count("No check-in recorded more than 48 h after the session.") == 3
-    assert "**What to do:** Add the check-in" in shown
-    assert "Source: dermadash" in shown
+    by_rule, every = _flag_tables(app)
+    assert by_rule[["Severity", "Rule id", "Flags"]].values.tolist() == [
+        ["Info", "check-in-missing", 3]
+    ]
+    assert (
+        list(every["What happened"]).count("No check-in recorded more than 48 h after the session.")
+        == 3
+    )
+    assert every["What to do"].str.startswith("Add the check-in").all()
 
 
 def _download_labels(app: AppTest) -> list[str]:
@@ -134,7 +152,20 @@ def test_the_viewer_can_download_the_report(
     new = sharing.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
+    # Made when asked for, with a progress bar; then downloaded.
+    assert _download_labels(app) == [fhir_parts.FHIR_LABEL]
+    app.button(key="viewer_report_make").click().run()
+    assert_no_exception(app)
+    assert app.get("status")[0].proto.label == "The report is ready to download"
     assert _download_labels(app) == [report_parts.PDF_LABEL, fhir_parts.FHIR_LABEL]
+    assert app.get("progress"), "progress was shown while the report was made"
+    # A second visit (nothing changed) is offered the same report at once.
+    again = open_app(query={"share": new.token})
+    assert _download_labels(again) == [report_parts.PDF_LABEL, fhir_parts.FHIR_LABEL]
+    assert not [button for button in again.button if button.key == "viewer_report_make"]
+    made = report_parts.made_reports()
+    key = next(key for key in made._reports if key.profile_id == sam)
+    assert made.get(key).startswith(b"%PDF")
     # Without Chromium the same report comes as one self-contained web page.
     monkeypatch.setenv(report.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
     app.run()
@@ -144,6 +175,9 @@ def test_the_viewer_can_download_the_report(
 
 def test_the_owner_can_download_the_report(app_engine: Engine) -> None:
     owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    assert [button.proto.label for button in owner.button].count(report_parts.MAKE_LABEL) == 1
+    owner.button(key="owner_report_make").click().run()
     assert_no_exception(owner)
     assert _download_labels(owner) == [report_parts.PDF_LABEL]
 
@@ -165,12 +199,13 @@ def test_the_only_page_is_the_shared_view_and_nothing_writes(
     for owner_page in OWNER_PAGES:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(owner_page)
-    # The only inputs choose what the dashboard draws; nothing a viewer could write with.
+    # The only inputs choose what the dashboard draws, or make the report; nothing a
+    # viewer could write with.
     assert [radio.key for radio in app.radio] == ["viewer_dash_period"]
     assert [box.key for box in app.selectbox] == ["viewer_dash_area"]
-    assert _download_labels(app) == [report_parts.PDF_LABEL, fhir_parts.FHIR_LABEL]
+    assert [button.key for button in app.button] == ["viewer_report_make"]
+    assert _download_labels(app) == [fhir_parts.FHIR_LABEL]
     for kind in (
-        "button",
         "text_input",
         "text_area",
         "number_input",
@@ -321,6 +356,23 @@ def test_share_page_creates_lists_and_revokes(app_engine: Engine) -> None:
     assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
 
 
+def test_share_page_lists_links_in_a_typed_table(app_engine: Engine) -> None:
+    me = default_profile_id(app_engine)
+    opened = sharing.create_link(app_engine, me, "Dr Rivera", days=10)
+    sharing.create_link(app_engine, me, "Dr Okafor", days=90, include_photos=True)
+    for _ in range(2):
+        open_app(query={"share": opened.token})
+    owner = open_app(page="views/share.py")
+    assert_no_exception(owner)
+    table = owner.dataframe[0].value
+    assert list(table["Label"]) == ["Dr Okafor", "Dr Rivera"]
+    assert list(table["Views"]) == [0, 2]
+    assert list(table["Photos"]) == [True, False]
+    # Real moments: sorting by expiry sorts by time, not by the text of a date.
+    assert str(table["Expires"].dtype).startswith("datetime64")
+    assert table.sort_values("Expires")["Label"].tolist() == ["Dr Rivera", "Dr Okafor"]
+
+
 def test_share_page_refuses_bad_input(app_engine: Engine) -> None:
     owner = open_app(page="views/share.py")
     owner.button(key="create_share_link").click().run()
@@ -413,44 +465,53 @@ def test_photos_and_ratings_are_shown_before_any_session(app_engine: Engine) -> 
     assert not app.image
 
 
+def _flag_tables(app: AppTest) -> tuple[Any, Any]:
+    """The shared view's two flag tables: one row per rule, and every flag."""
+    frames = [frame.value for frame in app.dataframe]
+    by_rule = next(frame for frame in frames if "Flags" in frame.columns)
+    every = next(frame for frame in frames if "What happened" in frame.columns)
+    return by_rule, every
+
+
 def _markdown_in(block: Any) -> list[str]:
     return [element.value for element in block.markdown]
 
 
-def test_the_shared_view_shows_critical_flags_in_full_and_groups_the_rest(
+def test_the_shared_view_shows_recent_critical_flags_in_full_and_every_flag_in_tables(
     app_engine: Engine,
 ) -> None:
     me = default_profile_id(app_engine, "Europe/London")
     demo.load_demo(app_engine, me)
     flags = checks.profile_flags(app_engine, me)
-    is_critical = flags["severity"] == "critical"
-    critical, others = flags[is_critical], flags[~is_critical]
-    assert len(critical) >= 3  # the example data has both kinds, and several rules
-    assert len(others) >= 10
+    today = local_today("Europe/London")
+    recent_critical = typed_tables.flags_to_read_in_full(flags, today)
+    assert len(recent_critical) >= 1  # the example data ends today, with critical slips
     new = sharing.create_link(app_engine, me, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
 
-    grouped = {expander.label: _markdown_in(expander) for expander in app.expander}
-    inside = [value for values in grouped.values() for value in values]
-    outside = [value for value in _markdown_in(app) if value not in inside]
-    # Every critical flag in full, none hidden in an expander.
-    for flag in critical.itertuples():
-        assert escape_markdown(flag.message) in outside
-        assert escape_markdown(flag.message) not in inside
-    assert sum(value.startswith("**What to do:**") for value in outside) == len(critical)
-    # One line per (severity, rule) for the others: how many and the latest date.
-    expected_labels = set()
-    for (_severity, _rule), group in others.groupby(["severity", "rule"]):
-        count = f"{len(group)} {'flag' if len(group) == 1 else 'flags'}"
-        label = f"**{group['title'].iloc[0]}** · {count}, latest {format_day(group['date'].max())}"
-        expected_labels.add(label)
-        # ...opening onto every one of that rule's flags.
-        messages = grouped[label]
-        for message, times in group["message"].value_counts().items():
-            assert messages.count(escape_markdown(message)) == times
-    assert set(grouped) == expected_labels
-    assert len(app.expander) < len(others)  # grouped, not one per flag
+    markdown = _markdown_in(app)
+    for flag in recent_critical.head(CRITICAL_CARDS).itertuples():
+        assert escape_markdown(flag.message) in markdown
+        assert f"**What to do:** {escape_markdown(flag.advice)}" in markdown
+    by_rule, every = _flag_tables(app)
+    # One row per (severity, rule): how many, first and last date; critical first.
+    expected = {
+        (severity.capitalize(), rule): (len(group), group["date"].min(), group["date"].max())
+        for (severity, rule), group in flags.groupby(["severity", "rule"])
+    }
+    shown = {
+        (severity, rule): (count, first.date(), last.date())
+        for severity, rule, count, first, last in by_rule[
+            ["Severity", "Rule id", "Flags", "First", "Last"]
+        ].itertuples(index=False)
+    }
+    assert shown == expected
+    assert by_rule["Severity"].iloc[0] == "Critical"
+    # Every flag is a row of the table, critical first.
+    assert sorted(every["What happened"]) == sorted(flags["message"])
+    severities = list(every["Severity"])
+    assert severities == sorted(severities, key=["Critical", "Warning", "Info"].index)
 
 
 # --- Links the owner shapes: notes, first day, passcode --------------------------------
@@ -484,7 +545,9 @@ def test_a_link_since_a_day_shows_that_day_on_only(
     assert "Sessions logged 2" in shown
     assert len(app.dataframe[-1].value) == 2
     assert "Mon 5 Jan 2026" not in shown
-    assert "For information (2)" in seen_texts(app)  # flags of the period only
+    _by_rule, every = _flag_tables(app)  # flags of the period only
+    assert len(every) == 2
+    assert min(every["Date"]) >= pd.Timestamp(2026, 1, 12)
     assert "Since Mon 12 Jan 2026, whatever the period chosen above" in seen_texts(app)
 
 

@@ -64,7 +64,8 @@ def test_share_open_revoke(browser, tmp_path: Path) -> None:  # type: ignore[no-
             _wait_for_text(viewer, "Every safety flag")
             assert viewer.get_by_text("What to do:").count() >= 1
             assert viewer.get_by_text("Share with your dermatologist").count() == 0
-            # Only the dashboard's period and area pickers: nothing that could write.
+            # Only the dashboard's period and area pickers and the button that makes the
+            # report: nothing that could write.
             writers = ", ".join(
                 f'[data-testid="{kind}"]'
                 for kind in (
@@ -72,14 +73,19 @@ def test_share_open_revoke(browser, tmp_path: Path) -> None:  # type: ignore[no-
                     "stTextArea",
                     "stNumberInput",
                     "stCheckbox",
-                    "stButton",
                     "stForm",
                     "stFileUploader",
                     "stChatInput",
                 )
             )
             assert viewer.locator(writers).count() == 0
-            # The dermatologist downloads the PDF report for the medical record.
+            buttons = viewer.locator('[data-testid="stButton"]')
+            assert buttons.count() == 1
+            assert "Make the PDF report" in buttons.inner_text()
+            # The dermatologist makes the PDF report (a progress bar meanwhile), then
+            # downloads it for the medical record.
+            buttons.get_by_role("button").click()
+            _wait_for_text(viewer, "The report is ready to download")
             with viewer.expect_download(timeout=DOWNLOAD_WAIT_MS) as download_info:
                 viewer.get_by_role("button", name="Download PDF report").click()
             download = download_info.value

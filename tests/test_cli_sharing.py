@@ -138,7 +138,7 @@ def test_report_command_writes_a_pdf_and_an_html_report(database_url: str, tmp_p
     text = "\n".join(page.extract_text() for page in PdfReader(pdf_file).pages)
     assert "Dermarolling progress report" in text
     assert "Safety flags" in text
-    assert "Sessions (newest first)" in text
+    assert "Sessions per month (newest first)" in text
 
 
 def test_report_command_without_chromium_suggests_html(sqlite_url: str, tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from dermadash import checks, demo, queries, report, sharing
+from benchmarks.five_year_log import import_five_year_log
+from dermadash import checks, demo, queries, report, sharing, typed_tables
 from dermadash.profiles import ProfileSettings, create_profile
 from tests.conftest import DEMO_TODAY
 
@@ -69,15 +70,25 @@ def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profil
     charts = _charts_with_data(engine, demo_profile)
     assert charts == 6
     assert images >= charts
-    # Every flag: its message, what to do and its source.
+    # Flags per rule; the recent critical ones in full; every recent one on a line.
     flags = checks.profile_flags(engine, demo_profile, now=NOW)
     assert not flags.empty
-    for flag in flags.itertuples():
-        assert _squashed(flag.message) in squashed
+    for title in set(flags["title"]):
+        assert _squashed(title) in squashed
+    today = NOW.date()
+    critical = typed_tables.flags_to_read_in_full(flags, today)
+    assert not critical.empty
+    for flag in critical.itertuples():
         assert _squashed(f"What to do: {flag.advice}") in squashed
-    # Every session as one row of the table.
-    for row in report.compact_sessions(sessions, "Europe/London").itertuples(index=False):
+    for flag in typed_tables.flags_since(flags, today).itertuples():
+        assert _squashed(flag.message) in squashed
+    # Sessions per month, and the most recent sessions one row each.
+    for month in {f"{moment:%b %Y}" for moment in sessions["started_at"]}:
+        assert _squashed(month) in squashed
+    table = report.compact_sessions(sessions, "Europe/London").head(report.RECENT_SESSIONS)
+    for row in table.itertuples(index=False):
         assert _squashed(row.Date) in squashed
+    assert _squashed(report.COMPLETE_LISTS) in squashed
     assert "Needle lengths used" in text
     for length in sorted(set(sessions["needle_mm"])):
         assert f"{length:g} mm" in text
@@ -132,8 +143,11 @@ def test_html_report_is_self_contained_with_charts_and_flags(
     assert "Dermarolling progress report: Sam" in page
     assert page.count(report.DISCLAIMER) == 1
     flags = checks.profile_flags(engine, demo_profile, now=NOW)
-    for flag in flags.itertuples():
+    for flag in typed_tables.flags_since(flags, NOW.date()).itertuples():
         assert report._escape(flag.message) in page
+    for title in set(flags["title"]):
+        assert report._escape(title) in page
+    assert report._escape(report.COMPLETE_LISTS) in page
     assert "Scar photos" not in page
 
 
@@ -231,3 +245,52 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
     owner = report.build_html(sqlite_engine, person, now=NOW)
     assert "Mon 5 Jan 2026 to Mon 9 Feb 2026" in owner  # the owner's own: whole course
     assert "made for" not in owner
+
+
+@pytest.fixture
+def five_years(sqlite_engine: Engine) -> int:
+    person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    import_five_year_log(sqlite_engine, person, today=NOW.date())
+    return person
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
+    sqlite_engine: Engine, five_years: int
+) -> None:
+    steps: list[tuple[str, float]] = []
+    data = report.build_pdf(
+        sqlite_engine, five_years, now=NOW, progress=lambda what, done: steps.append((what, done))
+    )
+    reader = PdfReader(BytesIO(data))
+    assert len(reader.pages) <= 12
+    text = _squashed("\n".join(page.extract_text() or "" for page in reader.pages))
+    flags = checks.profile_flags(sqlite_engine, five_years, now=NOW)
+    assert len(flags) >= 1000
+    critical = typed_tables.flags_to_read_in_full(flags, NOW.date())
+    assert len(critical) >= 3
+    for flag in critical.itertuples():
+        assert _squashed(f"{flag.title} · {report.format_day(flag.date)}") in text
+        assert _squashed(flag.message) in text
+        assert _squashed(f"What to do: {flag.advice}") in text
+    # Every rule that ever flagged is counted, with its first and last date.
+    for rule, mine in flags.groupby("rule"):
+        assert _squashed(report.format_day(mine["date"].max())) in text, rule
+    assert _squashed(report.COMPLETE_LISTS) in text
+    # Progress is told in order, up to done.
+    fractions = [done for _what, done in steps]
+    assert fractions == sorted(fractions)
+    assert steps[-1] == ("The report is ready", 1.0)
+    assert any(what == "Drawing the charts (6 of 6)" for what, _done in steps)
+
+
+@needs_chromium
+def test_one_chromium_stays_warm_between_reports(engine: Engine, demo_profile: int) -> None:
+    report.build_pdf(engine, demo_profile, now=NOW)
+    drawer = report.drawer()
+    first = drawer._thread
+    assert first is not None
+    assert first.is_alive()
+    report.build_pdf(engine, demo_profile, now=NOW)
+    assert drawer._thread is first  # the same Chromium session drew the second report

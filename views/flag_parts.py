@@ -1,29 +1,29 @@
-"""Safety flags drawn as cards grouped by severity: the Flags page and the shared view."""
+"""Safety flags for the Flags page and the shared view: a summary per rule, the recent
+critical flags in full as cards, and every flag in one typed, sortable table, so the
+page keeps its shape however long the log is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dermadash.checks import rule_summaries
+from dermadash import typed_tables
 from dermadash.formatting import format_day
 from dermadash.markdown import escape_markdown
 from dermadash.rules import SEVERITY_ORDER
+from dermadash.typed_tables import SEVERITY_WORDS
+from views.table_parts import FLAG_COLUMNS, RULE_SUMMARY_COLUMNS, typed_table
+
+CRITICAL_CARDS = 5  # the most recent critical flags shown in full; the rest in the table
 
 SEVERITY_ICONS = {
     "critical": ":material/error:",
     "warning": ":material/warning:",
     "info": ":material/info:",
 }
-SEVERITY_HEADINGS = {
-    "critical": f"{SEVERITY_ICONS['critical']} Critical",
-    "warning": f"{SEVERITY_ICONS['warning']} Warnings",
-    "info": f"{SEVERITY_ICONS['info']} For information",
-}
-
 SEVERITY_BADGES = {"critical": "red", "warning": "orange", "info": "blue"}
 
 
@@ -38,44 +38,31 @@ def severity_badges(flags: pd.DataFrame) -> None:
     )
 
 
-def _by_severity(flags: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Each severity that has flags, most severe first, under its heading and count."""
-    for severity in SEVERITY_ORDER:
-        group = flags[flags["severity"] == severity]
-        if not group.empty:
-            st.subheader(f"{SEVERITY_HEADINGS[severity]} ({len(group)})")
-            yield severity, group
-
-
-def flag_groups(flags: pd.DataFrame) -> None:
-    """Every flag as a card (what happened, what to do, why, source), most severe first."""
-    for _, group in _by_severity(flags):
-        _cards_latest_first(group)
-
-
-def flag_digest(flags: pd.DataFrame) -> None:
-    """Flags for a quick read (the shared view): critical ones in full, the others as one
-    line per rule (how many, the latest date) that opens onto that rule's cards."""
-    for severity, group in _by_severity(flags):
-        if severity == "critical":
-            _cards_latest_first(group)
-            continue
-        for summary in rule_summaries(group).itertuples(index=False):
-            count = f"{summary.flags} {'flag' if summary.flags == 1 else 'flags'}"
-            with st.expander(
-                f"**{summary.title}** · {count}, latest {format_day(summary.latest)}",
-                icon=SEVERITY_ICONS[severity],
-            ):
-                _cards_latest_first(group[group["rule"] == summary.rule])
-
-
-def _cards_latest_first(flags: pd.DataFrame) -> None:
-    # Most recent first: what happened lately matters most.
-    for flag in flags.iloc[::-1].itertuples(index=False):
-        flag_card(flag)
-
-
-SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
+def flag_overview(flags: pd.DataFrame, today: date, *, key: str) -> None:
+    """Recent critical flags in full, then one row per rule, then every flag as a row."""
+    severity_badges(flags)
+    recent = typed_tables.flags_to_read_in_full(flags, today)
+    if not recent.empty:
+        st.subheader(
+            f"{SEVERITY_ICONS['critical']} Critical in the last "
+            f"{typed_tables.RECENT_DAYS} days ({len(recent)})"
+        )
+        for flag in recent.head(CRITICAL_CARDS).itertuples(index=False):
+            flag_card(flag)
+        if len(recent) > CRITICAL_CARDS:
+            st.caption(
+                f"The {len(recent) - CRITICAL_CARDS} older critical flags of this period are "
+                "in the table below (critical flags come first there)."
+            )
+    st.subheader("Per rule")
+    st.caption("How many times each rule flagged, and when first and last: the most severe first.")
+    typed_table(typed_tables.rule_summary(flags), RULE_SUMMARY_COLUMNS, key=f"{key}_rules")
+    st.subheader(f"Every flag ({len(flags)})")
+    st.caption(
+        "Critical first, then warnings, then information; the newest first within each. "
+        "Click a column heading to sort by it, or search with the table's magnifier."
+    )
+    typed_table(typed_tables.flags_table(flags), FLAG_COLUMNS, key=f"{key}_table")
 
 
 def severity_badge(severity: str) -> str:

@@ -1,4 +1,5 @@
-"""Flags: every safety flag, grouped by severity, with what to do and where it comes from."""
+"""Flags: every safety flag, summarised per rule, the recent critical ones in full, and
+all of them in a sortable table with what to do."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dermadash import checks
 from dermadash.protocol import load_protocol
 from dermadash.timezones import local_today
 from views import common
-from views.flag_parts import flag_groups, severity_badges
+from views.flag_parts import flag_overview, severity_badges
 
 profile_id = common.current_profile_id()
 me = common.profile(profile_id)
@@ -56,10 +57,9 @@ with st.container(horizontal=True):
 start, end = (period[0], period[-1]) if period else (None, None)
 shown = checks.filter_flags(flags, start=start, end=end, areas=chosen_areas, rule_ids=chosen_rules)
 
-severity_badges(shown)
-
 if shown.empty:
+    severity_badges(shown)
     st.info("No flags match these filters. Widen the period or clear the area and rule choices.")
     st.stop()
 
-flag_groups(shown)
+flag_overview(shown, today, key="flags")

@@ -16,6 +16,7 @@ from dermadash.timezones import local_today
 from dermadash.validation import ValidationError
 from views import common, entry_forms
 from views.flag_parts import flag_lines, flags_of_session
+from views.table_parts import ratings_table, sessions_table
 
 EDITING_KEY = "history_editing"
 CONFIRM_KEY = "history_confirm_delete"
@@ -29,6 +30,7 @@ PERIODS: dict[str, int | None] = {
     "Everything": None,
 }
 ALL_AREAS = "All areas"
+CARDS, TABLE = "Cards", "Table"
 
 profile_id = common.current_profile_id()
 engine = common.engine()
@@ -218,10 +220,18 @@ if sessions.empty and ratings.empty:
     st.page_link("views/log_session.py", label="Log a session", icon=":material/edit_note:")
     st.stop()
 
-period_column = area_column = st.container(horizontal=True)
+period_column = area_column = layout_column = st.container(horizontal=True)
 period = period_column.selectbox("Period", list(PERIODS), index=3, key="history_period")
 areas = [ALL_AREAS, *common.area_choices(profile_id)]
 area = area_column.selectbox("Area", areas, key="history_area")
+layout = layout_column.segmented_control(
+    "Show as",
+    [CARDS, TABLE],
+    default=CARDS,
+    key="history_layout",
+    help="Cards: each entry with its buttons to change it. Table: every entry in the period, "
+    "sortable by any column.",
+)
 days = PERIODS[period]
 first_day = today - timedelta(days=days - 1) if days else None
 chosen_area = None if area == ALL_AREAS else area
@@ -232,21 +242,31 @@ shown_ratings = logbook.filter_ratings(ratings, first_day=first_day, area=chosen
 sessions_tab, ratings_tab = st.tabs(
     [f"Sessions ({len(shown)})", f"Scar ratings ({len(shown_ratings)})"]
 )
+as_cards = layout != TABLE
 with sessions_tab:
     if shown.empty:
         st.write("No session in this period and area. Choose a longer period or all areas.")
-    for row in shown.head(limit).itertuples():
-        show_session(row)
-    if len(shown) > limit and st.button("Show older sessions", key="history_more"):
-        st.session_state[LIMIT_KEY] = limit + PAGE_SIZE
-        st.rerun()
+    elif not as_cards:
+        sessions_table(shown, timezone, key="history_sessions_table")
+        st.caption("To change a session or its check-in, show the entries as cards.")
+    if as_cards:
+        for row in shown.head(limit).itertuples():
+            show_session(row)
+        if len(shown) > limit and st.button("Show older sessions", key="history_more"):
+            st.session_state[LIMIT_KEY] = limit + PAGE_SIZE
+            st.rerun()
 with ratings_tab:
     if shown_ratings.empty:
         st.write(
             "No scar rating in this period and area. Rate your scars on the Scar ratings page."
         )
-    for row in shown_ratings.head(limit).itertuples():
-        show_rating(row)
-    if len(shown_ratings) > limit and st.button("Show older ratings", key="history_more_ratings"):
-        st.session_state[LIMIT_KEY] = limit + PAGE_SIZE
-        st.rerun()
+    elif not as_cards:
+        ratings_table(shown_ratings, key="history_ratings_table")
+        st.caption("To change a scar rating, show the entries as cards.")
+    if as_cards:
+        for row in shown_ratings.head(limit).itertuples():
+            show_rating(row)
+        more = len(shown_ratings) > limit
+        if more and st.button("Show older ratings", key="history_more_ratings"):
+            st.session_state[LIMIT_KEY] = limit + PAGE_SIZE
+            st.rerun()

@@ -16,6 +16,7 @@ from dermadash.markdown import escape_markdown
 from views import common
 
 THUMBNAIL_PX = 168
+GALLERY_PAGE = 24  # photos shown at first: the page keeps its shape on a long log
 SIDE_BY_SIDE, BLEND = "Side by side", "Blend"
 # What st.image is given for a photo: its JPEG bytes (the owner's pages) or the address
 # of dermadash's shared-photo route (the shared view, where each request checks the link).
@@ -155,10 +156,16 @@ def gallery(
     on_delete: Callable[[int], None] | None = None,
     picture: PictureSource | None = None,
 ) -> None:
-    """Every photo of an area, oldest first; with a delete button when ``on_delete`` is given."""
+    """An area's photos, oldest first, the latest ``GALLERY_PAGE`` of them until older
+    ones are asked for; with a delete button when ``on_delete`` is given."""
     picture = picture or owner_pictures(profile_id)
+    limit_key = f"{key}_limit"
+    limit = int(st.session_state.get(limit_key, GALLERY_PAGE))
+    older = max(0, len(area_list) - limit)
+    if older:
+        st.caption(f"The latest {limit} of {len(area_list)} photos.")
     with st.container(horizontal=True, gap="small"):
-        for row in area_list.itertuples():
+        for row in area_list.iloc[older:].itertuples():
             with st.container(width=THUMBNAIL_PX, gap="small"):
                 st.image(
                     picture(row.photo_id),
@@ -167,6 +174,9 @@ def gallery(
                 )
                 if on_delete is not None:
                     _delete_button(row, key, on_delete)
+    if older and st.button(f"Show older photos ({older} more)", key=f"{key}_older"):
+        st.session_state[limit_key] = limit + GALLERY_PAGE
+        st.rerun()
 
 
 def _delete_button(row: object, key: str, on_delete: Callable[[int], None]) -> None:

@@ -1,13 +1,19 @@
-"""The report download button, for the owner (Share page) and the viewer (shared view).
+"""The report download, for the owner (Share page) and the viewer (shared view).
 
-The report is made only when the button is clicked (Streamlit runs ``data`` when it is
-a callable) and cached per profile, data revision, hour and photo choice: a second
-click, or a second dermatologist, gets it at once; any new entry makes it fresh.
+The report is made when asked for ("Make the PDF report"), with a progress bar while
+it is read, drawn and laid out; it is kept per profile, data revision, hour and photo
+choice, so a second download, or a second dermatologist, gets it at once, and any new
+entry makes it fresh. The download button checks ``still_allowed`` again on the click,
+so a share link revoked meanwhile downloads nothing. For a share link the report shows
+what the link shows (its photos, notes and first day) and names the link in its footer.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
@@ -18,39 +24,88 @@ from views import common
 
 PDF_LABEL = "Download PDF report"
 HTML_LABEL = "Download HTML report"
+MAKE_LABEL = "Make the PDF report"
+KEPT_REPORTS = 8
+
+
+@dataclass(frozen=True)
+class ReportKey:
+    """Everything a made report depends on: a new entry, hour or link choice makes it anew."""
+
+    url: str
+    kind: str  # "pdf" or "html"
+    profile_id: int
+    revision: int
+    hour: str
+    options: sharing.LinkOptions | None  # a share link's choices; None: the owner's own
+    made_for: str | None  # the link's label, named in the footer
 
 
 class LinkNoLongerValid(PermissionError):
     """The share link was revoked or expired between drawing the button and the click."""
 
 
+class _MadeReports:
+    """The last few reports made in this server process, newest last (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._reports: OrderedDict[ReportKey, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: ReportKey) -> bytes | None:
+        with self._lock:
+            if key in self._reports:
+                self._reports.move_to_end(key)
+            return self._reports.get(key)
+
+    def put(self, key: ReportKey, data: bytes) -> None:
+        with self._lock:
+            self._reports[key] = data
+            self._reports.move_to_end(key)
+            while len(self._reports) > self.size:
+                self._reports.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def made_reports() -> _MadeReports:
+    return _MadeReports(KEPT_REPORTS)
+
+
 def report_photos(profile_id: int, since: date | None = None) -> Sequence[report.ReportPhoto]:
     """The profile's scar photos for the report (read only when they are included)."""
-    return report.stored_photos(common.engine(), profile_id, since)
+    return report.stored_photos(common.engine(), profile_id)
 
 
-# Keyed by the link's choices and label too, so each link gets its own report.
-@st.cache_data(show_spinner=False, max_entries=8)
-def _report(
-    url: str,
-    profile_id: int,
-    revision: int,
-    hour: str,
-    chosen: sharing.LinkOptions | None,
-    made_for: str | None,
-    as_pdf: bool,
-) -> bytes | str:
-    include_photos = bool(chosen and chosen.include_photos)
-    photos = report_photos(profile_id, chosen.since) if chosen and include_photos else ()
-    build = report.build_pdf if as_pdf else report.build_html
-    return build(
-        common.engine(),
-        profile_id,
-        include_photos=include_photos,
-        photos=photos,
-        options=chosen,
-        made_for=made_for,
-    )
+def _make(key: ReportKey, progress: report.ReportProgress) -> bytes:
+    options = key.options
+    include_photos = bool(options and options.include_photos)
+    photos = report_photos(key.profile_id, options.since) if options and include_photos else ()
+    arguments = {
+        "include_photos": include_photos,
+        "photos": photos,
+        "options": options,
+        "made_for": key.made_for,
+    }
+    if key.kind == "pdf":
+        return report.build_pdf(common.engine(), key.profile_id, progress=progress, **arguments)
+    return report.build_html(common.engine(), key.profile_id, **arguments).encode("utf-8")
+
+
+def _make_with_progress(key: ReportKey) -> bytes | None:
+    """Make the report under a status box with a progress bar and keep it; None when
+    it could not be made (the box says why)."""
+    with st.status("Making the report…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+        try:
+            data = _make(key, lambda what, fraction: bar.progress(min(1.0, fraction), text=what))
+        except (report.ChromiumMissing, report.ChartDrawingFailed) as problem:
+            status.update(label="The PDF report could not be made", state="error")
+            st.error(f"{problem} Try again in a moment.")
+            return None
+        status.update(label="The report is ready to download", state="complete", expanded=False)
+    made_reports().put(key, data)
+    return data
 
 
 def report_download(
@@ -60,37 +115,55 @@ def report_download(
     link: sharing.LinkInfo | None = None,
     still_allowed: Callable[[], bool] = lambda: True,
 ) -> None:
-    """A download button for the report: the PDF, or the HTML report without Chromium.
-
-    For a share ``link`` the report shows what the link shows (its photos, notes and
-    first day) and names the link in its footer; without one, the owner's own report
-    (no photos). ``still_allowed`` is asked again when the button is clicked (the shared
-    view passes a fresh check of its token), so a link revoked meanwhile downloads nothing.
-    """
-    options = link.options if link else None
-    made_for = link.label if link else None
-    url, revision = common.database_url(), common.revision(profile_id)
-    day = local_today(common.profile(profile_id).timezone).isoformat()
+    """A button that makes the report (the PDF, or the HTML report without Chromium),
+    then its download button; a report already made is offered at once. With a share
+    ``link``: what the link shows, named in the footer; without one, the owner's own
+    report (no photos)."""
     pdf = report.chromium_available()
-
-    def make() -> bytes | str:
-        if not still_allowed():
-            raise LinkNoLongerValid("the share link is no longer valid")
-        return _report(url, profile_id, revision, common.hour_key(), options, made_for, pdf)
-
+    kind = "pdf" if pdf else "html"
+    report_key = ReportKey(
+        url=common.database_url(),
+        kind=kind,
+        profile_id=profile_id,
+        revision=common.revision(profile_id),
+        hour=common.hour_key(),
+        options=link.options if link else None,
+        made_for=link.label if link else None,
+    )
+    day = local_today(common.profile(profile_id).timezone).isoformat()
     if not pdf:
         st.caption(
             "The PDF report needs Chromium, which is not installed where dermadash runs. "
             "The same report as one web page opens in any browser, also offline."
         )
+    if pdf and made_reports().get(report_key) is None:
+        asked = st.button(
+            MAKE_LABEL,
+            key=f"{key}_make",
+            icon=":material/picture_as_pdf:",
+            help="Summary, key figures, charts, safety flags per rule, sessions per month "
+            "and needle lengths, on a few pages. It takes a few seconds to make.",
+        )
+        if not asked or _make_with_progress(report_key) is None:
+            return
+
+    def download() -> bytes:
+        if not still_allowed():
+            raise LinkNoLongerValid("the share link is no longer valid")
+        made = made_reports().get(report_key)
+        return made if made is not None else _make(report_key, _quiet)
+
     st.download_button(
         PDF_LABEL if pdf else HTML_LABEL,
-        data=make,
-        file_name=f"dermadash-report-{day}.{'pdf' if pdf else 'html'}",
+        data=download,
+        file_name=f"dermadash-report-{day}.{kind}",
         mime="application/pdf" if pdf else "text/html",
         key=key,
-        icon=":material/picture_as_pdf:" if pdf else ":material/description:",
+        icon=":material/download:" if pdf else ":material/description:",
         on_click="ignore",
-        help="Summary, key figures, charts, safety flags, sessions and needle lengths. "
-        "It takes a few seconds to make.",
+        type="primary" if pdf else "secondary",
     )
+
+
+def _quiet(_what: str, _fraction: float) -> None:
+    """No progress to show (the report is made inside the download click)."""

@@ -13,6 +13,7 @@ from dermadash.timezones import local_today
 from dermadash.validation import NAME_MAX_CHARS, ValidationError
 from views import common
 from views.report_parts import report_download
+from views.table_parts import links_table
 
 FLASH_KEY = "dermadash_share_flash"
 STATUS_BADGES = {
@@ -186,6 +187,10 @@ if restored:
         "one when you no longer need the record of when it was opened.",
         icon=":material/settings_backup_restore:",
     )
+
+if len(links) > 1:
+    with st.expander("Every link at a glance (sortable)", icon=":material/table:"):
+        links_table(links, me.timezone, key="share_links_table")
 
 if not links.empty:
     active = int((links["status"] == "active").sum())

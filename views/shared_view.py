@@ -18,11 +18,13 @@ from dermadash.formatting import format_day, format_moment
 from dermadash.markdown import escape_markdown
 from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.server import shared_photos
+from dermadash.timezones import local_today
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard, viewer_data
 from views.fhir_parts import fhir_download
-from views.flag_parts import flag_digest, severity_badges
+from views.flag_parts import flag_overview
 from views.report_parts import report_download
+from views.table_parts import sessions_table
 
 VIEW_MARKER = "dermadash_share_viewed_{link_id}"
 PASSCODE_MARKER = "dermadash_share_passcode_ok_{link_id}"
@@ -88,7 +90,7 @@ def _key_facts(link: sharing.LinkInfo, facts: sharing.KeyFacts) -> None:
     fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
 
 
-def _charts_and_flags(link: sharing.LinkInfo, has_sessions: bool) -> None:
+def _charts_and_flags(link: sharing.LinkInfo, has_sessions: bool, timezone: str) -> None:
     """The owner's dashboard (filters only change what is drawn here) and every flag."""
     render_dashboard(link.profile_id, for_viewer=True, options=link.options)
     flags = viewer_data(link.profile_id, link.options).flags
@@ -101,12 +103,8 @@ def _charts_and_flags(link: sharing.LinkInfo, has_sessions: bool) -> None:
         )
         return
     covered = f"Since {format_day(link.since)}" if link.since else "All sessions"
-    st.caption(
-        f"{covered}, whatever the period chosen above. Critical flags in full, most "
-        "recent first; the others one line per rule: open it to see each flag."
-    )
-    severity_badges(flags)
-    flag_digest(flags)
+    st.caption(f"{covered}, whatever the period chosen above.")
+    flag_overview(flags, local_today(timezone), key="shared_flags")
 
 
 def _photos(link: sharing.LinkInfo) -> None:
@@ -196,14 +194,13 @@ fhir_download(
     still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
 )
 
-_charts_and_flags(link, has_sessions=bool(facts.session_count))
+_charts_and_flags(link, bool(facts.session_count), person.timezone)
 _photos(link)
 
 st.subheader("Sessions")
 if facts.session_count:
-    st.dataframe(
-        sharing.sessions_table(sessions, person.timezone, include_notes=link.include_notes),
-        hide_index=True,
+    sessions_table(
+        sessions, person.timezone, key="shared_sessions", include_notes=link.include_notes
     )
 else:
     st.caption("No sessions logged yet.")

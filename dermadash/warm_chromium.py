@@ -1,0 +1,194 @@
+"""One Chromium kept warm for kaleido: opened once, reused by every chart of every report.
+
+Starting Chromium and loading plotly.js into its page costs seconds; drawing a chart in
+a page already open costs a fraction of one. ``WarmChartDrawer`` keeps one kaleido
+session (one Chromium process) open on a thread of its own with its own event loop, so
+it serves callers from any thread (the command line, Streamlit script threads), one
+report at a time. ``warm_up()`` starts it in the background, so Chromium launches while
+the report's content is being read and worded.
+
+If Chromium dies or a drawing fails, the session is closed and the next call opens a
+fresh one. This module imports nothing heavy (no plotly, no pandas), so
+``python -m dermadash report --out x.pdf`` can start Chromium before the rest of
+dermadash is even imported (``start_early``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+BROWSER_PATH_VARIABLE = "BROWSER_PATH"  # the variable kaleido's choreographer reads too
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+START_TIMEOUT_SECONDS = 60
+CHART_TIMEOUT_SECONDS = 60
+# One tab: a cold start loads plotly.js once; warm, a chart takes a fraction of a second.
+TABS = 1
+IMAGE_FORMAT = "jpeg"  # fpdf embeds a JPEG as it is; a PNG with alpha it re-encodes
+Progress = Callable[[int, int], None]
+
+
+def chromium_path() -> str:
+    """The Chromium to use: ``BROWSER_PATH`` when set, else Debian's /usr/bin/chromium."""
+    return os.environ.get(BROWSER_PATH_VARIABLE, "").strip() or DEFAULT_CHROMIUM
+
+
+def chromium_available() -> bool:
+    """Whether charts can be drawn here (a Chromium to draw them with)."""
+    path = Path(chromium_path())
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+class WarmChartDrawer:
+    """A kaleido session in a Chromium kept open between calls (thread-safe)."""
+
+    def __init__(self, path: str, *, timeout: float = CHART_TIMEOUT_SECONDS) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+        self._opened: Future[None] | None = None
+        self._stop: asyncio.Event | None = None
+
+    # --- life cycle ------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Start Chromium in the background (returns at once; idempotent)."""
+        with self._lock:
+            self._start()
+
+    def _start(self) -> Future[None]:
+        if self._opened is not None and self._thread is not None and self._thread.is_alive():
+            return self._opened
+        opened: Future[None] = Future()
+        self._opened = opened
+        self._thread = threading.Thread(
+            target=self._serve, args=(opened,), name="dermadash-chromium", daemon=True
+        )
+        self._thread.start()
+        return opened
+
+    def _serve(self, opened: Future[None]) -> None:
+        import kaleido  # only here: the HTML report and the app pages never need it
+
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            try:
+                # An explicit path: kaleido never looks for (or fetches) a browser.
+                async with kaleido.Kaleido(
+                    path=self.path, mathjax=False, n=TABS, timeout=self.timeout
+                ) as session:
+                    self._kaleido = session
+                    opened.set_result(None)
+                    await self._stop.wait()
+            except BaseException as error:  # handed to whoever waits for the opening
+                if not opened.done():
+                    opened.set_exception(error)
+                raise
+            finally:
+                self._kaleido = None
+
+        # An error was handed over already, or Chromium died: the next call reopens.
+        with contextlib.suppress(BaseException):
+            asyncio.run(main())
+
+    def close(self) -> None:
+        """Close Chromium (the next drawing opens a fresh one)."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        loop, stop, thread = self._loop, self._stop, self._thread
+        if loop is not None and stop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(stop.set)
+        if thread is not None:
+            thread.join(timeout=30)
+        self._opened = self._thread = self._loop = self._stop = None
+
+    # --- drawing ---------------------------------------------------------------------
+
+    def draw(
+        self, charts: Sequence[go.Figure], *, scale: float, progress: Progress | None = None
+    ) -> list[bytes]:
+        """Each chart as image bytes (``IMAGE_FORMAT``), in order; ``progress(done,
+        total)`` after each one, on the caller's thread."""
+        with self._lock:
+            self._start().result(timeout=START_TIMEOUT_SECONDS)
+            try:
+                return self._draw_all(charts, scale, progress)
+            except BaseException:
+                self._close()  # a broken Chromium is not kept warm
+                raise
+
+    def _draw_all(
+        self, charts: Sequence[go.Figure], scale: float, progress: Progress | None
+    ) -> list[bytes]:
+        loop, session = self._loop, self._kaleido
+        if loop is None or session is None:
+            raise RuntimeError("Chromium closed before drawing")
+        futures = [
+            asyncio.run_coroutine_threadsafe(
+                session.calc_fig(
+                    chart,
+                    opts={
+                        "format": IMAGE_FORMAT,
+                        "width": chart.layout.width,
+                        "height": chart.layout.height,
+                        "scale": scale,
+                    },
+                ),
+                loop,
+            )
+            for chart in charts
+        ]
+        wait = self.timeout * max(1, len(futures)) + 5
+        for done, _future in enumerate(concurrent.futures.as_completed(futures, wait), start=1):
+            if progress is not None:
+                progress(done, len(futures))
+        return [bytes(future.result()) for future in futures]
+
+
+_drawers: dict[str, WarmChartDrawer] = {}
+_drawers_lock = threading.Lock()
+
+
+def drawer() -> WarmChartDrawer:
+    """The process's one warm drawer for the Chromium ``chromium_path()`` names."""
+    path = chromium_path()
+    with _drawers_lock:
+        if path not in _drawers:
+            _drawers[path] = WarmChartDrawer(path)
+        return _drawers[path]
+
+
+def warm_up() -> None:
+    """Start Chromium in the background when there is one (returns at once)."""
+    if chromium_available():
+        drawer().warm_up()
+
+
+def start_early(arguments: Sequence[str]) -> None:
+    """For ``report --out x.pdf``: start Chromium before dermadash's imports, which it
+    then overlaps (it runs on the other core)."""
+    if "report" in arguments and any(value.lower().endswith(".pdf") for value in arguments):
+        warm_up()
+
+
+@atexit.register
+def _close_all() -> None:
+    for warm in list(_drawers.values()):
+        warm.close()
