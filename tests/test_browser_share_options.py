@@ -104,8 +104,11 @@ def test_notes_left_out_never_reach_the_browser_nor_the_report(  # type: ignore[
             assert "Left cheek" in received  # the frames are read: the view's text is there
             for note in NOTES:
                 assert note not in received
+            page.get_by_role("button", name="Make the PDF report").click()
+            download = page.get_by_role("button", name="Download PDF report")
+            download.wait_for(timeout=DOWNLOAD_WAIT_MS)
             with page.expect_download(timeout=DOWNLOAD_WAIT_MS) as download_info:
-                page.get_by_role("button", name="Download PDF report").click()
+                download.click()
             saved = tmp_path / "report.pdf"
             download_info.value.save_as(saved)
             text = "".join(sheet.extract_text() for sheet in PdfReader(saved).pages)
@@ -146,6 +149,7 @@ def test_the_new_link_dialog_stays_until_the_owner_closes_it(  # type: ignore[no
             dialog = page.get_by_role("dialog")
             dialog.get_by_text("shown once", exact=True).wait_for(timeout=WAIT_MS)
             codes = dialog.locator('[data-testid="stCode"]')
+            codes.nth(1).wait_for(timeout=WAIT_MS)
             assert codes.count() == 2  # the link and its passcode
             link = codes.nth(0).inner_text().strip()
             assert link.startswith(f"{base_url}/?share=")
