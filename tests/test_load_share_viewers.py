@@ -73,7 +73,8 @@ def test_twenty_viewers_at_once_all_get_the_whole_page(
         for current in pages:
             current.get_by_text("Read-only view shared with Dr Rivera").wait_for(timeout=left_ms())
             current.get_by_text("Sessions logged").wait_for(timeout=left_ms())
-            current.get_by_test_id("stDataFrame").first.wait_for(timeout=left_ms())
+            # The sessions table is the last one; earlier ones may sit in a closed tab.
+            current.get_by_test_id("stDataFrame").last.wait_for(timeout=left_ms())
             current.wait_for_function(_ALL_CHARTS_DRAWN_JS, timeout=left_ms())
             current.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=left_ms())
             body = current.locator("body").inner_text()
