@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.dashboard_vs_floor import APP, DEFAULT_SESSIONS, FLOOR, fill_history
-from benchmarks.live_server import streamlit_server
+from benchmarks.dashboard_vs_floor import DEFAULT_SESSIONS, FLOOR, fill_history
+from benchmarks.live_server import SERVED_APP, streamlit_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -95,7 +95,7 @@ def measure(sessions: int = DEFAULT_SESSIONS, runs: int = DEFAULT_RUNS) -> LoadR
         url = f"sqlite:///{Path(folder) / 'browser-bench.db'}"
         fill_history(url, sessions)
         with (
-            streamlit_server(APP, url) as app_url,
+            streamlit_server(SERVED_APP, url) as app_url,
             streamlit_server(FLOOR, url) as floor_url,
             sync_playwright() as playwright,
         ):

@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# What a browser is served: the st.App entry, with the server layer's middleware (the
+# router alone refuses owner pages, having no proof the request is from this computer).
+SERVED_APP = PROJECT_ROOT / "app.py"
 START_TIMEOUT_SECONDS = 90  # a loaded 2-core machine can take a while
 
 

@@ -34,14 +34,13 @@ from benchmarks.browser_load import (
     VIEWPORT,
 )
 from benchmarks.five_year_log import import_five_year_log
-from benchmarks.live_server import PROJECT_ROOT, streamlit_server
+from benchmarks.live_server import PROJECT_ROOT, SERVED_APP, streamlit_server
 from dermadash import db, sharing
 from dermadash.profiles import default_profile_id
 
 # Not imported from dashboard_vs_floor: with that module (Streamlit, AppTest) imported
 # here, the servers started from this process refused owner pages under the server
 # layer's this-computer check (seen, cause not pinned down; see the issue-13 report).
-APP = PROJECT_ROOT / "app.py"
 FLOOR = PROJECT_ROOT / "benchmarks" / "floor_page.py"
 SHARED_TARGET = 1.5
 FLAGS_TARGET = 1.5
@@ -196,7 +195,7 @@ def measure(runs: int = DEFAULT_RUNS) -> LongLogResult:
     with tempfile.TemporaryDirectory() as folder:
         url, token, sessions, flags = _five_year_database(Path(folder))
         with (
-            streamlit_server(APP, url) as app_url,
+            streamlit_server(SERVED_APP, url) as app_url,
             streamlit_server(FLOOR, url) as floor_url,
             sync_playwright() as playwright,
         ):
