@@ -17,6 +17,8 @@ from sqlalchemy import Engine
 from dermadash import db, queries
 from dermadash.profiles import ProfileSnapshot, default_profile_id, load_profile
 
+_PERIOD_DAYS = {"Last 90 days": 90, "Last 365 days": 365, "Last 30 days": 30}
+
 
 @st.cache_resource
 def _engine() -> Engine:
@@ -50,5 +52,9 @@ profile = _profile(profile_id)
 sessions = _sessions(profile_id)
 ratings = _scar_ratings(profile_id)
 rollers = _rollers(profile_id)
-figure = go.Figure(go.Scatter(x=sessions["started_at"], y=sessions["redness_hours"]))
+period = st.radio("Period", list(_PERIOD_DAYS), horizontal=True)
+shown = sessions[
+    sessions["started_at"] >= sessions["started_at"].max() - pd.Timedelta(days=_PERIOD_DAYS[period])
+]
+figure = go.Figure(go.Scatter(x=shown["started_at"], y=shown["redness_hours"]))
 st.plotly_chart(figure)
