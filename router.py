@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dermadash import db
+from dermadash.storage import db
 from views import common
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"

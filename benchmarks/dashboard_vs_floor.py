@@ -35,9 +35,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from dermadash import db, sharing
-from dermadash.profiles import ProfileSettings, create_profile, mark_changed
-from dermadash.records import (
+from dermadash import sharing
+from dermadash.storage import db
+from dermadash.storage.profiles import ProfileSettings, create_profile, mark_changed
+from dermadash.storage.records import (
     CheckInInput,
     RollerInput,
     ScarRatingInput,

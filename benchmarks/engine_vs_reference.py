@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 
 from benchmarks.random_logs import random_log
 from benchmarks.reference_rules import reference_evaluate
-from dermadash import rules
-from dermadash.profiles import ProfileSettings
+from dermadash.rules import evaluation
+from dermadash.storage.profiles import ProfileSettings
 
 DEFAULT_SESSIONS = 1_000_000
 DEFAULT_SAMPLE = 100_000
@@ -87,7 +87,7 @@ def run(
     runs = max(runs, 3)
     log, rollers = random_log(sessions)
     flags, engine_seconds = _median_seconds(
-        rules.evaluate, PROFILE, log, rollers, now=NOW, runs=runs
+        evaluation.evaluate, PROFILE, log, rollers, now=NOW, runs=runs
     )
     reference_sessions = reference_sample(sessions, sample)
     part = log.iloc[:reference_sessions]

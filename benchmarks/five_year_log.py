@@ -23,8 +23,10 @@ from datetime import date, datetime, time, timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import Engine
 
-from dermadash import importing, photos, queries, spreadsheet
-from dermadash.profiles import load_profile
+from dermadash import photos
+from dermadash.storage import queries
+from dermadash.storage.profiles import load_profile
+from dermadash.transfer import importing, spreadsheet
 
 YEARS = 5
 WEEKS = YEARS * 52

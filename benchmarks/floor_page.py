@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
-from dermadash import db, queries
-from dermadash.profiles import ProfileSnapshot, default_profile_id, load_profile
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import ProfileSnapshot, default_profile_id, load_profile
 
 _PERIOD_DAYS = {"Last 90 days": 90, "Last 365 days": 365, "Last 30 days": 30}
 

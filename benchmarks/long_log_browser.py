@@ -35,8 +35,9 @@ from benchmarks.browser_load import (
 )
 from benchmarks.five_year_log import import_five_year_log
 from benchmarks.live_server import PROJECT_ROOT, SERVED_APP, streamlit_server
-from dermadash import db, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import sharing
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 
 # Not imported from dashboard_vs_floor: with that module (Streamlit, AppTest) imported
 # here, the servers started from this process refused owner pages under the server
@@ -168,7 +169,8 @@ def _floor_rerun_seconds(browser: Any, floor_url: str) -> float:
 
 def _five_year_database(folder: Path) -> tuple[str, str, int, int]:
     """The five-year log in a fresh SQLite file: its URL, a share token, sessions, flags."""
-    from dermadash import checks, queries
+    from dermadash.rules import flagging
+    from dermadash.storage import queries
 
     url = f"sqlite:///{folder / 'five-years-browser.db'}"
     engine = db.make_engine(url)
@@ -176,7 +178,7 @@ def _five_year_database(folder: Path) -> tuple[str, str, int, int]:
     profile_id = default_profile_id(engine)
     import_five_year_log(engine, profile_id, today=date.today())
     token = sharing.create_link(engine, profile_id, "Benchmark").token
-    flags = len(checks.profile_flags(engine, profile_id))
+    flags = len(flagging.profile_flags(engine, profile_id))
     sessions = len(queries.sessions_frame(engine, profile_id))
     engine.dispose()
     return url, token, sessions, flags

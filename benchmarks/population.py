@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select
 
-from dermadash.models import CheckIn, Profile, RollingSession, ScarRating, SessionArea
+from dermadash.storage.models import CheckIn, Profile, RollingSession, ScarRating, SessionArea
 
 AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin")
 CHUNK = 20_000

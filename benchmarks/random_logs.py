@@ -1,4 +1,4 @@
-"""Session and roller frames shaped exactly like ``dermadash.queries`` returns them.
+"""Session and roller frames shaped exactly like ``dermadash.storage.queries`` returns them.
 
 Used by the rule tests (frames from a few hand-written records) and by the benchmark
 (a large random log built with numpy in a second or two).
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dermadash.queries import (
+from dermadash.storage.queries import (
     BOOLEAN_CHECK_IN_COLUMNS,
     BOOLEAN_SESSION_COLUMNS,
     INTEGER_SESSION_COLUMNS,

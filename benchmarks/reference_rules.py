@@ -1,6 +1,6 @@
 """A plain, row-by-row implementation of the safety protocol.
 
-This is the yardstick for ``dermadash.rules``: written as directly from the rule
+This is the yardstick for ``dermadash.rules.evaluation``: written as directly from the rule
 table as possible (one loop over the sessions, ``datetime`` arithmetic, dictionaries
 for "the previous session on this area" and "sessions so far with this roller"),
 with no numpy tricks. The tests check that the engine and this agree on thousands of
@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dermadash.formatting import format_day, format_days, format_number, format_share
-from dermadash.profiles import ProfileSettings
-from dermadash.protocol import RULE_IDS, Protocol, load_protocol
-from dermadash.validation import SIDE_EFFECT_LABELS
+from dermadash.rules.protocol import RULE_IDS, Protocol, load_protocol
+from dermadash.storage.profiles import ProfileSettings
+from dermadash.storage.validation import SIDE_EFFECT_LABELS
 
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 FLAGGED_SIDE_EFFECTS = {"bruising", "infection", "allergy"}

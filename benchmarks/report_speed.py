@@ -21,8 +21,8 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.five_year_log import import_five_year_log
-from dermadash import db
-from dermadash.profiles import default_profile_id
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 2.0

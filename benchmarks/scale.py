@@ -29,8 +29,8 @@ from sqlalchemy.engine import make_url
 from benchmarks.dashboard_vs_floor import APP, cold_and_warm, use_database
 from benchmarks.population import populate
 from benchmarks.timing import median_seconds
-from dermadash import db, queries
-from dermadash.profiles import data_revision, load_profile
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import data_revision, load_profile
 
 PERSON_SESSIONS = 1_500
 PROFILES = 10_000

@@ -2,7 +2,7 @@
 
 import sys
 
-from dermadash.warm_chromium import start_early
+from dermadash.report.chromium import start_early
 
 start_early(sys.argv[1:])  # a PDF report: Chromium starts while dermadash is imported
 

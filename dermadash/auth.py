@@ -25,7 +25,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from dermadash.config import DATA_DIR
+from dermadash.settings import DATA_DIR
 
 AUTH_VARIABLE = "DERMADASH_AUTH"
 PASSWORD_HASH_VARIABLE = "DERMADASH_OWNER_PASSWORD_HASH"

@@ -17,26 +17,16 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import (
-    auth,
-    backup,
-    backup_format,
-    checks,
-    csv_dates,
-    db,
-    demo,
-    export,
-    fhir_export,
-    importing,
-    insights,
-    report,
-    safety_setup,
-    sharing,
-)
+from dermadash import auth, demo, sharing
 from dermadash.calendar.commands import add_calendar_commands
+from dermadash.dashboard import insights
 from dermadash.formatting import format_day, format_moment
-from dermadash.profiles import default_profile_id, load_profile
-from dermadash.validation import ValidationError
+from dermadash.report import builder
+from dermadash.rules import flagging, safety_questions
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id, load_profile
+from dermadash.storage.validation import ValidationError
+from dermadash.transfer import backup, backup_format, csv_dates, csv_export, fhir_export, importing
 
 Handler = Callable[[argparse.Namespace, Engine], int]
 
@@ -273,7 +263,9 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
         data = backup.backup_json(engine, profile_id).encode("utf-8")
         what = "a backup of everything"
     elif suffix == ".zip":
-        data = export.everything_zip(engine, profile_id, export.compute_flags(engine, profile_id))
+        data = csv_export.everything_zip(
+            engine, profile_id, csv_export.compute_flags(engine, profile_id)
+        )
         what = "sessions, scar ratings, flags (when available) and a backup"
     elif suffix == ".csv":
         data = _csv_export(engine, profile_id, args.what)
@@ -281,7 +273,7 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     else:
         raise CommandError(f"{path.name}: the file name must end in .json, .csv or .zip.")
     try:
-        export.write_atomically(path, data)
+        csv_export.write_atomically(path, data)
     except OSError as error:
         raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from error
     print(f"Wrote {what} to {path}.")
@@ -290,21 +282,21 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
 
 def _csv_export(engine: Engine, profile_id: int, what: str) -> bytes:
     if what == "sessions":
-        return export.sessions_csv(engine, profile_id)
+        return csv_export.sessions_csv(engine, profile_id)
     if what == "ratings":
-        return export.ratings_csv(engine, profile_id)
-    flags = export.compute_flags(engine, profile_id)
+        return csv_export.ratings_csv(engine, profile_id)
+    flags = csv_export.compute_flags(engine, profile_id)
     if flags is None:
         raise CommandError("Safety flags are not available in this version of dermadash.")
-    return export.flags_csv(flags)
+    return csv_export.flags_csv(flags)
 
 
 def cmd_check(args: argparse.Namespace, engine: Engine) -> int:
-    flags = checks.profile_flags(engine, default_profile_id(engine))
+    flags = flagging.profile_flags(engine, default_profile_id(engine))
     if args.json:
-        print(json.dumps(checks.flags_as_records(flags), indent=2, ensure_ascii=False))
+        print(json.dumps(flagging.flags_as_records(flags), indent=2, ensure_ascii=False))
     else:
-        print(checks.flags_as_table(flags))
+        print(flagging.flags_as_table(flags))
     return 0
 
 
@@ -317,8 +309,8 @@ def cmd_insights(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def _report_photos(args: argparse.Namespace, engine: Engine) -> list[report.ReportPhoto]:
-    return report.stored_photos(engine, default_profile_id(engine)) if args.photos else []
+def _report_photos(args: argparse.Namespace, engine: Engine) -> list[builder.ReportPhoto]:
+    return builder.stored_photos(engine, default_profile_id(engine)) if args.photos else []
 
 
 def cmd_report(args: argparse.Namespace, engine: Engine) -> int:
@@ -328,25 +320,25 @@ def cmd_report(args: argparse.Namespace, engine: Engine) -> int:
     if suffix not in (".pdf", ".html", ".htm"):
         raise CommandError(f"{path.name}: the file name must end in .pdf or .html.")
     if suffix == ".pdf":
-        if not report.chromium_available():
+        if not builder.chromium_available():
             raise CommandError(
-                report.NO_CHROMIUM_MESSAGE.format(path=report.chromium_path())
+                builder.NO_CHROMIUM_MESSAGE.format(path=builder.chromium_path())
                 + f" Try: python -m dermadash report --out {path.with_suffix('.html')}"
             )
         try:
-            data = report.build_pdf(
+            data = builder.build_pdf(
                 engine, profile_id, include_photos=args.photos, photos=_report_photos(args, engine)
             )
-        except (report.ChromiumMissing, report.ChartDrawingFailed) as problem:
+        except (builder.ChromiumMissing, builder.ChartDrawingFailed) as problem:
             raise CommandError(str(problem)) from problem
         what = "the PDF report"
     else:
-        data = report.build_html(
+        data = builder.build_html(
             engine, profile_id, include_photos=args.photos, photos=_report_photos(args, engine)
         ).encode("utf-8")
         what = "the HTML report (it opens in any browser, also offline)"
     try:
-        export.write_atomically(path, data)
+        csv_export.write_atomically(path, data)
     except OSError as error:
         raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from error
     print(f"Wrote {what} to {path}.")
@@ -375,10 +367,10 @@ def cmd_bench(args: argparse.Namespace, engine: Engine | None) -> int:
 def cmd_profile_show(args: argparse.Namespace, engine: Engine) -> int:
     profile = load_profile(engine, default_profile_id(engine))
     print(f"Profile {profile.id}: {profile.display_name}")
-    for question, answer, feeds in safety_setup.describe_answers(profile):
+    for question, answer, feeds in safety_questions.describe_answers(profile):
         print(f"  {question} {answer}")
         print(f"    {feeds}")
-    if not safety_setup.is_answered(profile):
+    if not safety_questions.is_answered(profile):
         print(
             "The safety questions are not answered yet. Answer them with: python -m "
             "dermadash profile set --experienced yes|no --baseline mild|moderate|severe "
@@ -403,10 +395,10 @@ def cmd_profile_set(args: argparse.Namespace, engine: Engine) -> int:
             "--isotretinoin, --timezone. Nothing was changed."
         )
     try:
-        updated = safety_setup.with_typed_answers(current.settings(), **answers)
+        updated = safety_questions.with_typed_answers(current.settings(), **answers)
     except ValidationError as problem:
         raise CommandError(f"{problem} Nothing was changed.") from problem
-    safety_setup.answer(engine, profile_id, updated)
+    safety_questions.answer(engine, profile_id, updated)
     print("Saved. Your safety settings are now:")
     return cmd_profile_show(args, engine)
 
@@ -511,7 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     take.add_argument("file", metavar="FILE")
     take.add_argument(
         "--what",
-        choices=(*export.EXPORT_KINDS, "fhir"),
+        choices=(*csv_export.EXPORT_KINDS, "fhir"),
         default="sessions",
         help="which spreadsheet a .csv FILE holds (default: sessions); fhir: an HL7 FHIR "
         "R4 Bundle (JSON) of the whole record, whatever FILE ends in",

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from dermadash.db import transaction
-from dermadash.models import Roller, RollingSession, ScarRating
-from dermadash.profiles import load_profile, mark_changed
-from dermadash.queries import has_any_entries
-from dermadash.records import (
+from dermadash.storage.db import transaction
+from dermadash.storage.models import Roller, RollingSession, ScarRating
+from dermadash.storage.profiles import load_profile, mark_changed
+from dermadash.storage.queries import has_any_entries
+from dermadash.storage.records import (
     CheckInInput,
     RollerInput,
     ScarRatingInput,

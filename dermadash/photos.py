@@ -20,13 +20,13 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from dermadash import validation
-from dermadash.db import transaction
 from dermadash.formatting import format_day
-from dermadash.models import Photo, ScarRating
-from dermadash.profiles import mark_changed
-from dermadash.records import RecordNotFound, ScarRatingInput, insert_scar_rating
-from dermadash.validation import ValidationError
+from dermadash.storage import validation
+from dermadash.storage.db import transaction
+from dermadash.storage.models import Photo, ScarRating
+from dermadash.storage.profiles import mark_changed
+from dermadash.storage.records import RecordNotFound, ScarRatingInput, insert_scar_rating
+from dermadash.storage.validation import ValidationError
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)

@@ -14,9 +14,9 @@ from datetime import date
 import pandas as pd
 
 from dermadash import photos
+from dermadash.dashboard.model import ALL_AREAS, DashboardData, Period
 from dermadash.formatting import format_day
 from dermadash.sharing import LinkOptions
-from dermadash.summary import ALL_AREAS, DashboardData, Period
 
 NOTE_COLUMNS = ("notes", "check_in_notes")
 

@@ -29,11 +29,13 @@ import pandas as pd
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select, update
 
-from dermadash import auth, typed_tables, validation
-from dermadash.db import transaction
+from dermadash import auth
+from dermadash.dashboard import typed_tables
 from dermadash.formatting import format_day, format_mm, format_moment
-from dermadash.models import Profile, ShareLink, ShareLinkView
-from dermadash.validation import ValidationError, raise_if_any
+from dermadash.storage import validation
+from dermadash.storage.db import transaction
+from dermadash.storage.models import Profile, ShareLink, ShareLinkView
+from dermadash.storage.validation import ValidationError, raise_if_any
 
 TOKEN_BYTES = 32  # 256 bits
 # token_urlsafe(32) gives exactly 43 characters of the URL-safe base64 alphabet.

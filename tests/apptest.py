@@ -6,7 +6,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from dermadash.markdown import WORD_JOINER
+from dermadash.escaping import WORD_JOINER
 from tests.conftest import PROJECT_ROOT
 from views.common import OWNER_SIGNED_IN_KEY
 

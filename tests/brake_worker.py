@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import sys
 
-from dermadash import db
 from dermadash.server import password_brake
+from dermadash.storage import db
 
 
 def main(url: str, address: str, count: int) -> None:

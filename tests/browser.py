@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import Engine
 
 from benchmarks.live_server import streamlit_server
-from dermadash import db
-from dermadash.profiles import default_profile_id
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,8 +12,9 @@ import ics
 from dateutil.tz import tzical
 from sqlalchemy import Engine
 
-from dermadash import logbook, queries, rules
-from dermadash.profiles import load_profile
+from dermadash.rules import evaluation
+from dermadash.storage import logbook, queries
+from dermadash.storage.profiles import load_profile
 
 CHECK_IN = "Check-in: "
 NEXT_SAFE = "Next safe session: "
@@ -65,7 +66,9 @@ def assert_feed_matches_the_engine(
     """Every event is one the engine or the check-in list calls for, and none is missing."""
     profile = load_profile(engine, profile_id)
     sessions = queries.sessions_frame(engine, profile_id)
-    analysis = rules.analyse(profile, sessions, queries.rollers_frame(engine, profile_id), now=now)
+    analysis = evaluation.analyse(
+        profile, sessions, queries.rollers_frame(engine, profile_id), now=now
+    )
     zone = ZoneInfo(profile.timezone)
 
     expected_safe = {

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from dermadash import db
-from dermadash.profiles import ProfileSettings, create_profile
+from dermadash.storage import db
+from dermadash.storage.profiles import ProfileSettings, create_profile
 
 pytest_plugins = ["tests.plugins.postgres_runs"]
 
@@ -28,7 +28,7 @@ def postgres_server_url() -> str | None:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'dermadash.db'}"
+    return f"sqlite:///{tmp_path / 'dermadash.storage.db'}"
 
 
 @pytest.fixture

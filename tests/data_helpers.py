@@ -12,11 +12,12 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from dermadash import db, demo, photos, queries
-from dermadash.db import transaction
-from dermadash.models import ShareLink, ShareLinkView
-from dermadash.profiles import ProfileSettings, load_profile, update_settings
-from dermadash.records import SessionInput, add_session
+from dermadash import demo, photos
+from dermadash.storage import db, queries
+from dermadash.storage.db import transaction
+from dermadash.storage.models import ShareLink, ShareLinkView
+from dermadash.storage.profiles import ProfileSettings, load_profile, update_settings
+from dermadash.storage.records import SessionInput, add_session
 from tests.conftest import DEMO_TODAY
 from tests.photo_helpers import jpeg_with_gps, png_bytes
 

@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import Engine
 
 from dermadash import photos
-from dermadash.records import ScarRatingInput, add_scar_rating
+from dermadash.storage.records import ScarRatingInput, add_scar_rating
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

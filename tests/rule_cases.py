@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from benchmarks.random_logs import rollers_frame, sessions_frame
-from dermadash import rules
-from dermadash.profiles import ProfileSettings
+from dermadash.rules import evaluation
+from dermadash.storage.profiles import ProfileSettings
 
 LONDON = "Europe/London"
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -34,7 +34,7 @@ def evaluate(
     now: datetime = NOW,
 ) -> pd.DataFrame:
     """Flags for sessions given as dicts (a missing key means not recorded)."""
-    return rules.evaluate(
+    return evaluation.evaluate(
         profile or person(),
         sessions_frame(sessions),
         rollers_frame(rollers),

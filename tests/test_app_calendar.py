@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dermadash import auth, db, records
+from dermadash import auth
 from dermadash.calendar import endpoint, links
-from dermadash.profiles import default_profile_id, profile_id_for_identity
+from dermadash.storage import db, records
+from dermadash.storage.profiles import default_profile_id, profile_id_for_identity
 from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, open_app, texts
 
 SETTINGS = "views/settings.py"

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dermadash import db, demo, figures
-from dermadash.profiles import default_profile_id
-from dermadash.records import SessionInput, insert_session
+from dermadash import demo
+from dermadash.dashboard import figures
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
+from dermadash.storage.records import SessionInput, insert_session
 from dermadash.timezones import local_today
 from tests.apptest import TIMEOUT_SECONDS, assert_no_exception, new_app, open_app, texts
 

@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import db, demo, insights, records, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import demo, sharing
+from dermadash.dashboard import insights
+from dermadash.storage import db, records
+from dermadash.storage.profiles import default_profile_id
 from tests.apptest import assert_no_exception, open_app, seen_texts, texts
 from tests.test_app_typed_text import AREA, assert_shown_literally
 

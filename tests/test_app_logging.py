@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dermadash import db, queries
-from dermadash.profiles import default_profile_id
-from dermadash.records import (
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import default_profile_id
+from dermadash.storage.records import (
     CheckInInput,
     RollerInput,
     ScarRatingInput,

@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import Engine, event
 from streamlit.testing.v1 import AppTest
 
-from dermadash import backup, db, photos, queries, records, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import photos, sharing
+from dermadash.storage import db, queries, records
+from dermadash.storage.profiles import default_profile_id
 from dermadash.timezones import local_today
+from dermadash.transfer import backup
 from tests.apptest import assert_no_exception, open_app, texts
 from tests.photo_helpers import add_rated_photo, heic_with_gps, jpeg_with_gps, png_bytes
 

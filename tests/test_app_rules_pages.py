@@ -7,9 +7,11 @@ from datetime import date
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dermadash import checks, db, demo
-from dermadash.profiles import default_profile_id, load_profile
-from dermadash.protocol import RULE_IDS
+from dermadash import demo
+from dermadash.rules import flagging
+from dermadash.rules.protocol import RULE_IDS
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id, load_profile
 from tests.apptest import assert_no_exception, open_app, texts
 
 DISCLAIMER = "dermadash informs; it does not diagnose"
@@ -48,7 +50,7 @@ def test_flags_page_summarises_per_rule_lists_every_flag_typed_and_filters(
     app_database: str,
 ) -> None:
     profile_id = _with_demo(app_database)
-    flags = checks.profile_flags(db.make_engine(app_database), profile_id)
+    flags = flagging.profile_flags(db.make_engine(app_database), profile_id)
     app = open_app(page="views/flags.py")
     assert_no_exception(app)
     by_rule, every = _tables(app)
@@ -86,7 +88,7 @@ def test_flags_page_summarises_per_rule_lists_every_flag_typed_and_filters(
 def _flag_day(database_url: str, profile_id: int, rule: str) -> date:
     engine = db.make_engine(database_url)
     try:
-        flags = checks.profile_flags(engine, profile_id)
+        flags = flagging.profile_flags(engine, profile_id)
     finally:
         engine.dispose()
     return flags.loc[flags["rule"] == rule, "date"].iloc[0]

@@ -12,22 +12,16 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import (
-    backup,
-    checks,
-    db,
-    demo,
-    erase,
-    importing,
-    records,
-    report,
-    sharing,
-    typed_tables,
-)
-from dermadash.markdown import escape_markdown
-from dermadash.models import ShareLinkView
-from dermadash.profiles import ProfileSettings, create_profile, default_profile_id
+from dermadash import demo, sharing
+from dermadash.dashboard import typed_tables
+from dermadash.escaping import escape_markdown
+from dermadash.report import builder
+from dermadash.rules import flagging
+from dermadash.storage import db, erase, records
+from dermadash.storage.models import ShareLinkView
+from dermadash.storage.profiles import ProfileSettings, create_profile, default_profile_id
 from dermadash.timezones import local_today
+from dermadash.transfer import backup, importing
 from tests.apptest import (
     APP,
     as_read,
@@ -167,7 +161,7 @@ def test_the_viewer_can_download_the_report(
     key = next(key for key in made._reports if key.profile_id == sam)
     assert made.get(key).startswith(b"%PDF")
     # Without Chromium the same report comes as one self-contained web page.
-    monkeypatch.setenv(report.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
+    monkeypatch.setenv(builder.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
     app.run()
     assert _download_labels(app) == [report_parts.HTML_LABEL, fhir_parts.FHIR_LABEL]
     assert "needs Chromium" in texts(app)
@@ -482,7 +476,7 @@ def test_the_shared_view_shows_recent_critical_flags_in_full_and_every_flag_in_t
 ) -> None:
     me = default_profile_id(app_engine, "Europe/London")
     demo.load_demo(app_engine, me)
-    flags = checks.profile_flags(app_engine, me)
+    flags = flagging.profile_flags(app_engine, me)
     today = local_today("Europe/London")
     recent_critical = typed_tables.flags_to_read_in_full(flags, today)
     assert len(recent_critical) >= 1  # the example data ends today, with critical slips

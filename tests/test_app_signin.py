@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import auth, db, records, sharing
-from dermadash.models import SignInAttempts
-from dermadash.profiles import profile_id_for_identity
+from dermadash import auth, sharing
+from dermadash.storage import db, records
+from dermadash.storage.models import SignInAttempts
+from dermadash.storage.profiles import profile_id_for_identity
 from tests.apptest import (
     APP,
     TIMEOUT_SECONDS,

@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dermadash import db, records, sharing
-from dermadash.logbook import local_moment
-from dermadash.markdown import escape_markdown
-from dermadash.profiles import ProfileSettings, default_profile_id, update_settings
+from dermadash import sharing
+from dermadash.escaping import escape_markdown
+from dermadash.storage import db, records
+from dermadash.storage.logbook import local_moment
+from dermadash.storage.profiles import ProfileSettings, default_profile_id, update_settings
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, open_app, texts
 from tests.photo_helpers import add_rated_photo

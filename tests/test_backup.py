@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from dermadash import backup, backup_format, importing, photos, queries, sharing
-from dermadash.db import transaction
-from dermadash.models import Profile, ShareLink, ShareLinkView
-from dermadash.profiles import ProfileSettings, create_profile, load_profile
-from dermadash.protocol import load_protocol
-from dermadash.records import RollerInput, add_roller
-from dermadash.validation import ValidationError
+from dermadash import photos, sharing
+from dermadash.rules.protocol import load_protocol
+from dermadash.storage import queries
+from dermadash.storage.db import transaction
+from dermadash.storage.models import Profile, ShareLink, ShareLinkView
+from dermadash.storage.profiles import ProfileSettings, create_profile, load_profile
+from dermadash.storage.records import RollerInput, add_roller
+from dermadash.storage.validation import ValidationError
+from dermadash.transfer import backup, backup_format, importing
 from tests.data_helpers import fill_everything, fresh_database_like
 from tests.photo_helpers import jpeg_with_gps, png_bytes
 

@@ -19,9 +19,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import Engine, func, select
 
-from dermadash import backup, backup_format, photos, queries
-from dermadash.db import reading
-from dermadash.models import ShareLinkView
+from dermadash import photos
+from dermadash.storage import queries
+from dermadash.storage.db import reading
+from dermadash.storage.models import ShareLinkView
+from dermadash.transfer import backup, backup_format
 from tests.data_helpers import fill_everything
 from tests.photo_helpers import jpeg_with_gps, two_tone
 
@@ -55,7 +57,7 @@ def test_schema_backup_prints_the_schema() -> None:
 def test_a_real_backup_meets_the_schema_and_a_damaged_one_does_not(
     sqlite_engine: Engine, tmp_path: Path
 ) -> None:
-    from dermadash.profiles import default_profile_id
+    from dermadash.storage.profiles import default_profile_id
 
     profile_id = default_profile_id(sqlite_engine)
     fill_everything(sqlite_engine, profile_id)

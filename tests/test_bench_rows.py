@@ -11,11 +11,11 @@ import math
 import pytest
 
 from benchmarks import long_log_browser, report_speed
-from dermadash import report
+from dermadash.report import builder
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not report.chromium_available(), reason="no Chromium here"),
+    pytest.mark.skipif(not builder.chromium_available(), reason="no Chromium here"),
 ]
 
 

@@ -19,7 +19,7 @@ def test_the_benchmark_measures_both_pages_on_a_small_history() -> None:
 
 
 def test_fill_history_spreads_the_sessions_over_five_years(sqlite_url: str) -> None:
-    from dermadash import db, queries
+    from dermadash.storage import db, queries
 
     profile_id = dashboard_vs_floor.fill_history(sqlite_url, sessions=100)
     engine = db.make_engine(sqlite_url)

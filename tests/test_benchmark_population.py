@@ -7,7 +7,7 @@ import itertools
 from sqlalchemy import Engine, select
 
 from benchmarks.population import populate
-from dermadash.models import CheckIn, RollingSession, SessionArea
+from dermadash.storage.models import CheckIn, RollingSession, SessionArea
 
 
 def test_the_timed_persons_sessions_are_interleaved_with_the_others(engine: Engine) -> None:

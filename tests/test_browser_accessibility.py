@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from dermadash import db, demo, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import demo, sharing
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.browser import (
     LAPTOP,
     PHONE,

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dermadash import db, demo
-from dermadash.profiles import default_profile_id
+from dermadash import demo
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.browser import (
     LAPTOP,
     PHONE,

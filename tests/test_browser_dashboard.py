@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dermadash import db, demo
-from dermadash.profiles import default_profile_id
+from dermadash import demo
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.browser import (  # noqa: F401 (fixtures)
     LAPTOP,
     PHONE,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dermadash.profiles import load_profile
+from dermadash.storage.profiles import load_profile
 from tests.browser import (  # noqa: F401  (fixtures)
     PHONE,
     browser,

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from dermadash import demo, photos, queries
+from dermadash import demo, photos
+from dermadash.storage import queries
 from tests.browser import (  # noqa: F401  (pytest fixtures)
     LAPTOP,
     LOAD_SECONDS,

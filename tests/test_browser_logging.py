@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from dermadash import demo, queries
+from dermadash import demo
+from dermadash.storage import queries
 from tests.browser import (  # noqa: F401  (pytest fixtures)
     LAPTOP,
     LOAD_SECONDS,

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import demo, photos, queries, sharing
+from dermadash import demo, photos, sharing
+from dermadash.storage import queries
 from tests.browser import (  # noqa: F401  (pytest fixtures)
     LAPTOP,
     LOAD_SECONDS,

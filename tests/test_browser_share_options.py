@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from dermadash import db, records, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import sharing
+from dermadash.storage import db, records
+from dermadash.storage.profiles import default_profile_id
 from tests.browser import (
     LAPTOP,
     PHONE,

@@ -8,8 +8,9 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
-from dermadash import auth, db, demo, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import auth, demo, sharing
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.browser import (
     LAPTOP,
     PHONE,

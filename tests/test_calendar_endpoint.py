@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from dermadash import profiles
 from dermadash.calendar import endpoint, links
-from dermadash.records import SessionInput, add_session
 from dermadash.server import database
 from dermadash.server.routes import ROUTES
+from dermadash.storage import profiles
+from dermadash.storage.records import SessionInput, add_session
 from tests.calendar_helpers import NEXT_SAFE, assert_feed_matches_the_engine, parse_feed
 
 
@@ -111,7 +111,7 @@ def test_a_database_that_cannot_be_read_gets_a_plain_503(
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
-    monkeypatch.setenv("DERMADASH_DATABASE_URL", f"sqlite:///{blocker / 'dermadash.db'}")
+    monkeypatch.setenv("DERMADASH_DATABASE_URL", f"sqlite:///{blocker / 'dermadash.storage.db'}")
     database._engine_for.cache_clear()
     with TestClient(Starlette(routes=ROUTES)) as client:
         response = client.get(_path("A" * 43))

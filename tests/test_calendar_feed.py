@@ -10,10 +10,16 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 
-from dermadash import demo, profiles
+from dermadash import demo
 from dermadash.calendar import feed, reminders
-from dermadash.profiles import ProfileSettings, create_profile, load_profile, update_settings
-from dermadash.records import (
+from dermadash.storage import profiles
+from dermadash.storage.profiles import (
+    ProfileSettings,
+    create_profile,
+    load_profile,
+    update_settings,
+)
+from dermadash.storage.records import (
     CheckInInput,
     ScarRatingInput,
     SessionInput,

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select, text
 
-from dermadash import erase
 from dermadash.calendar import links
-from dermadash.models import CalendarLink
-from dermadash.profiles import ProfileSettings, create_profile, data_revision, load_profile
-from dermadash.validation import ValidationError
+from dermadash.storage import erase
+from dermadash.storage.models import CalendarLink
+from dermadash.storage.profiles import ProfileSettings, create_profile, data_revision, load_profile
+from dermadash.storage.validation import ValidationError
 from tests.test_sharing import _every_stored_text
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

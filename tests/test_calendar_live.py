@@ -10,9 +10,9 @@ from email.message import Message
 
 import pytest
 
-from dermadash import profiles
 from dermadash.calendar import links
-from dermadash.records import CheckInInput, SessionInput, add_session, save_check_in
+from dermadash.storage import profiles
+from dermadash.storage.records import CheckInInput, SessionInput, add_session, save_check_in
 from tests.browser import live_app, live_database_url, open_store  # noqa: F401 (fixtures)
 from tests.calendar_helpers import (
     CHECK_IN,

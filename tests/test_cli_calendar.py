@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from dermadash import db
 from dermadash.calendar import endpoint, links
-from dermadash.profiles import default_profile_id
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.test_cli_sharing import run_cli
 
 FEED_URL = re.compile(r"^http://127\.0\.0\.1:8501/calendar/([A-Za-z0-9_-]{43})\.ics$", re.M)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from dermadash import db, demo
-from dermadash.profiles import default_profile_id
-from dermadash.protocol import RULE_IDS
+from dermadash import demo
+from dermadash.rules.protocol import RULE_IDS
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.test_cli_foundation import run_cli
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import db, queries
-from dermadash.profiles import default_profile_id
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import default_profile_id
 from tests.test_cli_foundation import run_cli
 
 SESSIONS = (
@@ -64,7 +64,7 @@ def test_export_then_restore_a_backup_into_a_new_database(
     exported = run_cli(database_url, "export", str(backup_file))
     assert exported.returncode == 0, exported.stderr
     assert json.loads(backup_file.read_text())["format"] == "dermadash-backup"
-    target = sqlite_url.replace("dermadash.db", "restored.db")
+    target = sqlite_url.replace("dermadash.storage.db", "restored.db")
     restored = run_cli(target, "import", str(backup_file))
     assert restored.returncode == 0, restored.stderr
     assert "Restored the backup: 28 sessions" in restored.stdout

@@ -40,10 +40,10 @@ def test_init_then_demo_fills_a_new_database(database_url: str) -> None:
 
 
 def test_init_creates_the_data_folder(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'dermadash.db'}"
+    url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'dermadash.storage.db'}"
     result = run_cli(url, "init")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "new" / "folder" / "dermadash.db").exists()
+    assert (tmp_path / "new" / "folder" / "dermadash.storage.db").exists()
 
 
 def test_a_bad_database_url_is_a_plain_message(tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from dermadash import auth, db, demo, report, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import auth, demo, sharing
+from dermadash.report import builder
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 
 
@@ -122,7 +124,7 @@ def test_report_command_writes_a_pdf_and_an_html_report(database_url: str, tmp_p
         demo.load_demo(engine, default_profile_id(engine), today=DEMO_TODAY)
     finally:
         engine.dispose()
-    html_file = tmp_path / "report.html"
+    html_file = tmp_path / "builder.html"
     written = run_cli(database_url, "report", "--out", str(html_file))
     assert written.returncode == 0, written.stderr
     assert f"to {html_file}" in written.stdout
@@ -130,9 +132,9 @@ def test_report_command_writes_a_pdf_and_an_html_report(database_url: str, tmp_p
     assert "Dermarolling progress report" in page
     assert "Plotly.newPlot(" in page
 
-    if not report.chromium_available():
+    if not builder.chromium_available():
         pytest.skip("no Chromium to draw the PDF's charts")
-    pdf_file = tmp_path / "report.pdf"
+    pdf_file = tmp_path / "builder.pdf"
     written = run_cli(database_url, "report", "--out", str(pdf_file))
     assert written.returncode == 0, written.stderr
     text = "\n".join(page.extract_text() for page in PdfReader(pdf_file).pages)
@@ -142,16 +144,16 @@ def test_report_command_writes_a_pdf_and_an_html_report(database_url: str, tmp_p
 
 
 def test_report_command_without_chromium_suggests_html(sqlite_url: str, tmp_path: Path) -> None:
-    target = tmp_path / "report.pdf"
+    target = tmp_path / "builder.pdf"
     refused = run_cli(
         sqlite_url, "report", "--out", str(target), BROWSER_PATH="/nonexistent/chromium"
     )
     assert refused.returncode == 2
     assert "needs Chromium" in refused.stderr
-    assert f"--out {tmp_path / 'report.html'}" in refused.stderr
+    assert f"--out {tmp_path / 'builder.html'}" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert not target.exists()
-    wrong = run_cli(sqlite_url, "report", "--out", str(tmp_path / "report.docx"))
+    wrong = run_cli(sqlite_url, "report", "--out", str(tmp_path / "builder.docx"))
     assert wrong.returncode == 2
     assert "must end in .pdf or .html" in wrong.stderr
 

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from dermadash import backup, demo, importing, queries
-from dermadash.db import transaction
-from dermadash.models import Profile, RollingSession
+from dermadash import demo
+from dermadash.storage import queries
+from dermadash.storage.db import transaction
+from dermadash.storage.models import Profile, RollingSession
+from dermadash.transfer import backup, importing
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 from tests.workers import START
 

@@ -11,11 +11,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import csv_import, importing, queries
-from dermadash.db import transaction
-from dermadash.import_types import ImportResult
-from dermadash.records import RollerInput, SessionInput, add_roller, add_session, insert_session
-from dermadash.validation import ValidationError
+from dermadash.storage import queries
+from dermadash.storage.db import transaction
+from dermadash.storage.records import (
+    RollerInput,
+    SessionInput,
+    add_roller,
+    add_session,
+    insert_session,
+)
+from dermadash.storage.validation import ValidationError
+from dermadash.transfer import csv_import, importing
+from dermadash.transfer.import_report import ImportResult
 
 LONDON = "Europe/London"
 FULL_HEADER = (

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dermadash import csv_import, importing
+from dermadash.transfer import csv_import, importing
 from tests.test_cli_data import sessions_in
 from tests.test_cli_foundation import run_cli
 

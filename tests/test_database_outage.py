@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from benchmarks.live_server import free_port
-from dermadash import db
+from dermadash.storage import db
 
 
 def test_a_database_that_does_not_answer_is_told_apart_from_a_faulty_request(

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import db, demo, queries
-from dermadash.profiles import ProfileSettings, create_profile
-from dermadash.records import SessionInput, add_session
+from dermadash import demo
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import ProfileSettings, create_profile
+from dermadash.storage.records import SessionInput, add_session
 from tests.conftest import DEMO_TODAY
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from dermadash import pdf_fonts, warm_chromium
+from dermadash.report import chromium, fonts
 from tests.conftest import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / ".streamlit" / "secrets.toml.example"
@@ -78,9 +78,9 @@ def test_packages_txt_installs_chromium_and_the_reports_fonts() -> None:
     # /usr/bin/chromium (the report's default) and draws the charts' text in DejaVu; the
     # PDF's own fonts ship with the project.
     assert "chromium" in packages
-    assert warm_chromium.DEFAULT_CHROMIUM == "/usr/bin/chromium"
+    assert chromium.DEFAULT_CHROMIUM == "/usr/bin/chromium"
     assert "fonts-dejavu-core" in packages
-    assert pdf_fonts.fonts_present()
+    assert fonts.fonts_present()
 
 
 def test_the_real_secrets_file_is_never_committed() -> None:

@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from dermadash import auth, db, sharing
-from dermadash.models import Profile, RollingSession, SignInAttempts
+from dermadash import auth, sharing
 from dermadash.server import password_brake
+from dermadash.storage import db
+from dermadash.storage.models import Profile, RollingSession, SignInAttempts
 from tests.browser import LAPTOP, save_screenshot, screenshot_on_failure
 from tests.browser import chromium as launch_chromium
 from tests.deployment import (

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
-from dermadash import backup, erase, queries
-from dermadash.db import transaction
-from dermadash.models import CheckIn, SessionArea, ShareLink, ShareLinkView
-from dermadash.profiles import ProfileSettings, create_profile, load_profile
-from dermadash.validation import ValidationError
+from dermadash.storage import erase, queries
+from dermadash.storage.db import transaction
+from dermadash.storage.models import CheckIn, SessionArea, ShareLink, ShareLinkView
+from dermadash.storage.profiles import ProfileSettings, create_profile, load_profile
+from dermadash.storage.validation import ValidationError
+from dermadash.transfer import backup
 from tests.data_helpers import fill_everything
 
 

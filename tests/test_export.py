@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from dermadash import export, importing, queries, spreadsheet
-from dermadash.profiles import ProfileSettings, create_profile
-from dermadash.records import ScarRatingInput, add_scar_rating
+from dermadash.storage import queries
+from dermadash.storage.profiles import ProfileSettings, create_profile
+from dermadash.storage.records import ScarRatingInput, add_scar_rating
+from dermadash.transfer import csv_export, importing, spreadsheet
 from tests.data_helpers import fill_everything
 
 HOSTILE = [
@@ -81,17 +82,17 @@ def test_guard_and_unguard_round_trip_any_text(text: str) -> None:
 
 
 def test_numbers_are_written_as_numbers() -> None:
-    assert export.cell(-1) == "-1"
-    assert export.cell(0.25) == "0.25"
-    assert export.cell(6.0) == "6"
-    assert export.cell(True) == "yes"
-    assert export.cell(None) == ""
-    assert export.cell(pd.NA) == ""
+    assert csv_export.cell(-1) == "-1"
+    assert csv_export.cell(0.25) == "0.25"
+    assert csv_export.cell(6.0) == "6"
+    assert csv_export.cell(True) == "yes"
+    assert csv_export.cell(None) == ""
+    assert csv_export.cell(pd.NA) == ""
 
 
 def test_sessions_export_round_trips_through_import(engine: Engine, profile_id: int) -> None:
     fill_everything(engine, profile_id)
-    data = export.sessions_csv(engine, profile_id)
+    data = csv_export.sessions_csv(engine, profile_id)
     header = read_csv(data)[0].keys()
     assert list(header) == [*spreadsheet.SESSION_COLUMNS, *spreadsheet.SESSION_EXTRA_COLUMNS]
     target = create_profile(engine, ProfileSettings(display_name="Copy", timezone="Asia/Tokyo"))
@@ -102,14 +103,14 @@ def test_sessions_export_round_trips_through_import(engine: Engine, profile_id: 
     after = queries.sessions_frame(engine, target)[COMPARED]
     pd.testing.assert_frame_equal(before.reset_index(drop=True), after.reset_index(drop=True))
     # And the export of the copy is the same file (times are written in each profile's zone).
-    again = importing.parse_upload(export.sessions_csv(engine, target), "Asia/Tokyo")
+    again = importing.parse_upload(csv_export.sessions_csv(engine, target), "Asia/Tokyo")
     assert importing.plan_import(engine, profile_id, again).new == 0
 
 
 def test_ratings_export_round_trips_through_import(engine: Engine, profile_id: int) -> None:
     fill_everything(engine, profile_id)
     add_scar_rating(engine, profile_id, ScarRatingInput(date(2026, 3, 2), "Nose", 3, "=2+2"))
-    data = export.ratings_csv(engine, profile_id)
+    data = csv_export.ratings_csv(engine, profile_id)
     assert read_csv(data)[-1] == {
         "date": "2026-03-02",
         "area": "Nose",
@@ -135,7 +136,7 @@ def test_hostile_text_is_neutralised_in_the_file_and_restored_on_import(
     parsed = importing.parse_upload("\n".join(lines).encode(), "UTC")
     assert parsed.ok, [problem.describe() for problem in parsed.problems]
     importing.apply_import(engine, profile_id, parsed)
-    exported = read_csv(export.sessions_csv(engine, profile_id))
+    exported = read_csv(csv_export.sessions_csv(engine, profile_id))
     for row in exported:
         for column in ("area", "roller", "notes"):
             value = row[column]
@@ -161,20 +162,20 @@ def test_flags_export_from_a_flags_frame() -> None:
             "why": ["extra column, not exported", ""],
         }
     )
-    rows = read_csv(export.flags_csv(flags))
+    rows = read_csv(csv_export.flags_csv(flags))
     assert list(rows[0]) == list(spreadsheet.FLAG_COLUMNS)
     assert rows[0]["date"] == "2026-03-02"
     assert rows[0]["session"] == "12"
     assert rows[0]["message"] == "'=The roller was not sterilized"
     assert rows[1]["session"] == ""
     assert rows[1]["area"] == ""
-    empty = read_csv(export.flags_csv(pd.DataFrame(columns=list(spreadsheet.FLAG_COLUMNS))))
+    empty = read_csv(csv_export.flags_csv(pd.DataFrame(columns=list(spreadsheet.FLAG_COLUMNS))))
     assert empty == []
 
 
 def test_everything_zip(engine: Engine, profile_id: int) -> None:
     fill_everything(engine, profile_id)
-    data = export.everything_zip(engine, profile_id, flags=None)
+    data = csv_export.everything_zip(engine, profile_id, flags=None)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == ["backup.json", "scar_ratings.csv", "sessions.csv"]
         assert importing.parse_upload(archive.read("backup.json"), "UTC").ok

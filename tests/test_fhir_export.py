@@ -13,9 +13,12 @@ import pandas as pd
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import Engine
 
-from dermadash import checks, demo, fhir_export, photos, queries, sharing
-from dermadash.fhir_export import FhirChoice
-from dermadash.profiles import default_profile_id
+from dermadash import demo, photos, sharing
+from dermadash.rules import flagging
+from dermadash.storage import queries
+from dermadash.storage.profiles import default_profile_id
+from dermadash.transfer import fhir_export
+from dermadash.transfer.fhir_export import FhirChoice
 from tests.conftest import DEMO_TODAY
 from tests.data_helpers import fill_everything
 from tests.test_cli_foundation import run_cli
@@ -45,7 +48,7 @@ def test_a_demo_profiles_bundle_matches_the_database(engine: Engine, profile_id:
     sessions = queries.sessions_frame(engine, profile_id)
     ratings = queries.scar_ratings_frame(engine, profile_id)
     rollers = queries.rollers_frame(engine, profile_id)
-    flags = checks.profile_flags(engine, profile_id)
+    flags = flagging.profile_flags(engine, profile_id)
 
     [patient] = of_type(resources, "Patient")
     assert {key for key in patient if key != "fullUrl"} == {"resourceType", "name"}
@@ -135,7 +138,7 @@ def test_notes_and_the_period_follow_the_choice(engine: Engine, profile_id: int)
 
 
 def test_export_what_fhir_writes_a_bundle(sqlite_url: str, tmp_path: Path) -> None:
-    from dermadash import db
+    from dermadash.storage import db
 
     engine = db.make_engine(sqlite_url)
     db.upgrade(engine)

@@ -10,8 +10,11 @@ import plotly.graph_objects as go
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import demo, figures, queries, rules, summary
-from dermadash.profiles import load_profile
+from dermadash import demo
+from dermadash.dashboard import figures, model
+from dermadash.rules import evaluation
+from dermadash.storage import queries
+from dermadash.storage.profiles import load_profile
 from tests import dashboard_frames as frames
 from tests.conftest import DEMO_TODAY
 from tests.dashboard_frames import LONDON
@@ -313,8 +316,8 @@ def test_a_period_spans_the_whole_time_axis_even_where_there_is_no_data() -> Non
 
 def test_reaction_lines_follow_the_profiles_thresholds() -> None:
     """A threshold moved in Settings moves the chart's line with the flags."""
-    from dermadash.profiles import ProfileSettings
-    from dermadash.protocol import load_protocol
+    from dermadash.rules.protocol import load_protocol
+    from dermadash.storage.profiles import ProfileSettings
 
     overrides = {"redness-too-long.warning_hours": 36, "stinging-too-long.max_minutes": 20}
     protocol = load_protocol().for_profile(ProfileSettings(rule_overrides=overrides))
@@ -391,13 +394,13 @@ def test_aggregated_and_empty_figures_pass_plotlys_validation() -> None:
         _assert_valid_plotly(figure)
 
 
-def _demo_data(engine: Engine, profile_id: int) -> summary.DashboardData:
+def _demo_data(engine: Engine, profile_id: int) -> model.DashboardData:
     """The example data's dashboard frames, as the page reads them."""
     demo.load_demo(engine, profile_id, today=DEMO_TODAY)
     profile = load_profile(engine, profile_id)
     sessions = queries.sessions_frame(engine, profile_id)
-    analysis = rules.analyse(profile, sessions, queries.rollers_frame(engine, profile_id))
-    data = summary.DashboardData(
+    analysis = evaluation.analyse(profile, sessions, queries.rollers_frame(engine, profile_id))
+    data = model.DashboardData(
         sessions=sessions,
         ratings=queries.scar_ratings_frame(engine, profile_id),
         flags=analysis.flags,
@@ -414,9 +417,9 @@ def test_the_dashboards_figures_on_the_example_data_pass_plotlys_validation(
     data = _demo_data(engine, profile_id)
     checked = 0
     for choice in ("30 days", "All"):
-        period = summary.period_bounds(choice, DEMO_TODAY, None)
-        for area in (summary.ALL_AREAS, data.areas()[0]):
-            charts = summary.dashboard_charts(
+        period = model.period_bounds(choice, DEMO_TODAY, None)
+        for area in (model.ALL_AREAS, data.areas()[0]):
+            charts = model.dashboard_charts(
                 data.filtered(period, area), data.areas(), data.time_axis(period)
             )
             for figure in charts.values():
@@ -511,8 +514,8 @@ def test_every_mark_has_3_to_1_contrast_in_both_themes(
     data = _demo_data(engine, profile_id)
     # More areas than colours, so every area colour is drawn.
     areas = [*data.areas(), *(f"Area {number}" for number in range(6))]
-    period = summary.period_bounds("All", DEMO_TODAY, None)
-    charts = summary.dashboard_charts(data.filtered(period), areas, data.time_axis(period), theme)
+    period = model.period_bounds("All", DEMO_TODAY, None)
+    charts = model.dashboard_charts(data.filtered(period), areas, data.time_axis(period), theme)
     drawn = [colour for chart in charts.values() for colour in _mark_colours(chart)]
     area_colours = {figures.area_styles(areas, theme)[area].colour for area in areas}
     checked = drawn + [("area", colour) for colour in area_colours]

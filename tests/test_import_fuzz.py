@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from dermadash import importing, spreadsheet
-from dermadash.backup import RestoreRefused
-from dermadash.db import transaction
-from dermadash.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
-from dermadash.validation import ValidationError
+from dermadash.storage.db import transaction
+from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
+from dermadash.storage.validation import ValidationError
+from dermadash.transfer import importing, spreadsheet
+from dermadash.transfer.backup import RestoreRefused
 
 COLUMNS = [
     *spreadsheet.SESSION_COLUMNS,

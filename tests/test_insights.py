@@ -11,8 +11,10 @@ from itertools import combinations
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import cli, insights, records
-from dermadash.insights import REDNESS, STINGING
+from dermadash import cli
+from dermadash.dashboard import insights
+from dermadash.dashboard.insights import REDNESS, STINGING
+from dermadash.storage import records
 
 START = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
 FIRST_RATING = date(2026, 1, 5)

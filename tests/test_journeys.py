@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from dermadash import auth, db, demo, queries
-from dermadash.profiles import default_profile_id
+from dermadash import auth, demo
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import default_profile_id
 from tests.browser import (  # noqa: F401  (pytest fixtures)
     LAPTOP,
     PHONE,

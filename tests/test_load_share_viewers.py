@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from dermadash import db, demo, queries, sharing
-from dermadash.profiles import default_profile_id
+from dermadash import demo, sharing
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import default_profile_id
 from tests.browser import (  # noqa: F401  (pytest fixtures)
     PHONE,
     browser,

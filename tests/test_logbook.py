@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import logbook, queries
-from dermadash.profiles import ProfileSettings, create_profile
-from dermadash.records import (
+from dermadash.storage import logbook, queries
+from dermadash.storage.profiles import ProfileSettings, create_profile
+from dermadash.storage.records import (
     CheckInInput,
     RecordNotFound,
     RollerInput,
@@ -22,7 +22,7 @@ from dermadash.records import (
     retire_roller,
     save_check_in,
 )
-from dermadash.validation import ValidationError
+from dermadash.storage.validation import ValidationError
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -14,9 +14,12 @@ import pytest
 from sqlalchemy import Engine
 
 from benchmarks.five_year_log import import_five_year_log
-from dermadash import checks, db, queries, sharing, typed_tables
-from dermadash.markdown import escape_markdown
-from dermadash.profiles import default_profile_id, load_profile
+from dermadash import sharing
+from dermadash.dashboard import typed_tables
+from dermadash.escaping import escape_markdown
+from dermadash.rules import flagging
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, element_count, open_app
 from views.flag_parts import CRITICAL_CARDS
@@ -41,7 +44,7 @@ def test_every_page_stays_under_400_elements_on_a_five_year_log(
     five_years: tuple[Engine, int],
 ) -> None:
     engine, profile_id = five_years
-    flags = checks.profile_flags(engine, profile_id)
+    flags = flagging.profile_flags(engine, profile_id)
     assert len(flags) >= 1000  # the log is as long as the issue's
 
     counts = {}
@@ -86,7 +89,7 @@ def test_the_flags_page_on_five_years_lists_every_flag_and_the_recent_critical_o
     five_years: tuple[Engine, int],
 ) -> None:
     engine, profile_id = five_years
-    flags = checks.profile_flags(engine, profile_id)
+    flags = flagging.profile_flags(engine, profile_id)
     timezone = load_profile(engine, profile_id).timezone
     recent = typed_tables.flags_to_read_in_full(flags, local_today(timezone))
     assert len(recent) >= 3

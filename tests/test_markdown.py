@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dermadash.markdown import WORD_JOINER, escape_markdown
+from dermadash.escaping import WORD_JOINER, escape_markdown
 from tests.apptest import as_read
 
 HOSTILE = "**bold** [x](https://evil.example) <img src=x> $x^2$ :red[hi]"

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, inspect, select
 
-from dermadash import db
+from dermadash.storage import db
 
 FIRST_REVISION = "0001"
 T0 = datetime(2025, 1, 6, 20, 0, tzinfo=UTC)

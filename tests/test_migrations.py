@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect
 
-from dermadash import db
+from dermadash.storage import db
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
@@ -36,7 +36,7 @@ def test_an_unwritable_database_gets_a_plain_message(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
     with pytest.raises(db.DatabaseUnavailable, match="DERMADASH_DATABASE_URL"):
-        db.upgrade(db.make_engine(f"sqlite:///{blocker / 'dermadash.db'}"))
+        db.upgrade(db.make_engine(f"sqlite:///{blocker / 'dermadash.storage.db'}"))
 
 
 def test_an_unreachable_server_gets_a_plain_message() -> None:

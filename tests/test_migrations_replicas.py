@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from dermadash import db
+from dermadash.storage import db
 from tests.conftest import PROJECT_ROOT
 
 REPLICAS = 4

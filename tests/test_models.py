@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from dermadash.db import transaction
-from dermadash.models import CheckIn, Profile, Roller, RollingSession, SessionArea
-from dermadash.records import (
+from dermadash.storage.db import transaction
+from dermadash.storage.models import CheckIn, Profile, Roller, RollingSession, SessionArea
+from dermadash.storage.records import (
     CheckInInput,
     RollerInput,
     SessionInput,
@@ -19,7 +19,7 @@ from dermadash.records import (
     add_session,
     save_check_in,
 )
-from dermadash.validation import ValidationError
+from dermadash.storage.validation import ValidationError
 
 
 def session_count(engine: Engine) -> int:
@@ -120,7 +120,7 @@ def test_areas_check_in_and_cascade(engine: Engine, profile_id: int) -> None:
 
 
 def test_a_roller_of_another_profile_is_refused(engine: Engine, profile_id: int) -> None:
-    from dermadash.profiles import ProfileSettings, create_profile
+    from dermadash.storage.profiles import ProfileSettings, create_profile
 
     other = create_profile(engine, ProfileSettings(display_name="Other"))
     foreign_roller = add_roller(engine, other, RollerInput("Theirs", 0.5))
@@ -149,9 +149,9 @@ def test_sqlite_is_tuned(sqlite_engine: Engine) -> None:
 def test_sqlite_reads_do_not_wait_for_a_writer(sqlite_engine: Engine, sqlite_url: str) -> None:
     """A write transaction holds SQLite's write lock; reads (deferred) go on meanwhile,
     while a second writer would have to wait."""
-    from dermadash import queries
-    from dermadash.db import make_engine
-    from dermadash.profiles import ProfileSettings, create_profile, load_profile
+    from dermadash.storage import queries
+    from dermadash.storage.db import make_engine
+    from dermadash.storage.profiles import ProfileSettings, create_profile, load_profile
 
     profile = create_profile(sqlite_engine, ProfileSettings(display_name="Sam"))
     other = make_engine(sqlite_url)

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dermadash import auth, db, records, sharing
-from dermadash.profiles import default_profile_id, profile_id_for_identity
+from dermadash import auth, sharing
+from dermadash.storage import db, records
+from dermadash.storage.profiles import default_profile_id, profile_id_for_identity
 from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, texts
 
 SECRET_NOTE = "guarded-note-7f3a"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from dermadash import db, queries
-from dermadash.profiles import default_profile_id
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import default_profile_id
 from tests.apptest import as_read, assert_no_exception, open_app
 from tests.apptest import seen_texts as texts
 

@@ -9,12 +9,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import Engine, func, select
 
-from dermadash import backup, erase, photos, queries
-from dermadash.db import transaction
-from dermadash.models import Photo
-from dermadash.profiles import ProfileSettings, create_profile, data_revision
-from dermadash.records import RecordNotFound, ScarRatingInput, delete_scar_rating
-from dermadash.validation import ValidationError
+from dermadash import photos
+from dermadash.storage import erase, queries
+from dermadash.storage.db import transaction
+from dermadash.storage.models import Photo
+from dermadash.storage.profiles import ProfileSettings, create_profile, data_revision
+from dermadash.storage.records import RecordNotFound, ScarRatingInput, delete_scar_rating
+from dermadash.storage.validation import ValidationError
+from dermadash.transfer import backup
 from tests.photo_helpers import (
     GPS_IFD,
     add_rated_photo,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from dermadash.protocol import RULE_IDS, load_protocol
+from dermadash.rules.protocol import RULE_IDS, load_protocol
 from tests.apptest import assert_no_exception, open_app
 from tests.conftest import PROJECT_ROOT
 from tests.test_rules import every_rule_flags

@@ -12,13 +12,17 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from benchmarks.five_year_log import import_five_year_log
-from dermadash import checks, demo, queries, report, sharing, typed_tables
-from dermadash.profiles import ProfileSettings, create_profile
+from dermadash import demo, sharing
+from dermadash.dashboard import typed_tables
+from dermadash.report import builder
+from dermadash.rules import flagging
+from dermadash.storage import queries
+from dermadash.storage.profiles import ProfileSettings, create_profile
 from tests.conftest import DEMO_TODAY
 
 NOW = datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 12, 0, tzinfo=UTC)
 needs_chromium = pytest.mark.skipif(
-    not report.chromium_available(), reason="no Chromium to draw the charts"
+    not builder.chromium_available(), reason="no Chromium to draw the charts"
 )
 
 
@@ -41,8 +45,8 @@ def demo_profile(engine: Engine, profile_id: int) -> int:
 
 
 def _charts_with_data(engine: Engine, profile_id: int) -> int:
-    content = report.report_content(engine, profile_id, NOW)
-    return len([chart for chart in content.charts if not report.figures.empty_message(chart)])
+    content = builder.report_content(engine, profile_id, NOW)
+    return len([chart for chart in content.charts if not builder.figures.empty_message(chart)])
 
 
 def _jpeg(colour: str) -> bytes:
@@ -53,7 +57,7 @@ def _jpeg(colour: str) -> bytes:
 
 @needs_chromium
 def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profile: int) -> None:
-    data = report.build_pdf(engine, demo_profile, now=NOW)
+    data = builder.build_pdf(engine, demo_profile, now=NOW)
     assert data.startswith(b"%PDF")
     text, images = _pdf_text(data)
     squashed = _squashed(text)
@@ -63,7 +67,7 @@ def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profil
     assert "Dermarolling progress report: Sam" in text
     assert _squashed(f"Period covered {facts.first_day} to {facts.last_day}") in squashed
     assert _squashed("Generated Mon 2 Mar 2026, 12:00 (Europe/London)") in squashed
-    assert squashed.count(_squashed(report.DISCLAIMER)) == 1
+    assert squashed.count(_squashed(builder.DISCLAIMER)) == 1
     assert "Key figures" in text
     assert _squashed(f"Sessions in the period {len(sessions)}") in squashed
     # Every chart with data is in as an image.
@@ -71,7 +75,7 @@ def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profil
     assert charts == 6
     assert images >= charts
     # Flags per rule; the recent critical ones in full; every recent one on a line.
-    flags = checks.profile_flags(engine, demo_profile, now=NOW)
+    flags = flagging.profile_flags(engine, demo_profile, now=NOW)
     assert not flags.empty
     for title in set(flags["title"]):
         assert _squashed(title) in squashed
@@ -85,10 +89,10 @@ def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profil
     # Sessions per month, and the most recent sessions one row each.
     for month in {f"{moment:%b %Y}" for moment in sessions["started_at"]}:
         assert _squashed(month) in squashed
-    table = report.compact_sessions(sessions, "Europe/London").head(report.RECENT_SESSIONS)
+    table = builder.compact_sessions(sessions, "Europe/London").head(builder.RECENT_SESSIONS)
     for row in table.itertuples(index=False):
         assert _squashed(row.Date) in squashed
-    assert _squashed(report.COMPLETE_LISTS) in squashed
+    assert _squashed(builder.COMPLETE_LISTS) in squashed
     assert "Needle lengths used" in text
     for length in sorted(set(sessions["needle_mm"])):
         assert f"{length:g} mm" in text
@@ -100,9 +104,9 @@ def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profil
 def test_pdf_shows_photos_only_when_included(sqlite_engine: Engine) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
-    photos = [report.ReportPhoto("Left cheek, Mon 2 Feb 2026", _jpeg("peru"))]
-    without = report.build_pdf(sqlite_engine, person, photos=photos, now=NOW)
-    with_photos = report.build_pdf(
+    photos = [builder.ReportPhoto("Left cheek, Mon 2 Feb 2026", _jpeg("peru"))]
+    without = builder.build_pdf(sqlite_engine, person, photos=photos, now=NOW)
+    with_photos = builder.build_pdf(
         sqlite_engine, person, include_photos=True, photos=photos, now=NOW
     )
     text_without, images_without = _pdf_text(without)
@@ -115,12 +119,12 @@ def test_pdf_shows_photos_only_when_included(sqlite_engine: Engine) -> None:
 def test_an_empty_profile_gets_a_report_that_says_so(sqlite_engine: Engine) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     # No chart has data, so no Chromium is needed.
-    text, images = _pdf_text(report.build_pdf(sqlite_engine, person, now=NOW))
+    text, images = _pdf_text(builder.build_pdf(sqlite_engine, person, now=NOW))
     assert "Period covered no sessions yet" in text
     assert "No sessions logged yet." in text
     assert "No flags: every session logged follows the safety protocol." in text
     assert images == 0
-    page = report.build_html(sqlite_engine, person, now=NOW)
+    page = builder.build_html(sqlite_engine, person, now=NOW)
     assert "no sessions yet" in page
     assert "Plotly.newPlot" not in page
 
@@ -128,7 +132,7 @@ def test_an_empty_profile_gets_a_report_that_says_so(sqlite_engine: Engine) -> N
 def test_html_report_is_self_contained_with_charts_and_flags(
     engine: Engine, demo_profile: int
 ) -> None:
-    page = report.build_html(engine, demo_profile, now=NOW)
+    page = builder.build_html(engine, demo_profile, now=NOW)
     assert page.startswith("<!DOCTYPE html>")
     # Nothing fetched from anywhere: no external script, stylesheet, font or image.
     assert not re.search(r"<script[^>]*\ssrc=", page, re.IGNORECASE)
@@ -141,13 +145,13 @@ def test_html_report_is_self_contained_with_charts_and_flags(
     for title in ("Sessions per week", "How long redness lasted", "Safety flags over time"):
         assert title in page
     assert "Dermarolling progress report: Sam" in page
-    assert page.count(report.DISCLAIMER) == 1
-    flags = checks.profile_flags(engine, demo_profile, now=NOW)
+    assert page.count(builder.DISCLAIMER) == 1
+    flags = flagging.profile_flags(engine, demo_profile, now=NOW)
     for flag in typed_tables.flags_since(flags, NOW.date()).itertuples():
-        assert report._escape(flag.message) in page
+        assert builder._escape(flag.message) in page
     for title in set(flags["title"]):
-        assert report._escape(title) in page
-    assert report._escape(report.COMPLETE_LISTS) in page
+        assert builder._escape(title) in page
+    assert builder._escape(builder.COMPLETE_LISTS) in page
     assert "Scar photos" not in page
 
 
@@ -155,8 +159,8 @@ def test_html_escapes_what_people_typed(sqlite_engine: Engine) -> None:
     person = create_profile(
         sqlite_engine, ProfileSettings(display_name="<script>x</script>", timezone="UTC")
     )
-    photos = [report.ReportPhoto('<img src="http://evil">', _jpeg("white"))]
-    page = report.build_html(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
+    photos = [builder.ReportPhoto('<img src="http://evil">', _jpeg("white"))]
+    page = builder.build_html(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
     assert "<script>x</script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page
     assert '<img src="http://evil">' not in page
@@ -168,17 +172,17 @@ def test_no_chromium_means_no_pdf_and_says_why(
 ) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
-    monkeypatch.setenv(report.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
-    assert not report.chromium_available()
-    with pytest.raises(report.ChromiumMissing, match="HTML report"):
-        report.build_pdf(sqlite_engine, person, now=NOW)
-    assert "Plotly.newPlot(" in report.build_html(sqlite_engine, person, now=NOW)
+    monkeypatch.setenv(builder.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
+    assert not builder.chromium_available()
+    with pytest.raises(builder.ChromiumMissing, match="HTML report"):
+        builder.build_pdf(sqlite_engine, person, now=NOW)
+    assert "Plotly.newPlot(" in builder.build_html(sqlite_engine, person, now=NOW)
 
 
 def test_needle_usage_counts_each_length(engine: Engine, demo_profile: int) -> None:
     sessions = queries.sessions_frame(engine, demo_profile)
-    usage = report.needle_usage(sessions, "Europe/London")
-    assert list(usage.columns) == report.NEEDLE_COLUMNS
+    usage = builder.needle_usage(sessions, "Europe/London")
+    assert list(usage.columns) == builder.NEEDLE_COLUMNS
     assert sum(int(count) for count in usage["Sessions"]) == len(sessions)
     assert list(usage["Needle"]) == [f"{length:g} mm" for length in sorted(set(sessions.needle_mm))]
     assert all(re.fullmatch(r"\w{3} \d{1,2} \w{3} \d{4}", day) for day in usage["First used"])
@@ -192,12 +196,12 @@ def test_stored_photos_reach_the_report_only_when_asked(sqlite_engine: Engine) -
     demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
     rating = queries.scar_ratings_frame(sqlite_engine, person).iloc[-1]
     photos.add_photo(sqlite_engine, person, int(rating["rating_id"]), _jpeg("peru"))
-    stored = report.stored_photos(sqlite_engine, person)
+    stored = builder.stored_photos(sqlite_engine, person)
     assert [photo.caption for photo in stored] == [
-        f"{rating['area']}, {report.format_day(rating['rated_on'])}, "
+        f"{rating['area']}, {builder.format_day(rating['rated_on'])}, "
         f"severity {rating['severity']}/10"
     ]
-    with_photos = report.build_pdf(
+    with_photos = builder.build_pdf(
         sqlite_engine, person, include_photos=True, photos=stored, now=NOW
     )
     text, _images = _pdf_text(with_photos)
@@ -205,7 +209,7 @@ def test_stored_photos_reach_the_report_only_when_asked(sqlite_engine: Engine) -
 
 
 def _log_weekly(engine: Engine, profile_id: int, weeks: int, note: str) -> None:
-    from dermadash import records
+    from dermadash.storage import records
 
     for week in range(weeks):
         records.add_session(
@@ -228,7 +232,7 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     _log_weekly(sqlite_engine, person, 6, "private-note")  # 5 Jan to 9 Feb 2026
     options = sharing.LinkOptions(include_notes=False, since=date(2026, 1, 26))
-    data = report.build_pdf(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
+    data = builder.build_pdf(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
     reader = PdfReader(BytesIO(data))
     footer = "made for Dr Example on Mon 2 Mar 2026, 12:00 (UTC)"
     for page in reader.pages:  # every page names the link and when it was made
@@ -238,11 +242,13 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
     assert "Sessions logged 3" in text
     assert "Mon 19 Jan 2026" not in text  # before the link's first day
     assert "private-note" not in text
-    page = report.build_html(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
+    page = builder.build_html(
+        sqlite_engine, person, now=NOW, options=options, made_for="Dr Example"
+    )
     assert footer in page
     assert "private-note" not in page
     assert "Mon 19 Jan 2026" not in page
-    owner = report.build_html(sqlite_engine, person, now=NOW)
+    owner = builder.build_html(sqlite_engine, person, now=NOW)
     assert "Mon 5 Jan 2026 to Mon 9 Feb 2026" in owner  # the owner's own: whole course
     assert "made for" not in owner
 
@@ -260,24 +266,24 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
     sqlite_engine: Engine, five_years: int
 ) -> None:
     steps: list[tuple[str, float]] = []
-    data = report.build_pdf(
+    data = builder.build_pdf(
         sqlite_engine, five_years, now=NOW, progress=lambda what, done: steps.append((what, done))
     )
     reader = PdfReader(BytesIO(data))
     assert len(reader.pages) <= 12
     text = _squashed("\n".join(page.extract_text() or "" for page in reader.pages))
-    flags = checks.profile_flags(sqlite_engine, five_years, now=NOW)
+    flags = flagging.profile_flags(sqlite_engine, five_years, now=NOW)
     assert len(flags) >= 1000
     critical = typed_tables.flags_to_read_in_full(flags, NOW.date())
     assert len(critical) >= 3
     for flag in critical.itertuples():
-        assert _squashed(f"{flag.title} · {report.format_day(flag.date)}") in text
+        assert _squashed(f"{flag.title} · {builder.format_day(flag.date)}") in text
         assert _squashed(flag.message) in text
         assert _squashed(f"What to do: {flag.advice}") in text
     # Every rule that ever flagged is counted, with its first and last date.
     for rule, mine in flags.groupby("rule"):
-        assert _squashed(report.format_day(mine["date"].max())) in text, rule
-    assert _squashed(report.COMPLETE_LISTS) in text
+        assert _squashed(builder.format_day(mine["date"].max())) in text, rule
+    assert _squashed(builder.COMPLETE_LISTS) in text
     # Progress is told in order, up to done.
     fractions = [done for _what, done in steps]
     assert fractions == sorted(fractions)
@@ -287,10 +293,10 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
 
 @needs_chromium
 def test_one_chromium_stays_warm_between_reports(engine: Engine, demo_profile: int) -> None:
-    report.build_pdf(engine, demo_profile, now=NOW)
-    drawer = report.drawer()
+    builder.build_pdf(engine, demo_profile, now=NOW)
+    drawer = builder.drawer()
     first = drawer._thread
     assert first is not None
     assert first.is_alive()
-    report.build_pdf(engine, demo_profile, now=NOW)
+    builder.build_pdf(engine, demo_profile, now=NOW)
     assert drawer._thread is first  # the same Chromium session drew the second report

@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from dermadash import pdf_fonts, report
-from dermadash.profiles import ProfileSettings, create_profile
-from dermadash.records import SessionInput, add_session
+from dermadash.report import builder, fonts
+from dermadash.storage.profiles import ProfileSettings, create_profile
+from dermadash.storage.records import SessionInput, add_session
 
 NAMES = ("Łukasz", "Ελένη", "Дмитрий", "山田花子")
 # No shipped font draws this hieroglyph: fpdf2 would name it in a warning.
@@ -26,13 +26,13 @@ def squashed(data: bytes) -> str:
 
 
 def test_the_fonts_ship_with_the_project() -> None:
-    assert pdf_fonts.fonts_present()
-    assert pdf_fonts.FONT_DIR.parent.name == "assets"
-    assert (pdf_fonts.FONT_DIR / "LICENSE-DejaVu.txt").is_file()
-    assert (pdf_fonts.FONT_DIR / "LICENSE-DroidSansFallback-Apache-2.0.txt").is_file()
+    assert fonts.fonts_present()
+    assert fonts.FONT_DIR.parent.name == "assets"
+    assert (fonts.FONT_DIR / "LICENSE-DejaVu.txt").is_file()
+    assert (fonts.FONT_DIR / "LICENSE-DroidSansFallback-Apache-2.0.txt").is_file()
 
 
-@pytest.mark.skipif(not report.chromium_available(), reason="no Chromium to draw the charts")
+@pytest.mark.skipif(not builder.chromium_available(), reason="no Chromium to draw the charts")
 def test_names_in_any_script_come_out_of_the_pdf_and_stay_out_of_the_log(
     sqlite_engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -48,7 +48,7 @@ def test_names_in_any_script_come_out_of_the_pdf_and_stay_out_of_the_log(
             ),
         )
     with caplog.at_level(logging.DEBUG):
-        data = report.build_pdf(sqlite_engine, person, now=NOW)
+        data = builder.build_pdf(sqlite_engine, person, now=NOW)
     text = squashed(data)
     for name in NAMES:
         assert name in text

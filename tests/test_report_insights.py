@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import insights, records, report
-from dermadash.profiles import ProfileSettings, create_profile
+from dermadash.dashboard import insights
+from dermadash.report import builder
+from dermadash.storage import records
+from dermadash.storage.profiles import ProfileSettings, create_profile
 from tests.test_report import NOW, _pdf_text, _squashed
 
 START = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
@@ -39,7 +41,7 @@ def needle_log(engine: Engine, profile_id: int) -> int:
 
 
 def test_the_html_report_holds_progress_and_associations(engine: Engine, needle_log: int) -> None:
-    page = report.build_html(engine, needle_log, now=NOW)
+    page = builder.build_html(engine, needle_log, now=NOW)
     assert "<h2>Is it working? (whole course)</h2>" in page
     assert "<td>Chin</td><td>6</td><td>8/10 → 3/10 (−5) since Mon 5 Jan 2026</td>" in page
     assert "−2.17 points a month (95 % interval −2.17 to −2.17)</td><td>improving</td>" in page
@@ -61,7 +63,7 @@ def test_the_pdf_report_holds_them_too(sqlite_engine: Engine) -> None:
             sqlite_engine, person, records.ScarRatingInput(day, "Nose", severity)
         )
     # No session, so no chart with data: the PDF needs no Chromium.
-    text, _images = _pdf_text(report.build_pdf(sqlite_engine, person, now=NOW))
+    text, _images = _pdf_text(builder.build_pdf(sqlite_engine, person, now=NOW))
     squashed = _squashed(text)
     assert "Isitworking?(wholecourse)" in squashed
     assert _squashed("0.00 points a month (95 % interval 0.00 to 0.00)") in squashed

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dermadash import rules
-from dermadash.protocol import RULE_IDS
+from dermadash.rules import evaluation
+from dermadash.rules.protocol import RULE_IDS
 from tests.rule_cases import NOW, at, evaluate, of_rule, person, severities
 
 DAY = date(2026, 2, 2)  # a Monday
@@ -25,7 +25,7 @@ def one(**fields: object) -> list[dict[str, object]]:
 
 def test_flags_have_the_contract_columns_and_types() -> None:
     flags = evaluate(one(needle_mm=1.0, pain=9, areas=["Left cheek", "Chin"]))
-    assert list(flags.columns[: len(rules.FLAG_COLUMNS)]) == rules.FLAG_COLUMNS
+    assert list(flags.columns[: len(evaluation.FLAG_COLUMNS)]) == evaluation.FLAG_COLUMNS
     assert str(flags["session"].dtype) == "Int64"
     row = of_rule(flags, "needle-too-long").iloc[0]
     assert row["date"] == DAY
@@ -42,7 +42,7 @@ def test_flags_have_the_contract_columns_and_types() -> None:
 def test_no_sessions_gives_an_empty_frame_with_the_columns() -> None:
     flags = evaluate([])
     assert flags.empty
-    assert list(flags.columns[: len(rules.FLAG_COLUMNS)]) == rules.FLAG_COLUMNS
+    assert list(flags.columns[: len(evaluation.FLAG_COLUMNS)]) == evaluation.FLAG_COLUMNS
 
 
 def test_flags_sorted_by_date_then_critical_first() -> None:

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from benchmarks.random_logs import rollers_frame, sessions_frame
 from benchmarks.reference_rules import reference_evaluate
-from dermadash import rules
-from dermadash.profiles import ProfileSettings
+from dermadash.rules import evaluation
+from dermadash.storage.profiles import ProfileSettings
 
 AREAS = ["Left cheek", "Right cheek", "Forehead", "Chin"]
 ZONES = ["UTC", "Europe/London", "America/New_York", "Pacific/Auckland", "Asia/Kolkata"]
 START = datetime(2026, 3, 1, tzinfo=UTC)  # clocks change in March (and April down under)
-COMPARED = [*rules.FLAG_COLUMNS, "title", "why", "areas"]
+COMPARED = [*evaluation.FLAG_COLUMNS, "title", "why", "areas"]
 
 maybe_bool = st.sampled_from([None, True, False])
 
@@ -129,7 +129,7 @@ def test_engine_agrees_with_the_reference(
 ) -> None:
     sessions = sessions_frame(records)
     roller_frame = rollers_frame(rollers)
-    engine_flags = rules.evaluate(profile, sessions, roller_frame, now=now)
+    engine_flags = evaluation.evaluate(profile, sessions, roller_frame, now=now)
     reference_flags = reference_evaluate(profile, sessions, roller_frame, now=now)
     assert comparable(engine_flags) == comparable(reference_flags)
 
@@ -140,8 +140,8 @@ def test_area_intervals_agree_with_too_frequent_flags(
     records: list[dict[str, Any]], profile: ProfileSettings
 ) -> None:
     sessions = sessions_frame(records)
-    intervals = rules.area_intervals(profile, sessions)
-    flags = rules.evaluate(profile, sessions, rollers_frame([]), now=START)
+    intervals = evaluation.area_intervals(profile, sessions)
+    flags = evaluation.evaluate(profile, sessions, rollers_frame([]), now=START)
     too_frequent = flags[flags["rule"] == "too-frequent"]
     flagged = set(zip(too_frequent["session"].astype(int), too_frequent["area"], strict=True))
     from_intervals = intervals[intervals["too_frequent"]]

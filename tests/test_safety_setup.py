@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
-from dermadash import checks, db
-from dermadash.profiles import default_profile_id, load_profile
+from dermadash.rules import flagging
+from dermadash.storage import db
+from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, open_app, texts
 from tests.test_app_logging import LOG, click, fill_session
@@ -79,7 +80,7 @@ def test_answering_lets_the_isotretinoin_rule_flag_a_session(app_database: str) 
         fill_session(page, areas=["Chin"], needle_mm=0.25, day=local_today("Europe/Berlin"))
         click(page, "Save session")
         assert_no_exception(page)
-        flags = checks.profile_flags(engine, profile_id)
+        flags = flagging.profile_flags(engine, profile_id)
         isotretinoin = flags[flags["rule"] == "isotretinoin"]
         assert len(isotretinoin) == 1
         assert isotretinoin.iloc[0]["severity"] == "critical"
@@ -201,11 +202,11 @@ def test_profile_set_refuses_bad_answers_with_every_reason_and_changes_nothing(
 
 
 def test_every_answer_names_a_real_rule() -> None:
-    from dermadash import safety_setup
-    from dermadash.protocol import load_protocol
+    from dermadash.rules import safety_questions
+    from dermadash.rules.protocol import load_protocol
 
     rule_ids = {rule.id for rule in load_protocol().rules}
-    for question in safety_setup.questions().values():
+    for question in safety_questions.questions().values():
         assert question.rule in rule_ids
         assert question.feeds.startswith(f"Feeds {question.rule}")
 
@@ -230,26 +231,27 @@ def test_settings_keep_the_answers_editable_and_count_as_answering(app_database:
 
 
 def test_every_new_profile_starts_unanswered_and_answering_is_per_profile(engine: Engine) -> None:
-    from dermadash import safety_setup
-    from dermadash.profiles import profile_id_for_identity
+    from dermadash.rules import safety_questions
+    from dermadash.storage.profiles import profile_id_for_identity
 
     owner = default_profile_id(engine)
     signed_in = profile_id_for_identity(engine, "oidc|ana", "Ana", "Europe/Madrid")
     for profile_id in (owner, signed_in):
-        assert not safety_setup.is_answered(load_profile(engine, profile_id))
+        assert not safety_questions.is_answered(load_profile(engine, profile_id))
     ana = load_profile(engine, signed_in)
-    safety_setup.answer(engine, signed_in, ana.settings())
-    assert safety_setup.is_answered(load_profile(engine, signed_in))
-    assert not safety_setup.is_answered(load_profile(engine, owner))
+    safety_questions.answer(engine, signed_in, ana.settings())
+    assert safety_questions.is_answered(load_profile(engine, signed_in))
+    assert not safety_questions.is_answered(load_profile(engine, owner))
 
 
 def test_deleting_all_data_asks_the_questions_again(engine: Engine) -> None:
-    from dermadash import erase, safety_setup
+    from dermadash.rules import safety_questions
+    from dermadash.storage import erase
 
     profile_id = default_profile_id(engine)
     me = load_profile(engine, profile_id)
-    safety_setup.answer(engine, profile_id, replace(me.settings(), experienced=True))
-    assert safety_setup.is_answered(load_profile(engine, profile_id))
+    safety_questions.answer(engine, profile_id, replace(me.settings(), experienced=True))
+    assert safety_questions.is_answered(load_profile(engine, profile_id))
     erase.erase_profile_data(engine, profile_id, "DELETE")
     after = load_profile(engine, profile_id)
-    assert (after.experienced, safety_setup.is_answered(after)) == (False, False)
+    assert (after.experienced, safety_questions.is_answered(after)) == (False, False)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.live_server import START_TIMEOUT_SECONDS, free_port
-from dermadash import db
+from dermadash.storage import db
 from tests.conftest import PROJECT_ROOT
 from tests.streamlit_client import run_once
 

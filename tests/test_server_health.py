@@ -12,8 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from benchmarks.live_server import free_port
-from dermadash import db
 from dermadash.server import health
+from dermadash.storage import db
 from tests.browser import running_app
 
 

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import Engine, select
 
 from dermadash import auth
-from dermadash.models import SignInAttempts
 from dermadash.server import password_brake
 from dermadash.server.client_address import (
     TrustedProxiesError,
@@ -29,6 +28,7 @@ from dermadash.server.password_brake import (
     reserve,
     sign_in,
 )
+from dermadash.storage.models import SignInAttempts
 from tests.conftest import PROJECT_ROOT
 
 PASSWORD = "the owner's long passphrase"

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine
 
 from dermadash import photo_compare, photos, sharing
-from dermadash.profiles import ProfileSettings, create_profile
 from dermadash.server import shared_photos
+from dermadash.storage.profiles import ProfileSettings, create_profile
 from tests.photo_helpers import add_rated_photo
 
 

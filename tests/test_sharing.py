@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from dermadash import queries, records, sharing
-from dermadash.db import transaction
-from dermadash.models import ShareLink, ShareLinkView
-from dermadash.profiles import ProfileSettings, create_profile, data_revision
-from dermadash.validation import ValidationError
+from dermadash import sharing
+from dermadash.storage import queries, records
+from dermadash.storage.db import transaction
+from dermadash.storage.models import ShareLink, ShareLinkView
+from dermadash.storage.profiles import ProfileSettings, create_profile, data_revision
+from dermadash.storage.validation import ValidationError
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -390,7 +391,7 @@ def test_wrong_passcodes_tried_at_once_are_all_counted(database_url: str) -> Non
     """Two replicas (two engines, two threads) guessing together: no try is lost."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from dermadash import db
+    from dermadash.storage import db
 
     first, second = db.make_engine(database_url), db.make_engine(database_url)
     try:

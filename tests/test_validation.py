@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dermadash.records import CheckInInput, ScarRatingInput, SessionInput
-from dermadash.validation import ValidationError, normalise_area, normalise_areas
+from dermadash.storage.records import CheckInInput, ScarRatingInput, SessionInput
+from dermadash.storage.validation import ValidationError, normalise_area, normalise_areas
 
 
 def a_session(**changes: object) -> SessionInput:

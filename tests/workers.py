@@ -18,9 +18,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dermadash import db, importing
-from dermadash.profiles import load_profile
-from dermadash.records import SessionInput, add_session
+from dermadash.storage import db
+from dermadash.storage.profiles import load_profile
+from dermadash.storage.records import SessionInput, add_session
+from dermadash.transfer import importing
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 

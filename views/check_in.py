@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import logbook, records
-from dermadash.markdown import escape_markdown
-from dermadash.validation import ValidationError
+from dermadash.escaping import escape_markdown
+from dermadash.storage import logbook, records
+from dermadash.storage.validation import ValidationError
 from views import common, entry_forms
 
 SAVED_KEY = "checkin_saved"

@@ -15,17 +15,19 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from dermadash import auth, db, logbook, photos, queries, rules
+from dermadash import auth, photos
 from dermadash.auth import AuthMode
-from dermadash.config import database_url
-from dermadash.profiles import (
+from dermadash.rules import evaluation
+from dermadash.server import client_address, password_brake, this_computer
+from dermadash.settings import database_url
+from dermadash.storage import db, logbook, queries
+from dermadash.storage.profiles import (
     ProfileSnapshot,
     data_revision,
     default_profile_id,
     load_profile,
     profile_id_for_identity,
 )
-from dermadash.server import client_address, password_brake, this_computer
 
 LOGGER = logging.getLogger("dermadash")
 PROFILE_KEY = "dermadash_profile_id"
@@ -305,8 +307,8 @@ def timezone(profile_id: int) -> str:
 # frames in place (pages filter them into new frames). ``hour`` is part of the key:
 # check-in-missing, ask-dermatologist and the days to wait move with the clock.
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _analysis(url: str, profile_id: int, revision: int, hour: str) -> rules.Analysis:
-    return rules.analyse(
+def _analysis(url: str, profile_id: int, revision: int, hour: str) -> evaluation.Analysis:
+    return evaluation.analyse(
         _profile(url, profile_id, revision),
         _sessions(url, profile_id, revision),
         _rollers(url, profile_id, revision),
@@ -318,8 +320,8 @@ def hour_key() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H")
 
 
-def analysis(profile_id: int) -> rules.Analysis:
-    """The rule engine's flags, area intervals and next safe dates (``rules.analyse``)."""
+def analysis(profile_id: int) -> evaluation.Analysis:
+    """The rule engine's flags, area intervals and next safe dates (``evaluation.analyse``)."""
     return _analysis(database_url(), profile_id, revision(profile_id), hour_key())
 
 

@@ -1,8 +1,8 @@
 """The progress dashboard, drawn for the owner (home) or a read-only viewer (shared link).
 
 Only arrangement lives here: the frames come from ``views.common``'s cached readers,
-the filters and key figures from ``dermadash.summary``, the charts from
-``dermadash.figures``.
+the filters and key figures from ``dermadash.dashboard.model``, the charts from
+``dermadash.dashboard.figures``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from dermadash import figures, insights, shared_scope, summary
-from dermadash.figures import ReactionLimits
-from dermadash.markdown import escape_markdown
-from dermadash.protocol import load_protocol
+from dermadash import shared_scope
+from dermadash.dashboard import figures, insights, model
+from dermadash.dashboard.figures import ReactionLimits
+from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigure, Period
+from dermadash.escaping import escape_markdown
+from dermadash.rules.protocol import load_protocol
 from dermadash.sharing import LinkOptions
-from dermadash.summary import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.timezones import local_today
 from views import common, insights_parts
 
@@ -52,7 +53,7 @@ def load_data(profile_id: int) -> DashboardData:
 class _View:
     """What one filter choice shows: key figures and charts, built once per data revision."""
 
-    key_figures: summary.KeyFigures
+    key_figures: model.KeyFigures
     charts: dict[str, go.Figure]
 
 
@@ -101,8 +102,8 @@ def _view(
     everything = data.filtered(Period(None, date.max), area)
     shown = data.filtered(period, area)
     return _View(
-        summary.key_figures(everything, shown, period, today),
-        summary.dashboard_charts(
+        model.key_figures(everything, shown, period, today),
+        model.dashboard_charts(
             shown, data.areas(), data.time_axis(period), figures.theme_named(theme)
         ),
     )
@@ -159,8 +160,8 @@ def _filters(
     with period_column:
         choice = st.radio(
             "Period",
-            summary.PERIOD_CHOICES,
-            index=summary.PERIOD_CHOICES.index(default_period),
+            model.PERIOD_CHOICES,
+            index=model.PERIOD_CHOICES.index(default_period),
             horizontal=True,
             key=f"{key_prefix}_period",
             format_func=lambda name: name if name in ("All", "Custom") else f"Last {name}",
@@ -168,7 +169,7 @@ def _filters(
     with area_column:
         area = st.selectbox("Area", [ALL_AREAS, *areas], key=f"{key_prefix}_area")
     custom = None
-    if choice == summary.CUSTOM_PERIOD:
+    if choice == model.CUSTOM_PERIOD:
         picked = st.date_input(
             "From – to",
             value=(today - timedelta(days=CUSTOM_DEFAULT_DAYS - 1), today),
@@ -180,7 +181,7 @@ def _filters(
             st.info("Pick the last day of the period too.")
             return None
         custom = (picked[0], picked[1])
-    return summary.period_bounds(choice, today, custom), area
+    return model.period_bounds(choice, today, custom), area
 
 
 def _metric(item: KeyFigure) -> None:
@@ -209,7 +210,7 @@ def _metric_rows(items: Sequence[KeyFigure]) -> None:
                 _metric(item)
 
 
-def _key_figures(key: summary.KeyFigures) -> None:
+def _key_figures(key: model.KeyFigures) -> None:
     _metric_rows(key.headline)
     for note in key.notes():
         st.caption(note)

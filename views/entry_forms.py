@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from dermadash import logbook, validation
 from dermadash.formatting import format_hours, format_minutes, format_mm, format_moment
-from dermadash.records import CheckInInput, SessionInput
+from dermadash.storage import logbook, validation
+from dermadash.storage.records import CheckInInput, SessionInput
 from dermadash.timezones import local_today
 
 YES_NO = (True, False)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dermadash import fhir_export
-from dermadash.fhir_export import FhirChoice
 from dermadash.timezones import local_today
+from dermadash.transfer import fhir_export
+from dermadash.transfer.fhir_export import FhirChoice
 from views import common
 from views.report_parts import LinkNoLongerValid
 

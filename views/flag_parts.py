@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dermadash import typed_tables
+from dermadash.dashboard import typed_tables
+from dermadash.dashboard.typed_tables import SEVERITY_WORDS
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.markdown import escape_markdown
-from dermadash.rules import SEVERITY_ORDER
-from dermadash.typed_tables import SEVERITY_WORDS
+from dermadash.rules.evaluation import SEVERITY_ORDER
 from views.table_parts import FLAG_COLUMNS, RULE_SUMMARY_COLUMNS, typed_table
 
 CRITICAL_CARDS = 5  # the most recent critical flags shown in full; the rest in the table

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import checks
-from dermadash.protocol import load_protocol
+from dermadash.rules import flagging
+from dermadash.rules.protocol import load_protocol
 from dermadash.timezones import local_today
 from views import common
 from views.flag_parts import flag_overview, severity_badges
@@ -43,7 +43,7 @@ with st.container(horizontal=True):
         key="flags_period",
     )
     chosen_areas = st.multiselect(
-        "Areas", checks.flag_areas(flags), placeholder="All areas", key="flags_areas"
+        "Areas", flagging.flag_areas(flags), placeholder="All areas", key="flags_areas"
     )
     present_rules = [rule for rule in titles if rule in set(flags["rule"])]
     chosen_rules = st.multiselect(
@@ -55,7 +55,9 @@ with st.container(horizontal=True):
     )
 
 start, end = (period[0], period[-1]) if period else (None, None)
-shown = checks.filter_flags(flags, start=start, end=end, areas=chosen_areas, rule_ids=chosen_rules)
+shown = flagging.filter_flags(
+    flags, start=start, end=end, areas=chosen_areas, rule_ids=chosen_rules
+)
 
 if shown.empty:
     severity_badges(shown)

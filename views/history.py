@@ -8,12 +8,12 @@ from typing import Any
 
 import streamlit as st
 
-from dermadash import logbook, records, validation
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.markdown import escape_markdown
-from dermadash.records import ScarRatingInput
+from dermadash.storage import logbook, records, validation
+from dermadash.storage.records import ScarRatingInput
+from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from dermadash.validation import ValidationError
 from views import common, entry_forms
 from views.flag_parts import flag_lines, flags_of_session
 from views.table_parts import ratings_table, sessions_table

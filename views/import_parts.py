@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash.csv_dates import DATE_ORDER_LABELS, DATE_ORDERS
-from dermadash.csv_import import ENCODINGS
+from dermadash.transfer.csv_dates import DATE_ORDER_LABELS, DATE_ORDERS
+from dermadash.transfer.csv_import import ENCODINGS
 
 FROM_FILE = "Decide from the file"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import insights
+from dermadash.dashboard import insights
 from views import common, insights_parts
 
 profile_id = common.current_profile_id()

@@ -1,4 +1,4 @@
-"""Drawing the insights (``dermadash.insights``): on the dashboard, the shared view and
+"""Drawing the insights (``dermadash.dashboard.insights``): on the dashboard, the shared view and
 the Insights page. Only arrangement lives here; the figures and their words come from
 the package."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import insights
-from dermadash.insights import AreaProgress, Insights, Outcome
-from dermadash.markdown import escape_markdown
+from dermadash.dashboard import insights
+from dermadash.dashboard.insights import AreaProgress, Insights, Outcome
+from dermadash.escaping import escape_markdown
 from views import common
 
 INSIGHTS_PAGE = "views/insights.py"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import records, safety_setup
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.markdown import escape_markdown
-from dermadash.validation import ValidationError
+from dermadash.rules import safety_questions
+from dermadash.storage import records
+from dermadash.storage.validation import ValidationError
 from views import common, entry_forms
 from views.flag_parts import flag_card, flags_of_session
 
@@ -63,7 +64,7 @@ if SAVED_KEY in st.session_state:
     show_saved(int(st.session_state[SAVED_KEY]))
     st.stop()
 
-if not safety_setup.is_answered(common.profile(profile_id)):
+if not safety_questions.is_answered(common.profile(profile_id)):
     st.warning(
         "Answer the five safety questions first (experience, scars, prescribed interval, "
         "isotretinoin, time zone): until then some rules cannot check this session."

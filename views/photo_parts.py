@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from dermadash import photo_compare, photos
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.markdown import escape_markdown
 from views import common
 
 THUMBNAIL_PX = 168

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dermadash import photos
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.markdown import escape_markdown
-from dermadash.records import RecordNotFound
-from dermadash.validation import ValidationError
+from dermadash.storage.records import RecordNotFound
+from dermadash.storage.validation import ValidationError
 from views import common, photo_parts
 
 MESSAGE_KEY = "photos_message"

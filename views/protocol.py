@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash.protocol import load_protocol
+from dermadash.rules.protocol import load_protocol
 from views import common
 
 profile_id = common.current_profile_id()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dermadash import logbook, records, validation
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day, format_mm
-from dermadash.markdown import escape_markdown
-from dermadash.records import RollerInput
+from dermadash.storage import logbook, records, validation
+from dermadash.storage.records import RollerInput
+from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from dermadash.validation import ValidationError
 from views import common, entry_forms
 
 NEW_FORM = "roller_new"

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dermadash import safety_setup
-from dermadash.profiles import ProfileSnapshot
+from dermadash.rules import safety_questions
+from dermadash.storage.profiles import ProfileSnapshot
+from dermadash.storage.validation import SCAR_BASELINES, ValidationError
 from dermadash.timezones import is_known_timezone, known_timezones
-from dermadash.validation import SCAR_BASELINES, ValidationError
 from views import common
 
 SKIPPED_KEY = "safety_setup_skipped"
@@ -32,8 +32,8 @@ def _offered_timezone(me: ProfileSnapshot) -> str:
     return me.timezone
 
 
-def _question(field: str) -> safety_setup.Question:
-    return safety_setup.questions()[field]
+def _question(field: str) -> safety_questions.Question:
+    return safety_questions.questions()[field]
 
 
 def safety_form(profile_id: int, me: ProfileSnapshot) -> None:
@@ -126,7 +126,7 @@ def safety_form(profile_id: int, me: ProfileSnapshot) -> None:
         timezone=timezone,
     )
     try:
-        safety_setup.answer(common.engine(), profile_id, answers)
+        safety_questions.answer(common.engine(), profile_id, answers)
     except ValidationError as problem:
         st.error(f"Nothing was saved. {problem}")
         return
@@ -155,7 +155,7 @@ def safety_setup_section(profile_id: int, me: ProfileSnapshot, *, compact: bool 
     """
     if st.session_state.pop(SAVED_KEY, False):
         st.success("Saved your answers. Change them any time in Settings.")
-    if safety_setup.is_answered(me):
+    if safety_questions.is_answered(me):
         return
     if skipped(by_default=compact):
         safety_reminder()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import logbook, photos, validation
+from dermadash import photos
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.markdown import escape_markdown
-from dermadash.records import ScarRatingInput
+from dermadash.storage import logbook, validation
+from dermadash.storage.records import ScarRatingInput
+from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from dermadash.validation import ValidationError
 from views import common, entry_forms
 
 FORM = "rate"

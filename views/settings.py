@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import profiles, safety_setup
-from dermadash.protocol import load_protocol
+from dermadash.rules import safety_questions
+from dermadash.rules.protocol import load_protocol
+from dermadash.storage import profiles
+from dermadash.storage.validation import SCAR_BASELINES, ValidationError
 from dermadash.timezones import known_timezones
-from dermadash.validation import SCAR_BASELINES, ValidationError
 from views import common
 from views.calendar_parts import calendar_section
 
@@ -19,7 +20,7 @@ engine = common.engine()
 me = common.profile(profile_id)
 defaults = load_protocol()
 mine = defaults.for_profile(me)
-feeds = {field: question.feeds for field, question in safety_setup.questions(mine).items()}
+feeds = {field: question.feeds for field, question in safety_questions.questions(mine).items()}
 
 
 def _settings(**changes: object) -> profiles.ProfileSettings:
@@ -40,7 +41,7 @@ def _save(settings: profiles.ProfileSettings, notice: str, *, safety: bool = Fal
     """Save; ``safety`` also counts as answering the first-run safety questions."""
     try:
         if safety:
-            safety_setup.answer(engine, profile_id, settings)
+            safety_questions.answer(engine, profile_id, settings)
         else:
             profiles.update_settings(engine, profile_id, settings)
     except ValidationError as problem:

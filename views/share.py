@@ -7,10 +7,10 @@ from datetime import date
 import streamlit as st
 
 from dermadash import sharing
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_days, format_moment
-from dermadash.markdown import escape_markdown
+from dermadash.storage.validation import NAME_MAX_CHARS, ValidationError
 from dermadash.timezones import local_today
-from dermadash.validation import NAME_MAX_CHARS, ValidationError
 from views import common
 from views.report_parts import report_download
 from views.table_parts import links_table

@@ -13,12 +13,13 @@ from urllib.parse import urljoin
 
 import streamlit as st
 
-from dermadash import fhir_export, photos, shared_scope, sharing
+from dermadash import photos, shared_scope, sharing
+from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day, format_moment
-from dermadash.markdown import escape_markdown
-from dermadash.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.server import shared_photos
+from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.timezones import local_today
+from dermadash.transfer import fhir_export
 from views import common, photo_parts
 from views.dashboard_parts import render_dashboard, viewer_data
 from views.fhir_parts import fhir_download

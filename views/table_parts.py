@@ -1,4 +1,4 @@
-"""Column formats for the typed tables (``dermadash.typed_tables``): how each value is
+"""Column formats for the typed tables (``dermadash.dashboard.typed_tables``): how each value is
 shown while it sorts by the value itself."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dermadash import typed_tables
+from dermadash.dashboard import typed_tables
 
 DAY_FORMAT = "ddd D MMM YYYY"  # momentJS: "Mon 3 Mar 2026", as dermadash.formatting.format_day
 MOMENT_FORMAT = f"{DAY_FORMAT}, HH:mm"

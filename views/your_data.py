@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import backup, erase, export, importing
-from dermadash.backup import RestoreRefused
-from dermadash.fhir_export import FhirChoice
-from dermadash.import_types import ProgressCallback
-from dermadash.markdown import escape_markdown
-from dermadash.queries import has_any_entries
+from dermadash.escaping import escape_markdown
+from dermadash.storage import erase
+from dermadash.storage.queries import has_any_entries
+from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from dermadash.validation import ValidationError
+from dermadash.transfer import backup, csv_export, importing
+from dermadash.transfer.backup import RestoreRefused
+from dermadash.transfer.fhir_export import FhirChoice
+from dermadash.transfer.import_report import ProgressCallback
 from views import common, import_parts
 from views.fhir_parts import fhir_download
 
@@ -168,7 +169,7 @@ with import_tab:
     )
     st.download_button(
         "Download an example spreadsheet",
-        data=export.sessions_template(),
+        data=csv_export.sessions_template(),
         file_name="dermadash-sessions-example.csv",
         mime=CSV,
         on_click="ignore",
@@ -207,8 +208,8 @@ with export_tab:
         )
         st.download_button(
             "Sessions with check-ins (CSV)",
-            data=lambda: export.sessions_csv(engine, profile_id),
-            file_name=export.export_filename("sessions", today),
+            data=lambda: csv_export.sessions_csv(engine, profile_id),
+            file_name=csv_export.export_filename("sessions", today),
             mime=CSV,
             on_click="ignore",
             key="export_sessions",
@@ -216,8 +217,8 @@ with export_tab:
         )
         st.download_button(
             "Scar ratings (CSV)",
-            data=lambda: export.ratings_csv(engine, profile_id),
-            file_name=export.export_filename("ratings", today),
+            data=lambda: csv_export.ratings_csv(engine, profile_id),
+            file_name=csv_export.export_filename("ratings", today),
             mime=CSV,
             on_click="ignore",
             key="export_ratings",
@@ -228,8 +229,8 @@ with export_tab:
         if flags_reader is not None:
             st.download_button(
                 "Safety flags (CSV)",
-                data=lambda: export.flags_csv(flags_reader(profile_id)),
-                file_name=export.export_filename("flags", today),
+                data=lambda: csv_export.flags_csv(flags_reader(profile_id)),
+                file_name=csv_export.export_filename("flags", today),
                 mime=CSV,
                 on_click="ignore",
                 key="export_flags",

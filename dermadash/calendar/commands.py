@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from dermadash import sharing
 from dermadash.calendar import links
 from dermadash.formatting import format_day, format_moment
-from dermadash.profiles import default_profile_id, load_profile
-from dermadash.validation import ValidationError
+from dermadash.storage.profiles import default_profile_id, load_profile
+from dermadash.storage.validation import ValidationError
 
 WHAT_IT_SHOWS = (
     "Anyone holding it sees, without signing in, your next safe session date per area "

@@ -17,10 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from dermadash import db
 from dermadash.calendar import feed, links
 from dermadash.server.database import server_engine
 from dermadash.server.headers import PRIVATE_RESPONSE
+from dermadash.storage import db
 
 PATH = "/calendar/{token}.ics"
 MEDIA_TYPE = "text/calendar; charset=utf-8"

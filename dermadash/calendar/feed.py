@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from sqlalchemy import Engine
 
-from dermadash import queries
 from dermadash.calendar.reminders import ProfileLog, Reminder, profile_reminders
-from dermadash.profiles import load_profile
+from dermadash.storage import queries
+from dermadash.storage.profiles import load_profile
 
 PRODUCT_ID = "-//dermadash//Calendar feed//EN"
 CALENDAR_NAME = "dermadash"

@@ -18,12 +18,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from dermadash import validation
-from dermadash.db import reading, transaction
 from dermadash.formatting import format_moment
-from dermadash.models import CalendarLink, Profile
 from dermadash.sharing import MAX_DAYS, TOKEN_BYTES, TOKEN_PATTERN, hash_token
-from dermadash.validation import ValidationError
+from dermadash.storage import validation
+from dermadash.storage.db import reading, transaction
+from dermadash.storage.models import CalendarLink, Profile
+from dermadash.storage.validation import ValidationError
 
 ACTIVE = "active"
 REVOKED = "revoked"

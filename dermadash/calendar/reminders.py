@@ -4,7 +4,7 @@ Three kinds of reminder, each with a UID that stays the same from one fetch to t
 so calendar apps update an event instead of adding a copy (a hash, naming nothing):
 
 - ``next-safe``: per area, an all-day event on the rule engine's next safe session date
-  (``rules.analyse``), with the engine's reason. UIDs number the areas in the order they
+  (``evaluation.analyse``), with the engine's reason. UIDs number the areas in the order they
   were first treated, so a UID never carries an area's name.
 - ``check-in``: per session still waiting for its check-in (``logbook``'s rule), a short
   event at the same clock time the next day, with an alarm; gone once the check-in exists.
@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from dermadash import logbook, rules
 from dermadash.formatting import format_day, format_moment
-from dermadash.profiles import ProfileSnapshot
+from dermadash.rules import evaluation
+from dermadash.storage import logbook
+from dermadash.storage.profiles import ProfileSnapshot
 from dermadash.timezones import local_today
 
 NEXT_SAFE = "next-safe"
@@ -82,7 +83,7 @@ def area_numbers(intervals: pd.DataFrame) -> dict[str, int]:
 
 
 def next_safe_reminders(
-    profile_id: int, analysis: rules.Analysis, *, generic: bool = False
+    profile_id: int, analysis: evaluation.Analysis, *, generic: bool = False
 ) -> list[Reminder]:
     numbers = area_numbers(analysis.intervals)
     found = []
@@ -198,7 +199,7 @@ def profile_reminders(
     log: ProfileLog, *, generic: bool = False, now: datetime | None = None
 ) -> list[Reminder]:
     """Every reminder of one profile, for its calendar feed."""
-    analysis = rules.analyse(log.profile, log.sessions, log.rollers, now=now)
+    analysis = evaluation.analyse(log.profile, log.sessions, log.rollers, now=now)
     timezone = log.profile.timezone
     return [
         *next_safe_reminders(log.profile.id, analysis, generic=generic),

@@ -6,8 +6,8 @@ from functools import cache
 
 from sqlalchemy import Engine
 
-from dermadash import db
-from dermadash.config import database_url
+from dermadash.settings import database_url
+from dermadash.storage import db
 
 
 @cache

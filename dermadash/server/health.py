@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from dermadash import db
 from dermadash.server.database import server_engine
+from dermadash.storage import db
 
 CHECK_TIMEOUT_SECONDS = 5.0
 

@@ -26,8 +26,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from dermadash import db
-from dermadash.models import SignInAttempts
+from dermadash.storage import db
+from dermadash.storage.models import SignInAttempts
 
 FREE_FAILURES = 5
 FIRST_DELAY_SECONDS = 2.0

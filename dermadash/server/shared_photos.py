@@ -24,10 +24,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from dermadash import db, photo_compare, photos, sharing
-from dermadash.models import ShareLink
-from dermadash.records import RecordNotFound
+from dermadash import photo_compare, photos, sharing
 from dermadash.server.database import server_engine
+from dermadash.storage import db
+from dermadash.storage.models import ShareLink
+from dermadash.storage.records import RecordNotFound
 
 ROUTE_PATH = "/shared-photos/{link_id:int}/{photo_id:int}/{signature}.jpg"
 COMPARISON_ROUTE_PATH = (

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 
 from starlette.concurrency import run_in_threadpool
 
-from dermadash import db
 from dermadash.server.database import server_engine
+from dermadash.storage import db
 
 LOGGER = logging.getLogger("dermadash")
 

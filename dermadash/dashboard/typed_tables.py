@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from dermadash import validation
-from dermadash.rules import SEVERITY_ORDER
+from dermadash.rules.evaluation import SEVERITY_ORDER
+from dermadash.storage import validation
 
 SESSION_COLUMNS = [
     "Date",

@@ -1,6 +1,6 @@
 """Exporting a profile's records as CSV files a spreadsheet opens safely.
 
-The sessions and scar-ratings files use the import format (``dermadash.spreadsheet``),
+The sessions and scar-ratings files use the import format (``dermadash.transfer.spreadsheet``),
 so exporting and importing them again gives the same entries. Text that a spreadsheet
 could run as a formula gets a leading apostrophe; numbers are written as numbers.
 Files are UTF-8 with a byte-order mark, which Excel needs to show accents right.
@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Engine
 
-from dermadash import backup, queries, spreadsheet
-from dermadash.profiles import load_profile
+from dermadash.storage import queries
+from dermadash.storage.profiles import load_profile
+from dermadash.transfer import backup, spreadsheet
 
 ENCODING = "utf-8-sig"
 EXPORT_KINDS = ("sessions", "ratings", "flags")
@@ -134,7 +135,7 @@ def export_filename(kind: str, today: date) -> str:
 def compute_flags(engine: Engine, profile_id: int) -> pd.DataFrame | None:
     """The profile's safety flags from the rule engine, or None where it is not installed."""
     try:
-        rules = importlib.import_module("dermadash.rules")
+        rules = importlib.import_module("dermadash.rules.evaluation")
     except ModuleNotFoundError:
         return None
     profile = load_profile(engine, profile_id)

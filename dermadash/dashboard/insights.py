@@ -28,9 +28,9 @@ import pandas as pd
 from scipy.stats import mannwhitneyu, theilslopes
 from sqlalchemy import Engine
 
-from dermadash import queries
 from dermadash.formatting import format_day, format_hours, format_minutes
-from dermadash.profiles import load_profile
+from dermadash.storage import queries
+from dermadash.storage.profiles import load_profile
 
 MIN_RATINGS = 4
 MIN_SPAN_DAYS = 28

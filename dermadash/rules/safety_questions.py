@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
-from dermadash import profiles
 from dermadash.formatting import format_day
-from dermadash.profiles import ProfileSettings, ProfileSnapshot
-from dermadash.protocol import Protocol, load_protocol
-from dermadash.validation import Problem, ValidationError, raise_if_any
+from dermadash.rules.protocol import Protocol, load_protocol
+from dermadash.storage import profiles
+from dermadash.storage.profiles import ProfileSettings, ProfileSnapshot
+from dermadash.storage.validation import Problem, ValidationError, raise_if_any
 
 NEVER = "never"
 NONE = "none"

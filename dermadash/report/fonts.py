@@ -9,10 +9,11 @@ would put pieces of a person's name in the server log: their loggers are quieten
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+from dermadash.settings import PROJECT_ROOT
+
+FONT_DIR = PROJECT_ROOT / "assets" / "fonts"
 FAMILY = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 CJK_FAMILY = "DroidSansFallback"

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dermadash import validation
-from dermadash.db import reading, transaction
-from dermadash.models import CheckIn, Roller, RollingSession, ScarRating
-from dermadash.protocol import load_protocol
-from dermadash.queries import known_areas
-from dermadash.records import (
+from dermadash.rules.protocol import load_protocol
+from dermadash.storage import validation
+from dermadash.storage.db import reading, transaction
+from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating
+from dermadash.storage.queries import known_areas
+from dermadash.storage.records import (
     CHECK_IN_COLUMNS,
     ROLLER_COLUMNS,
     SESSION_COLUMNS,
@@ -33,7 +33,7 @@ from dermadash.records import (
     SessionInput,
     insert_scar_rating,
 )
-from dermadash.validation import ValidationError
+from dermadash.storage.validation import ValidationError
 
 # Face areas offered before the person has logged any of their own.
 COMMON_AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin", "Nose", "Temples", "Jawline")

@@ -37,17 +37,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dermadash import csv_columns, csv_dates, spreadsheet, validation
-from dermadash.csv_dates import DateFormatError
-from dermadash.db import transaction, with_retry
-from dermadash.import_types import (
-    ImportProblem,
-    ImportResult,
-    ProgressCallback,
-    ThrottledProgress,
-)
-from dermadash.models import Roller, RollingSession, ScarRating, SessionArea
-from dermadash.records import (
+from dermadash.storage import validation
+from dermadash.storage.db import transaction, with_retry
+from dermadash.storage.models import Roller, RollingSession, ScarRating, SessionArea
+from dermadash.storage.records import (
     CheckInInput,
     RollerInput,
     ScarRatingInput,
@@ -57,7 +50,15 @@ from dermadash.records import (
     insert_session,
     put_check_in,
 )
-from dermadash.validation import NUMBER_RULES, Problem, ValidationError
+from dermadash.storage.validation import NUMBER_RULES, Problem, ValidationError
+from dermadash.transfer import csv_dates, csv_header, spreadsheet
+from dermadash.transfer.csv_dates import DateFormatError
+from dermadash.transfer.import_report import (
+    ImportProblem,
+    ImportResult,
+    ProgressCallback,
+    ThrottledProgress,
+)
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -238,8 +239,8 @@ def _choose_delimiter(first_line: str) -> str:
     def score(delimiter: str) -> tuple[int, int]:
         # At most MAX_COLUMNS names, each cut to MAX_NAME_CHARS: a huge header costs no
         # more to look at than a wide one.
-        cells = first_line.split(delimiter, csv_columns.MAX_COLUMNS)[: csv_columns.MAX_COLUMNS]
-        names = [csv_columns.header_name(cell[: csv_columns.MAX_NAME_CHARS]) for cell in cells]
+        cells = first_line.split(delimiter, csv_header.MAX_COLUMNS)[: csv_header.MAX_COLUMNS]
+        names = [csv_header.header_name(cell[: csv_header.MAX_NAME_CHARS]) for cell in cells]
         return (sum(name in known for name in names), len(names))
 
     return max(DELIMITERS, key=score)
@@ -250,7 +251,7 @@ def _too_many_columns(columns: int) -> ImportProblem:
         1,
         None,
         f"The first row names {columns:,} columns; dermadash reads at most "
-        f"{csv_columns.MAX_COLUMNS}. Is this the right file?",
+        f"{csv_header.MAX_COLUMNS}. Is this the right file?",
     )
 
 
@@ -259,7 +260,7 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[
     text = text.replace("\x00", "")
     first_line = text.split("\n", 1)[0]
     delimiter = _choose_delimiter(first_line)
-    if (columns := first_line.count(delimiter) + 1) > csv_columns.MAX_COLUMNS:
+    if (columns := first_line.count(delimiter) + 1) > csv_header.MAX_COLUMNS:
         # Refused before a single cell is read: the file may hold millions of them.
         return [], [], [_too_many_columns(columns)]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -269,7 +270,7 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[
     try:
         for index, cells in enumerate(reader):
             if index == 0:
-                header = [csv_columns.header_name(cell) for cell in cells]
+                header = [csv_header.header_name(cell) for cell in cells]
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
@@ -546,7 +547,7 @@ def _detect_kind(header: list[str]) -> str:
 
 def _header_problems(header: list[str], kind: str) -> tuple[list[ImportProblem], list[str]]:
     """What is wrong with the first row, and notes about it; linear in its length."""
-    if len(header) > csv_columns.MAX_COLUMNS:
+    if len(header) > csv_header.MAX_COLUMNS:
         return [_too_many_columns(len(header))], []
     if kind == "unknown":
         return [
@@ -570,9 +571,9 @@ def _header_problems(header: list[str], kind: str) -> tuple[list[ImportProblem],
     ]
     problems += [
         ImportProblem(1, name, "This column appears more than once.")
-        for name in csv_columns.duplicate_names(header)
+        for name in csv_header.duplicate_names(header)
     ]
-    misspelt = csv_columns.misspelt_columns(header, known)
+    misspelt = csv_header.misspelt_columns(header, known)
     problems += [
         ImportProblem(1, written, f"Column '{written}' is not known: did you mean '{meant}'?")
         for written, meant in misspelt

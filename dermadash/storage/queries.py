@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
-from dermadash.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
+from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
 
 AnySelect = Select[*tuple[Any, ...]]
 """A SELECT of any columns."""

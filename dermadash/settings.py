@@ -7,7 +7,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
-DEFAULT_DATABASE_PATH = DATA_DIR / "dermadash.db"
+DEFAULT_DATABASE_PATH = DATA_DIR / "dermadash.storage.db"
 DATABASE_URL_VARIABLE = "DERMADASH_DATABASE_URL"
 
 

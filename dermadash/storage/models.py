@@ -36,8 +36,8 @@ from sqlalchemy.orm import (
     validates,
 )
 
-from dermadash import validation
-from dermadash.validation import NUMBER_RULES, ValidationError, raise_if_any
+from dermadash.storage import validation
+from dermadash.storage.validation import NUMBER_RULES, ValidationError, raise_if_any
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -32,7 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dermadash.formatting import format_day, format_mm
-from dermadash.protocol import Protocol, load_protocol
+from dermadash.rules.protocol import Protocol, load_protocol
 
 # Okabe & Ito (2008), "Color Universal Design"; "ink" is their black, the neutral hue.
 OKABE_ITO = {

@@ -2,7 +2,7 @@
 
 Pure, vectorised functions over the frames ``queries.sessions_frame`` and
 ``queries.rollers_frame`` return; no database, no Streamlit. Every threshold comes
-from ``dermadash.protocol`` (the protocol file plus the profile's overrides).
+from ``dermadash.rules.protocol`` (the protocol file plus the profile's overrides).
 
 Decisions worth knowing (also in the README's protocol section):
 
@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from dermadash.formatting import format_day, format_days, format_number, format_share
-from dermadash.profiles import ProfileSettings
-from dermadash.protocol import RULE_IDS, Protocol, RuleSpec, load_protocol
-from dermadash.validation import SIDE_EFFECT_LABELS
+from dermadash.rules.protocol import RULE_IDS, Protocol, RuleSpec, load_protocol
+from dermadash.storage.profiles import ProfileSettings
+from dermadash.storage.validation import SIDE_EFFECT_LABELS
 
 FLAG_COLUMNS = ["rule", "severity", "date", "session", "area", "message", "advice", "source"]
 EXTRA_COLUMNS = ["title", "why", "areas"]

@@ -10,14 +10,15 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import Engine
 
-from dermadash import queries, rules
 from dermadash.formatting import format_day
-from dermadash.profiles import load_profile
+from dermadash.rules import evaluation
+from dermadash.storage import queries
+from dermadash.storage.profiles import load_profile
 
 
 def profile_flags(engine: Engine, profile_id: int, now: datetime | None = None) -> pd.DataFrame:
     """Every flag of one profile, read from the database."""
-    return rules.evaluate(
+    return evaluation.evaluate(
         load_profile(engine, profile_id),
         queries.sessions_frame(engine, profile_id),
         queries.rollers_frame(engine, profile_id),
@@ -61,7 +62,9 @@ def flags_as_table(flags: pd.DataFrame, width: int = 100) -> str:
         return "No flags: every session logged follows the safety protocol."
     counts = flags["severity"].value_counts()
     summary = ", ".join(
-        f"{counts[severity]} {severity}" for severity in rules.SEVERITY_ORDER if severity in counts
+        f"{counts[severity]} {severity}"
+        for severity in evaluation.SEVERITY_ORDER
+        if severity in counts
     )
     lines = [f"{len(flags)} flags ({summary})", ""]
     header = f"{'DATE':<16} {'SEVERITY':<9} {'RULE':<19} {'SESSION':>7}  AREA"

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from dermadash import validation
-from dermadash.db import reading, transaction
-from dermadash.models import Profile
+from dermadash.storage import validation
+from dermadash.storage.db import reading, transaction
+from dermadash.storage.models import Profile
+from dermadash.storage.validation import Problem, raise_if_any
 from dermadash.timezones import is_known_timezone
-from dermadash.validation import Problem, raise_if_any
 
 DEFAULT_DISPLAY_NAME = "Me"
 

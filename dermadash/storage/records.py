@@ -12,11 +12,11 @@ from datetime import date, datetime
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from dermadash import validation
-from dermadash.db import reading, transaction
-from dermadash.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
-from dermadash.profiles import mark_changed
-from dermadash.validation import Problem, ValidationError, raise_if_any
+from dermadash.storage import validation
+from dermadash.storage.db import reading, transaction
+from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
+from dermadash.storage.profiles import mark_changed
+from dermadash.storage.validation import Problem, ValidationError, raise_if_any
 
 
 class RecordNotFound(LookupError):

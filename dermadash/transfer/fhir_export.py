@@ -38,11 +38,13 @@ from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.resource import Resource
 from sqlalchemy import Engine
 
-from dermadash import checks, photos, queries
-from dermadash.profiles import load_profile
-from dermadash.protocol import load_protocol
+from dermadash import photos
+from dermadash.rules import flagging
+from dermadash.rules.protocol import load_protocol
 from dermadash.sharing import LinkInfo
-from dermadash.validation import SIDE_EFFECT_LABELS
+from dermadash.storage import queries
+from dermadash.storage.profiles import load_profile
+from dermadash.storage.validation import SIDE_EFFECT_LABELS
 
 FHIR_VERSION = "4.3.0"
 LOINC = "http://loinc.org"
@@ -285,7 +287,7 @@ def build_bundle(
     device_urls = builder.devices(queries.rollers_frame(engine, profile_id))
     sessions = queries.sessions_frame(engine, profile_id)
     ratings = queries.scar_ratings_frame(engine, profile_id)
-    flags = checks.profile_flags(engine, profile_id)
+    flags = flagging.profile_flags(engine, profile_id)
     stored = photos.photos_frame(engine, profile_id) if choice.include_photos else None
     if choice.since is not None:
         since = pd.Timestamp(choice.since, tz=profile.timezone)

@@ -47,9 +47,9 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 from sqlalchemy import String
 
-from dermadash import validation
-from dermadash.models import Base, Profile, RollingSession
-from dermadash.protocol import load_protocol
+from dermadash.rules.protocol import load_protocol
+from dermadash.storage import validation
+from dermadash.storage.models import Base, Profile, RollingSession
 
 FORMAT_NAME = "dermadash-backup"
 FORMAT_VERSION = 2

@@ -26,32 +26,25 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash import (
-    figures,
-    insights,
-    pdf_fonts,
-    photos,
-    queries,
-    rules,
-    shared_scope,
-    sharing,
-    summary,
-    typed_tables,
-)
+from dermadash import photos, shared_scope, sharing
+from dermadash.dashboard import figures, insights, model, typed_tables
+from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigures, Period
 from dermadash.formatting import format_day, format_mm, format_moment
-from dermadash.profiles import DEFAULT_DISPLAY_NAME, load_profile
-from dermadash.protocol import load_protocol
-from dermadash.summary import ALL_AREAS, DashboardData, KeyFigures, Period
-from dermadash.timezones import local_today
-from dermadash.warm_chromium import (
+from dermadash.report import fonts
+from dermadash.report.chromium import (
     BROWSER_PATH_VARIABLE as BROWSER_PATH_VARIABLE,  # re-exported: tests and callers use it
 )
-from dermadash.warm_chromium import (
+from dermadash.report.chromium import (
     chromium_available,
     chromium_path,
     drawer,
     warm_up,
 )
+from dermadash.rules import evaluation
+from dermadash.rules.protocol import load_protocol
+from dermadash.storage import queries
+from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME, load_profile
+from dermadash.timezones import local_today
 
 DISCLAIMER = (
     "dermadash informs; it does not diagnose. Its flags follow public dermarolling "
@@ -162,9 +155,9 @@ def _dashboard_data(engine: Engine, profile_id: int, now: datetime) -> Dashboard
     return DashboardData(
         sessions=sessions,
         ratings=queries.scar_ratings_frame(engine, profile_id),
-        flags=rules.evaluate(profile, sessions, rollers, now=now),
-        intervals=rules.area_intervals(profile, sessions),
-        next_safe=rules.next_safe_dates(profile, sessions, now=now),
+        flags=evaluation.evaluate(profile, sessions, rollers, now=now),
+        intervals=evaluation.area_intervals(profile, sessions),
+        next_safe=evaluation.next_safe_dates(profile, sessions, now=now),
         timezone=profile.timezone,
         limits=figures.ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
     )
@@ -222,9 +215,9 @@ def report_content(
         generated=f"{format_moment(moment, profile.timezone)} ({profile.timezone})",
         generated_on=today,
         session_count=facts.session_count,
-        key_figures=summary.key_figures(everything, everything, period, today),
+        key_figures=model.key_figures(everything, everything, period, today),
         charts=list(
-            summary.dashboard_charts(everything, data.areas(), data.time_axis(period)).values()
+            model.dashboard_charts(everything, data.areas(), data.time_axis(period)).values()
         ),
         flags=data.flags,
         sessions=sessions,
@@ -434,7 +427,7 @@ class _ReportPdf:
         self.pdf = Document(orientation="portrait", unit="mm", format="A4")
         self.pdf.set_margins(self.MARGIN, self.MARGIN, self.MARGIN)
         self.pdf.set_auto_page_break(auto=True, margin=16)
-        self.unicode = pdf_fonts.install_fonts(self.pdf)
+        self.unicode = fonts.install_fonts(self.pdf)
         self.pdf.set_title(footer)
         self.pdf.set_creator("dermadash")
         self.pdf.add_page()
@@ -447,7 +440,7 @@ class _ReportPdf:
         return value if self.unicode else _plain(value)
 
     def font(self, size: float, style: str = "", colour: tuple[int, int, int] = (0, 0, 0)) -> None:
-        self.pdf.set_font(pdf_fonts.FAMILY if self.unicode else "Helvetica", style, size)
+        self.pdf.set_font(fonts.FAMILY if self.unicode else "Helvetica", style, size)
         self.pdf.set_text_color(*colour)
 
     def paragraph(
@@ -612,7 +605,9 @@ def _pdf_flags(document: _ReportPdf, content: ReportContent) -> None:
         return
     counts = flags["severity"].value_counts()
     document.paragraph(
-        ", ".join(f"{int(counts.get(severity, 0))} {severity}" for severity in rules.SEVERITY_ORDER)
+        ", ".join(
+            f"{int(counts.get(severity, 0))} {severity}" for severity in evaluation.SEVERITY_ORDER
+        )
         + " over the whole course.",
         size=9.5,
     )
@@ -819,7 +814,7 @@ def _html_flags(content: ReportContent) -> list[str]:
         return ["<p>No flags: every session logged follows the safety protocol.</p>"]
     counts = content.flags["severity"].value_counts()
     total = ", ".join(
-        f"{int(counts.get(severity, 0))} {severity}" for severity in rules.SEVERITY_ORDER
+        f"{int(counts.get(severity, 0))} {severity}" for severity in evaluation.SEVERITY_ORDER
     )
     return [
         f"<p>{total} over the whole course.</p>",

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from dermadash import backup, csv_dates, csv_import, export
-from dermadash.backup import BackupContent
-from dermadash.csv_import import ParsedCsv
-from dermadash.db import transaction
 from dermadash.formatting import format_day, format_mm, format_moment
-from dermadash.import_types import ImportProblem, ImportResult, ProgressCallback
+from dermadash.storage.db import transaction
+from dermadash.transfer import backup, csv_dates, csv_export, csv_import
+from dermadash.transfer.backup import BackupContent
+from dermadash.transfer.csv_import import ParsedCsv
+from dermadash.transfer.import_report import ImportProblem, ImportResult, ProgressCallback
 
 KIND_LABELS = {
     "sessions": "a spreadsheet of sessions",
@@ -77,7 +77,7 @@ class ParsedImport:
     def problems_csv(self) -> bytes:
         """Every problem as a CSV file, for files with more problems than a page shows."""
         frame = self.problems_frame()
-        return export.csv_bytes(list(frame.columns), frame.itertuples(index=False))
+        return csv_export.csv_bytes(list(frame.columns), frame.itertuples(index=False))
 
     def preview_frame(self, limit: int = 50) -> pd.DataFrame:
         """The first entries as people read them."""

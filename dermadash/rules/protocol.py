@@ -3,7 +3,7 @@
 ``data/protocol.toml`` is the only place a threshold lives. A profile may override a
 threshold within the bounds the file gives (``rule_overrides["<rule>.<name>"]``) and
 may record the interval their dermatologist prescribed; ``Protocol.for_profile``
-applies both. The rule engine (``dermadash.rules``) reads thresholds from here only.
+applies both. The rule engine (``dermadash.rules.evaluation``) reads thresholds from here only.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dermadash.config import PROJECT_ROOT
-from dermadash.validation import Problem, ValidationError, raise_if_any
+from dermadash.settings import PROJECT_ROOT
+from dermadash.storage.validation import Problem, ValidationError, raise_if_any
 
 if TYPE_CHECKING:
-    from dermadash.profiles import ProfileSettings
+    from dermadash.storage.profiles import ProfileSettings
 
 PROTOCOL_PATH = PROJECT_ROOT / "data" / "protocol.toml"
 

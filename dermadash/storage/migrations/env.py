@@ -7,8 +7,8 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection, text
 
-from dermadash.db import APPLIED_ATTRIBUTE, MIGRATION_LOCK_KEY, WRITE_OPTION, make_engine
-from dermadash.models import Base
+from dermadash.storage.db import APPLIED_ATTRIBUTE, MIGRATION_LOCK_KEY, WRITE_OPTION, make_engine
+from dermadash.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from dermadash.db import transaction, with_retry
-from dermadash.models import (
+from dermadash.storage.db import transaction, with_retry
+from dermadash.storage.models import (
     CalendarLink,
     Photo,
     Profile,
@@ -24,8 +24,13 @@ from dermadash.models import (
     ScarRating,
     ShareLink,
 )
-from dermadash.profiles import DEFAULT_DISPLAY_NAME, ProfileNotFound, ProfileSettings, mark_changed
-from dermadash.validation import ValidationError
+from dermadash.storage.profiles import (
+    DEFAULT_DISPLAY_NAME,
+    ProfileNotFound,
+    ProfileSettings,
+    mark_changed,
+)
+from dermadash.storage.validation import ValidationError
 
 CONFIRMATION_WORD = "DELETE"
 

@@ -31,8 +31,37 @@ from pydantic import ValidationError as FormatError
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from dermadash import json_stream, photos
-from dermadash.backup_format import (
+from dermadash import photos
+from dermadash.rules.protocol import load_protocol
+from dermadash.storage.db import reading, transaction, with_retry
+from dermadash.storage.models import (
+    CheckIn,
+    Photo,
+    Profile,
+    Roller,
+    RollingSession,
+    ScarRating,
+    ShareLink,
+    ShareLinkView,
+    utc_now,
+)
+from dermadash.storage.profiles import ProfileSettings, mark_changed
+from dermadash.storage.records import (
+    CHECK_IN_COLUMNS,
+    ROLLER_COLUMNS,
+    SESSION_COLUMNS,
+    CheckInInput,
+    RollerInput,
+    ScarRatingInput,
+    SessionInput,
+    insert_roller,
+    insert_scar_rating,
+    insert_session,
+    put_check_in,
+)
+from dermadash.storage.validation import Problem, ValidationError
+from dermadash.transfer import json_stream
+from dermadash.transfer.backup_format import (
     FORMAT_NAME,
     FORMAT_VERSION,
     SECTIONS,
@@ -53,36 +82,13 @@ from dermadash.backup_format import (
     upgrade_document,
     upgrade_record,
 )
-from dermadash.db import reading, transaction, with_retry
-from dermadash.import_types import ImportProblem, ImportResult, ProgressCallback, ThrottledProgress
-from dermadash.json_stream import JsonShapeError, Piece
-from dermadash.models import (
-    CheckIn,
-    Photo,
-    Profile,
-    Roller,
-    RollingSession,
-    ScarRating,
-    ShareLink,
-    ShareLinkView,
-    utc_now,
+from dermadash.transfer.import_report import (
+    ImportProblem,
+    ImportResult,
+    ProgressCallback,
+    ThrottledProgress,
 )
-from dermadash.profiles import ProfileSettings, mark_changed
-from dermadash.protocol import load_protocol
-from dermadash.records import (
-    CHECK_IN_COLUMNS,
-    ROLLER_COLUMNS,
-    SESSION_COLUMNS,
-    CheckInInput,
-    RollerInput,
-    ScarRatingInput,
-    SessionInput,
-    insert_roller,
-    insert_scar_rating,
-    insert_session,
-    put_check_in,
-)
-from dermadash.validation import Problem, ValidationError
+from dermadash.transfer.json_stream import JsonShapeError, Piece
 
 __all__ = [
     "FORMAT_NAME",

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from dermadash import figures
-from dermadash.figures import local_dates
+from dermadash.dashboard import figures
+from dermadash.dashboard.figures import local_dates
 from dermadash.formatting import format_day, format_days, format_hours
 
 PERIODS: dict[str, int | None] = {

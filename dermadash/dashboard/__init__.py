@@ -1,0 +1,1 @@
+"""What the dashboard shows, without Streamlit: its model, charts, insights and tables."""

@@ -1,0 +1,1 @@
+"""The progress report for a medical record: content, chart images, fonts, PDF and HTML."""

@@ -1,0 +1,1 @@
+"""Where records live: the database, its tables and migrations, reading and writing records."""
