@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from dermadash.storage import db
-from views import common
+from page_support import database, owner_guard, reads
 
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
@@ -52,12 +52,12 @@ try:
         shared_view = st.Page("views/shared_view.py", title="Shared progress", default=True)
         navigation = st.navigation([shared_view], position="hidden")
     else:
-        if not common.owner_signed_in():
+        if not owner_guard.owner_signed_in():
             # Declared, hidden, before the sign-in form: the address asked for (say
             # /history) then opens once the person has signed in.
             st.navigation(owner_pages(pending_check_ins=0), position="hidden")
-        profile_id = common.require_owner()  # hosted: sign-in before any owner page renders
-        navigation = st.navigation(owner_pages(common.pending_check_in_count(profile_id)))
+        profile_id = owner_guard.require_owner()  # hosted: sign-in before any owner page renders
+        navigation = st.navigation(owner_pages(reads.pending_check_in_count(profile_id)))
     navigation.run()
 except Exception as error:
     if db.is_unreachable(error):
@@ -66,7 +66,7 @@ except Exception as error:
         if navigation is None and "share" not in st.query_params:
             # Keep the page asked for (say /history): it opens once the database answers.
             st.navigation(owner_pages(pending_check_ins=0), position="hidden")
-        common.show_database_unreachable()
+        database.show_database_unreachable()
     else:
         # The server log gets the error's type and where it happened, not its message,
         # which could hold the person's data; the person gets a plain sentence.

@@ -199,7 +199,7 @@ def _timed_run(app: AppTest) -> float:
 def _fresh_app(script: Path, query: dict[str, str] | None = None) -> AppTest:
     from streamlit.testing.v1 import AppTest
 
-    from views.common import OWNER_SIGNED_IN_KEY
+    from page_support.owner_guard import OWNER_SIGNED_IN_KEY
 
     app = AppTest.from_file(str(script), default_timeout=RUN_TIMEOUT_SECONDS)
     app.context["timezone"] = TIMEZONE

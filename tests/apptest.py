@@ -7,8 +7,8 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from dermadash.escaping import WORD_JOINER
+from page_support.owner_guard import OWNER_SIGNED_IN_KEY
 from tests.conftest import PROJECT_ROOT
-from views.common import OWNER_SIGNED_IN_KEY
 
 APP = str(PROJECT_ROOT / "router.py")  # the st.navigation router (app.py wraps it)
 TIMEOUT_SECONDS = 60

@@ -13,6 +13,7 @@ from dermadash import auth, sharing
 from dermadash.storage import db, records
 from dermadash.storage.models import SignInAttempts
 from dermadash.storage.profiles import profile_id_for_identity
+from page_support.owner_guard import OWNER_SIGNED_IN_KEY
 from tests.apptest import (
     APP,
     TIMEOUT_SECONDS,
@@ -20,7 +21,6 @@ from tests.apptest import (
     open_app,
     texts,
 )
-from views.common import OWNER_SIGNED_IN_KEY
 
 PASSWORD = "a long owner passphrase"
 PAGES = ("views/home.py", "views/share.py")

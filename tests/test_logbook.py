@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
 
+from dermadash.rules.protocol import load_protocol
 from dermadash.storage import logbook, queries
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from dermadash.storage.records import (
@@ -26,6 +29,8 @@ from dermadash.storage.validation import ValidationError
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+PASSES = load_protocol().default_passes  # what the pages pass (page_support.reads)
+STORAGE = Path(logbook.__file__).resolve().parent
 
 
 def a_session(day: date, **changes: object) -> SessionInput:
@@ -39,15 +44,33 @@ def a_session(day: date, **changes: object) -> SessionInput:
 
 
 def test_default_passes_come_from_one_place() -> None:
-    assert logbook.default_passes() == logbook.Passes(6, 6, 0)
+    assert logbook.starting_passes(PASSES) == logbook.Passes(6, 6, 0)
+
+
+def imported_names(source: str) -> set[str]:
+    """Every module (and ``module.name``) a source file imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_storage_never_imports_the_protocol() -> None:
+    """Storage sits below the rules: a form default the protocol sets is passed in."""
+    for module in STORAGE.rglob("*.py"):
+        imported = imported_names(module.read_text(encoding="utf-8"))
+        assert not {name for name in imported if name.startswith("dermadash.rules")}, module
 
 
 def test_defaults_for_a_new_profile_are_empty(engine: Engine, profile_id: int) -> None:
-    defaults = logbook.session_defaults(engine, profile_id)
+    defaults = logbook.session_defaults(engine, profile_id, PASSES)
     assert defaults.areas == []
     assert defaults.roller_id is None
     assert defaults.needle_mm is None
-    assert defaults.passes == logbook.default_passes()
+    assert defaults.passes == logbook.Passes(6, 6, 0)
 
 
 def test_defaults_remember_the_last_session(engine: Engine, profile_id: int) -> None:
@@ -61,7 +84,7 @@ def test_defaults_remember_the_last_session(engine: Engine, profile_id: int) -> 
     )
     # An older session entered later does not change what "last" means.
     add_session(engine, profile_id, a_session(date(2026, 2, 1), areas=["Nose"], roller_id=main))
-    defaults = logbook.session_defaults(engine, profile_id)
+    defaults = logbook.session_defaults(engine, profile_id, PASSES)
     assert defaults.areas == ["Chin", "Forehead"]
     assert defaults.roller_id == fine
     assert defaults.needle_mm == 0.25
@@ -72,13 +95,13 @@ def test_a_retired_last_roller_gives_way_to_one_in_use(engine: Engine, profile_i
     new = add_roller(engine, profile_id, RollerInput("New", 0.5))
     add_session(engine, profile_id, a_session(date(2026, 3, 2), roller_id=old))
     retire_roller(engine, profile_id, old, date(2026, 3, 3))
-    defaults = logbook.session_defaults(engine, profile_id)
+    defaults = logbook.session_defaults(engine, profile_id, PASSES)
     assert (defaults.roller_id, defaults.needle_mm) == (new, 0.5)
 
 
 def test_defaults_without_a_roller_keep_the_last_needle(engine: Engine, profile_id: int) -> None:
     add_session(engine, profile_id, a_session(date(2026, 3, 2), needle_mm=0.3))
-    defaults = logbook.session_defaults(engine, profile_id)
+    defaults = logbook.session_defaults(engine, profile_id, PASSES)
     assert (defaults.roller_id, defaults.needle_mm) == (None, 0.3)
 
 

@@ -9,7 +9,7 @@ from dermadash import sharing
 from dermadash.calendar import feed, links
 from dermadash.formatting import format_moment
 from dermadash.timezones import local_today
-from views import common
+from page_support import database, reads
 
 FLASH_KEY = "dermadash_calendar_flash"
 STATUS_BADGES = {
@@ -62,7 +62,7 @@ def _create_form(profile_id: int, base_url: str, timezone: str) -> None:
     if not create:
         return
     new = links.create_link(
-        common.engine(), profile_id, generic_titles=generic, days=int(days) if expires else None
+        database.engine(), profile_id, generic_titles=generic, days=int(days) if expires else None
     )
     url = links.calendar_url(base_url, new.token)
     st.success(
@@ -88,7 +88,7 @@ def _link_list(profile_id: int, timezone: str) -> None:
     if flash:
         st.success(flash, icon=":material/event_busy:")
     # Read fresh on every run (never cached): fetch times change without a data revision.
-    rows = links.list_links(common.engine(), profile_id)
+    rows = links.list_links(database.engine(), profile_id)
     if not rows:
         st.caption("No calendar links yet.")
     for row in rows:
@@ -99,7 +99,7 @@ def _link_list(profile_id: int, timezone: str) -> None:
             if row.status == links.ACTIVE and action_column.button(
                 "Revoke", key=f"revoke_calendar_{row.link_id}", icon=":material/event_busy:"
             ):
-                links.revoke_link(common.engine(), profile_id, row.link_id)
+                links.revoke_link(database.engine(), profile_id, row.link_id)
                 st.session_state[FLASH_KEY] = (
                     f"Calendar link {row.link_id} is revoked: it answers nothing from now on, "
                     "and calendars subscribed to it drop its events at their next refresh."
@@ -111,7 +111,7 @@ def _download(profile_id: int, timezone: str) -> None:
     generic = st.checkbox("Generic titles in the file", key="calendar_file_generic", value=False)
     st.download_button(
         "Download calendar (.ics)",
-        data=lambda: feed.profile_feed(common.engine(), profile_id, generic_titles=generic),
+        data=lambda: feed.profile_feed(database.engine(), profile_id, generic_titles=generic),
         file_name=f"dermadash-reminders-{local_today(timezone).isoformat()}.ics",
         mime="text/calendar",
         on_click="ignore",
@@ -122,7 +122,7 @@ def _download(profile_id: int, timezone: str) -> None:
 
 def calendar_section(profile_id: int) -> None:
     """The whole "Calendar reminders" section (one call from the Settings page)."""
-    timezone = common.profile(profile_id).timezone
+    timezone = reads.profile(profile_id).timezone
     st.subheader("Calendar reminders")
     st.write(
         "See your reminders in the calendar you already use: the next safe session date "

@@ -7,14 +7,15 @@ import streamlit as st
 from dermadash.escaping import escape_markdown
 from dermadash.storage import logbook, records
 from dermadash.storage.validation import ValidationError
-from views import common, entry_forms
+from page_support import database, owner_guard, reads
+from views import entry_form_parts
 
 SAVED_KEY = "checkin_saved"
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-timezone = common.timezone(profile_id)
-sessions = common.sessions(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+timezone = reads.timezone(profile_id)
+sessions = reads.sessions(profile_id)
 
 st.title("Check-in")
 
@@ -29,14 +30,15 @@ if sessions.empty:
 saved = st.session_state.pop(SAVED_KEY, None)
 if saved is not None:
     st.success(f"Check-in saved for {escape_markdown(saved['title'])}.")
-    entry_forms.side_effect_warning(saved["side_effect"])
+    entry_form_parts.side_effect_warning(saved["side_effect"])
 
 waiting = logbook.waiting_for_check_in(sessions)
 others = sessions[~sessions["session_id"].isin(waiting["session_id"])].sort_values(
     ["started_at", "session_id"], ascending=False
 )
 titles = {
-    int(row.session_id): entry_forms.session_title(row, timezone) for row in sessions.itertuples()
+    int(row.session_id): entry_form_parts.session_title(row, timezone)
+    for row in sessions.itertuples()
 }
 waiting_ids = [int(value) for value in waiting["session_id"]]
 
@@ -59,11 +61,11 @@ choice = st.selectbox(
     key=f"checkin_session_{len(waiting_ids)}",
 )
 row = next(sessions[sessions["session_id"] == choice].itertuples())
-st.caption(escape_markdown(entry_forms.session_summary(row)))
+st.caption(escape_markdown(entry_form_parts.session_summary(row)))
 
 existing = logbook.load_check_in(engine, profile_id, choice)
 prefix = f"checkin_{choice}"
-entered = entry_forms.check_in_fields(prefix, existing)
+entered = entry_form_parts.check_in_fields(prefix, existing)
 label = "Save changes" if existing else "Save check-in"
 if st.button(label, type="primary", key="checkin_save", icon=":material/save:"):
     try:
@@ -71,7 +73,7 @@ if st.button(label, type="primary", key="checkin_save", icon=":material/save:"):
     except ValidationError as problem:
         st.error(str(problem))
     else:
-        entry_forms.forget_fields(prefix)
+        entry_form_parts.forget_fields(prefix)
         st.session_state[SAVED_KEY] = {
             "title": titles[choice],
             "side_effect": entered.side_effect,

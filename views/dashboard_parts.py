@@ -22,7 +22,8 @@ from dermadash.escaping import escape_markdown
 from dermadash.rules.protocol import load_protocol
 from dermadash.sharing import LinkOptions
 from dermadash.timezones import local_today
-from views import common, insights_parts
+from page_support import reads as common
+from views import insights_parts
 
 METRICS_PER_ROW = 4
 CUSTOM_DEFAULT_DAYS = 90

@@ -9,7 +9,7 @@ import streamlit as st
 from dermadash.timezones import local_today
 from dermadash.transfer import fhir_export
 from dermadash.transfer.fhir_export import FhirChoice
-from views import common
+from page_support import database, reads
 from views.report_parts import LinkNoLongerValid
 
 FHIR_LABEL = "FHIR record (JSON)"
@@ -23,12 +23,12 @@ def fhir_download(
 ) -> None:
     """A button that makes the FHIR Bundle when clicked (asked again: a revoked link
     downloads nothing)."""
-    day = local_today(common.profile(profile_id).timezone)
+    day = local_today(reads.profile(profile_id).timezone)
 
     def make() -> bytes:
         if not still_allowed():
             raise LinkNoLongerValid("the share link is no longer valid")
-        return fhir_export.bundle_json(common.engine(), profile_id, choice)
+        return fhir_export.bundle_json(database.engine(), profile_id, choice)
 
     st.download_button(
         FHIR_LABEL,

@@ -8,13 +8,13 @@ import streamlit as st
 from dermadash.rules import flagging
 from dermadash.rules.protocol import load_protocol
 from dermadash.timezones import local_today
-from views import common
+from page_support import owner_guard, reads
 from views.flag_parts import flag_overview, severity_badges
 
-profile_id = common.current_profile_id()
-me = common.profile(profile_id)
-sessions = common.sessions(profile_id)
-flags = common.flags(profile_id)
+profile_id = owner_guard.current_profile_id()
+me = reads.profile(profile_id)
+sessions = reads.sessions(profile_id)
+flags = reads.flags(profile_id)
 titles = {spec.id: spec.title for spec in load_protocol().rules}
 
 st.title("Flags")

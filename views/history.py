@@ -14,7 +14,8 @@ from dermadash.storage import logbook, records, validation
 from dermadash.storage.records import ScarRatingInput
 from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from views import common, entry_forms
+from page_support import database, owner_guard, reads
+from views import entry_form_parts
 from views.flag_parts import flag_lines, flags_of_session
 from views.table_parts import ratings_table, sessions_table
 
@@ -32,18 +33,18 @@ PERIODS: dict[str, int | None] = {
 ALL_AREAS = "All areas"
 CARDS, TABLE = "Cards", "Table"
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-timezone = common.timezone(profile_id)
-sessions = common.sessions(profile_id)
-flags = common.flags(profile_id)
-ratings = common.scar_ratings(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+timezone = reads.timezone(profile_id)
+sessions = reads.sessions(profile_id)
+flags = reads.flags(profile_id)
+ratings = reads.scar_ratings(profile_id)
 today = local_today(timezone)
 
 
 def finish(message: str, prefix: str) -> None:
     """Leave the editor with a message once a change is saved or deleted."""
-    entry_forms.forget_fields(prefix)
+    entry_form_parts.forget_fields(prefix)
     st.session_state.pop(EDITING_KEY, None)
     st.session_state.pop(CONFIRM_KEY, None)
     st.session_state[MESSAGE_KEY] = message
@@ -84,11 +85,11 @@ def save_and_delete_buttons(
 def edit_session(session_id: int) -> None:
     prefix = f"edit_session_{session_id}"
     st.subheader("Change session")
-    entered = entry_forms.session_fields(
+    entered = entry_form_parts.session_fields(
         prefix,
         logbook.load_session(engine, profile_id, session_id),
-        rollers=common.rollers(profile_id),
-        area_options=common.area_choices(profile_id),
+        rollers=reads.rollers(profile_id),
+        area_options=reads.area_choices(profile_id),
         timezone=timezone,
     )
     save_and_delete_buttons(
@@ -103,9 +104,9 @@ def edit_check_in(session_id: int) -> None:
     prefix = f"edit_check_in_{session_id}"
     row = next(sessions[sessions["session_id"] == session_id].itertuples())
     st.subheader("Check-in")
-    st.caption(escape_markdown(entry_forms.session_title(row, timezone)))
+    st.caption(escape_markdown(entry_form_parts.session_title(row, timezone)))
     existing = logbook.load_check_in(engine, profile_id, session_id)
-    entered = entry_forms.check_in_fields(prefix, existing)
+    entered = entry_form_parts.check_in_fields(prefix, existing)
 
     def save() -> None:
         records.save_check_in(engine, profile_id, session_id, entered)
@@ -123,7 +124,7 @@ def edit_check_in(session_id: int) -> None:
 
 def edit_rating(rating_id: int) -> None:
     prefix = f"edit_rating_{rating_id}"
-    seed = entry_forms.seed
+    seed = entry_form_parts.seed
     initial = logbook.load_scar_rating(engine, profile_id, rating_id)
     st.subheader("Change scar rating")
     rated_on = st.date_input(
@@ -136,12 +137,12 @@ def edit_rating(rating_id: int) -> None:
     area = st.text_input("Area", key=seed(f"{prefix}_area", initial.area))
     severity = st.pills(
         "Severity (0 = no visible scars, 10 = worst)",
-        entry_forms.PAIN_SCALE,
+        entry_form_parts.PAIN_SCALE,
         key=seed(f"{prefix}_severity", initial.severity),
     )
     notes = st.text_input("Notes", key=seed(f"{prefix}_notes", initial.notes or ""))
     entered = ScarRatingInput(rated_on=rated_on, area=area, severity=severity, notes=notes or None)  # type: ignore[arg-type]
-    photo_count = int((common.photo_list(profile_id)["rating_id"] == rating_id).sum())
+    photo_count = int((reads.photo_list(profile_id)["rating_id"] == rating_id).sum())
     save_and_delete_buttons(
         prefix,
         "scar rating",
@@ -166,9 +167,9 @@ def open_editor(kind: str, record_id: int) -> None:
 
 def show_session(row: Any) -> None:
     with st.container(border=True):
-        st.markdown(f"**{escape_markdown(entry_forms.session_title(row, timezone))}**")
-        st.caption(escape_markdown(entry_forms.session_summary(row)))
-        st.caption(entry_forms.check_in_summary(row))
+        st.markdown(f"**{escape_markdown(entry_form_parts.session_title(row, timezone))}**")
+        st.caption(escape_markdown(entry_form_parts.session_summary(row)))
+        st.caption(entry_form_parts.check_in_summary(row))
         if isinstance(row.notes, str):
             st.caption(f"Notes: {escape_markdown(row.notes)}")
         flag_lines(flags_of_session(flags, int(row.session_id)))
@@ -202,7 +203,7 @@ st.title("History")
 message = st.session_state.pop(MESSAGE_KEY, None)
 if message:
     st.success(message)
-entry_forms.side_effect_warning(st.session_state.pop("history_side_effect", None))
+entry_form_parts.side_effect_warning(st.session_state.pop("history_side_effect", None))
 
 editing = st.session_state.get(EDITING_KEY)
 if editing is not None:
@@ -222,7 +223,7 @@ if sessions.empty and ratings.empty:
 
 period_column = area_column = layout_column = st.container(horizontal=True)
 period = period_column.selectbox("Period", list(PERIODS), index=3, key="history_period")
-areas = [ALL_AREAS, *common.area_choices(profile_id)]
+areas = [ALL_AREAS, *reads.area_choices(profile_id)]
 area = area_column.selectbox("Area", areas, key="history_area")
 layout = layout_column.segmented_control(
     "Show as",

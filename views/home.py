@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from dermadash import demo
-from views import common
+from page_support import database, owner_guard, reads
+from page_support.quick_links import main_page_links
 from views.dashboard_parts import render_dashboard
-from views.quick_links import main_page_links
 from views.safety_parts import safety_setup_section
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-sessions = common.sessions(profile_id)
-me = common.profile(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+sessions = reads.sessions(profile_id)
+me = reads.profile(profile_id)
 
 st.title("dermadash")
 main_page_links()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dermadash.dashboard import insights
-from views import common, insights_parts
+from page_support import owner_guard
+from views import insights_parts
 
-profile_id = common.current_profile_id()
+profile_id = owner_guard.current_profile_id()
 found = insights_parts.profile_insights(profile_id)
 
 st.title("Insights")

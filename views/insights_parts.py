@@ -9,7 +9,7 @@ import streamlit as st
 from dermadash.dashboard import insights
 from dermadash.dashboard.insights import AreaProgress, Insights, Outcome
 from dermadash.escaping import escape_markdown
-from views import common
+from page_support import reads
 
 INSIGHTS_PAGE = "views/insights.py"
 VERDICT_BADGES = {
@@ -31,14 +31,14 @@ WHAT_THE_TREND_MEANS = (
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _insights(url: str, profile_id: int, revision: int) -> Insights:
     return insights.compute(
-        common.sessions(profile_id),
-        common.scar_ratings(profile_id),
-        common.profile(profile_id).timezone,
+        reads.sessions(profile_id),
+        reads.scar_ratings(profile_id),
+        reads.profile(profile_id).timezone,
     )
 
 
 def profile_insights(profile_id: int) -> Insights:
-    return _insights(common.database_url(), profile_id, common.revision(profile_id))
+    return _insights(reads.database_url(), profile_id, reads.revision(profile_id))
 
 
 def _progress_line(area: AreaProgress) -> str:

@@ -9,27 +9,28 @@ from dermadash.formatting import format_day
 from dermadash.rules import safety_questions
 from dermadash.storage import records
 from dermadash.storage.validation import ValidationError
-from views import common, entry_forms
+from page_support import database, owner_guard, reads
+from views import entry_form_parts
 from views.flag_parts import flag_card, flags_of_session
 
 FORM = "log"
 SAVED_KEY = "logged_session_id"
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-timezone = common.timezone(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+timezone = reads.timezone(profile_id)
 
 
 def show_what_happens_next(session_id: int, areas: list[str]) -> None:
     """This session's safety flags, the next safe date for its areas, the check-in reminder."""
-    session_flags = flags_of_session(common.flags(profile_id), session_id)
+    session_flags = flags_of_session(reads.flags(profile_id), session_id)
     if not session_flags["severity"].isin(["warning", "critical"]).any():
         st.success("This session follows the safety protocol.")
     if not session_flags.empty:
         st.subheader("Safety flags for this session")
         for flag in session_flags.itertuples(index=False):
             flag_card(flag)
-    next_safe = common.next_safe(profile_id)
+    next_safe = reads.next_safe(profile_id)
     for row in next_safe[next_safe["area"].isin(areas)].itertuples(index=False):
         st.markdown(
             f"**Next safe session, {escape_markdown(row.area)}:** {format_day(row.next_safe_date)}"
@@ -43,17 +44,17 @@ def show_what_happens_next(session_id: int, areas: list[str]) -> None:
 
 
 def show_saved(session_id: int) -> None:
-    sessions = common.sessions(profile_id)
+    sessions = reads.sessions(profile_id)
     match = sessions[sessions["session_id"] == session_id]
     st.success("Session saved.")
     if not match.empty:
         row = next(match.itertuples())
         with st.container(border=True):
-            st.markdown(f"**{escape_markdown(entry_forms.session_title(row, timezone))}**")
-            st.caption(escape_markdown(entry_forms.session_summary(row)))
+            st.markdown(f"**{escape_markdown(entry_form_parts.session_title(row, timezone))}**")
+            st.caption(escape_markdown(entry_form_parts.session_summary(row)))
     show_what_happens_next(session_id, [] if match.empty else list(match.iloc[0]["areas"]))
     if st.button("Log another session", key="log_another", icon=":material/add:"):
-        entry_forms.new_form(FORM)
+        entry_form_parts.new_form(FORM)
         del st.session_state[SAVED_KEY]
         st.rerun()
 
@@ -64,25 +65,25 @@ if SAVED_KEY in st.session_state:
     show_saved(int(st.session_state[SAVED_KEY]))
     st.stop()
 
-if not safety_questions.is_answered(common.profile(profile_id)):
+if not safety_questions.is_answered(reads.profile(profile_id)):
     st.warning(
         "Answer the five safety questions first (experience, scars, prescribed interval, "
         "isotretinoin, time zone): until then some rules cannot check this session."
     )
     st.page_link("views/home.py", label="Answer them on Home", icon=":material/home:")
-rollers = common.rollers(profile_id)
+rollers = reads.rollers(profile_id)
 if rollers.empty:
     st.caption("Tip: add your roller on the Rollers page and its needle length is filled in.")
-entered = entry_forms.session_fields(
+entered = entry_form_parts.session_fields(
     FORM,
-    entry_forms.session_input_now(common.session_defaults(profile_id), timezone),
+    entry_form_parts.session_input_now(reads.session_defaults(profile_id), timezone),
     rollers=rollers,
-    area_options=common.area_choices(profile_id),
+    area_options=reads.area_choices(profile_id),
     timezone=timezone,
 )
-if entry_forms.save_button(FORM, "Save session"):
+if entry_form_parts.save_button(FORM, "Save session"):
     try:
-        session_id, _ = entry_forms.save_form_once(
+        session_id, _ = entry_form_parts.save_form_once(
             FORM, lambda: records.add_session(engine, profile_id, entered)
         )
     except ValidationError as problem:

@@ -13,7 +13,7 @@ import streamlit as st
 from dermadash import photo_compare, photos
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from views import common
+from page_support import reads
 
 THUMBNAIL_PX = 168
 GALLERY_PAGE = 24  # photos shown at first: the page keeps its shape on a long log
@@ -46,7 +46,7 @@ def _labels(area_list: pd.DataFrame) -> dict[int, str]:
 
 
 def owner_pictures(profile_id: int) -> PictureSource:
-    return lambda photo_id: common.photo_jpeg(profile_id, photo_id)
+    return lambda photo_id: reads.photo_jpeg(profile_id, photo_id)
 
 
 # Pictures are large: few are kept, and not for long; the data revision in the key means
@@ -55,21 +55,21 @@ def owner_pictures(profile_id: int) -> PictureSource:
 def _same_size(
     url: str, profile_id: int, before_id: int, after_id: int, revision: int
 ) -> tuple[bytes, bytes]:
-    before = common.photo_jpeg(profile_id, before_id)
-    return photo_compare.same_size(before, common.photo_jpeg(profile_id, after_id))
+    before = reads.photo_jpeg(profile_id, before_id)
+    return photo_compare.same_size(before, reads.photo_jpeg(profile_id, after_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=24, ttl=600)
 def _blend(
     url: str, profile_id: int, before_id: int, after_id: int, revision: int, percent: int
 ) -> bytes:
-    before = common.photo_jpeg(profile_id, before_id)
-    return photo_compare.blend(before, common.photo_jpeg(profile_id, after_id), percent / 100)
+    before = reads.photo_jpeg(profile_id, before_id)
+    return photo_compare.blend(before, reads.photo_jpeg(profile_id, after_id), percent / 100)
 
 
 def owner_comparisons(profile_id: int) -> ComparisonSource:
     def picture(before_id: int, after_id: int, view: str) -> bytes:
-        key = (common.database_url(), profile_id, before_id, after_id, common.revision(profile_id))
+        key = (reads.database_url(), profile_id, before_id, after_id, reads.revision(profile_id))
         if view.startswith("mix"):
             return _blend(*key, int(view.removeprefix("mix")))
         return _same_size(*key)[0 if view == "before" else 1]

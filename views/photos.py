@@ -9,15 +9,16 @@ from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
 from dermadash.storage.records import RecordNotFound
 from dermadash.storage.validation import ValidationError
-from views import common, photo_parts
+from page_support import database, owner_guard, reads
+from views import photo_parts
 
 MESSAGE_KEY = "photos_message"
 ADD_FORM = "photos_add"
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-photo_list = common.photo_list(profile_id)
-ratings = common.scar_ratings(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+photo_list = reads.photo_list(profile_id)
+ratings = reads.scar_ratings(profile_id)
 
 st.title("Photos")
 st.caption(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dermadash.rules.protocol import load_protocol
-from views import common
+from page_support import owner_guard, reads
 
-profile_id = common.current_profile_id()
-me = common.profile(profile_id)
+profile_id = owner_guard.current_profile_id()
+me = reads.profile(profile_id)
 protocol = load_protocol().for_profile(me)
 table = protocol.table()
 

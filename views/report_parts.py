@@ -21,7 +21,7 @@ import streamlit as st
 from dermadash import sharing
 from dermadash.report import builder
 from dermadash.timezones import local_today
-from views import common
+from page_support import reads as common
 
 PDF_LABEL = "Download PDF report"
 HTML_LABEL = "Download HTML report"

@@ -11,22 +11,23 @@ from dermadash.storage import logbook, records, validation
 from dermadash.storage.records import RollerInput
 from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from views import common, entry_forms
+from page_support import database, owner_guard, reads
+from views import entry_form_parts
 
 NEW_FORM = "roller_new"
 EDITING_KEY = "roller_editing"
 MESSAGE_KEY = "roller_message"
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-timezone = common.timezone(profile_id)
-rollers = common.rollers(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+timezone = reads.timezone(profile_id)
+rollers = reads.rollers(profile_id)
 today = local_today(timezone)
 
 
 def roller_fields(prefix: str, initial: RollerInput, *, editing: bool) -> RollerInput:
     """Every field of a roller; returns the input as it stands (not yet validated)."""
-    seed = entry_forms.seed
+    seed = entry_form_parts.seed
     name = st.text_input(
         "Name", placeholder="e.g. Titanium roller", key=seed(f"{prefix}_name", initial.name)
     )
@@ -86,12 +87,12 @@ def show_editor(roller_id: int) -> None:
         except ValidationError as problem:
             st.error(str(problem))
         else:
-            entry_forms.forget_fields(prefix)
+            entry_form_parts.forget_fields(prefix)
             del st.session_state[EDITING_KEY]
             st.session_state[MESSAGE_KEY] = f"Saved {escape_markdown(entered.name.strip())}."
             st.rerun()
     if cancel_column.button("Cancel", key=f"{prefix}_cancel"):
-        entry_forms.forget_fields(prefix)
+        entry_form_parts.forget_fields(prefix)
         del st.session_state[EDITING_KEY]
         st.rerun()
 
@@ -146,15 +147,15 @@ with st.expander("Add a roller", expanded=rollers.empty, icon=":material/add:"):
         RollerInput(name="", needle_mm=None, first_used=today),
         editing=False,  # type: ignore[arg-type]
     )
-    if entry_forms.save_button(NEW_FORM, "Add roller"):
+    if entry_form_parts.save_button(NEW_FORM, "Add roller"):
         try:
-            entry_forms.save_form_once(
+            entry_form_parts.save_form_once(
                 NEW_FORM, lambda: records.add_roller(engine, profile_id, new_roller)
             )
         except ValidationError as problem:
             st.error(str(problem))
         else:
-            entry_forms.new_form(NEW_FORM)
+            entry_form_parts.new_form(NEW_FORM)
             st.session_state[MESSAGE_KEY] = f"Added {escape_markdown(new_roller.name.strip())}."
             st.rerun()
 

@@ -10,7 +10,7 @@ from dermadash.rules import safety_questions
 from dermadash.storage.profiles import ProfileSnapshot
 from dermadash.storage.validation import SCAR_BASELINES, ValidationError
 from dermadash.timezones import is_known_timezone, known_timezones
-from views import common
+from page_support import database
 
 SKIPPED_KEY = "safety_setup_skipped"
 SAVED_KEY = "safety_setup_saved"
@@ -126,7 +126,7 @@ def safety_form(profile_id: int, me: ProfileSnapshot) -> None:
         timezone=timezone,
     )
     try:
-        safety_questions.answer(common.engine(), profile_id, answers)
+        safety_questions.answer(database.engine(), profile_id, answers)
     except ValidationError as problem:
         st.error(f"Nothing was saved. {problem}")
         return

@@ -11,16 +11,17 @@ from dermadash.storage import logbook, validation
 from dermadash.storage.records import ScarRatingInput
 from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from views import common, entry_forms
+from page_support import database, owner_guard, reads
+from views import entry_form_parts
 
 FORM = "rate"
 SAVED_KEY = "rated_count"
 STARTING_AREAS = 4
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-timezone = common.timezone(profile_id)
-ratings = common.scar_ratings(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+timezone = reads.timezone(profile_id)
+ratings = reads.scar_ratings(profile_id)
 last_ratings = logbook.last_rating_per_area(ratings)
 last_by_area = {row.area: row for row in last_ratings.itertuples()}
 
@@ -35,8 +36,8 @@ saved_count = st.session_state.pop(SAVED_KEY, None)
 if saved_count:
     st.success(f"Saved {saved_count} rating{'s' if saved_count != 1 else ''}.")
 
-own_areas = [area for area in common.area_choices(profile_id) if area in last_by_area]
-treated = common.session_areas(profile_id)["area"].unique().tolist()
+own_areas = [area for area in reads.area_choices(profile_id) if area in last_by_area]
+treated = reads.session_areas(profile_id)["area"].unique().tolist()
 areas = list(dict.fromkeys(own_areas + treated)) or list(logbook.COMMON_AREAS[:STARTING_AREAS])
 
 rated_on = st.date_input(
@@ -44,7 +45,7 @@ rated_on = st.date_input(
     min_value=validation.EARLIEST_DATE,
     max_value=local_today(timezone),
     format="DD/MM/YYYY",
-    key=entry_forms.seed(f"{FORM}_day", local_today(timezone)),
+    key=entry_form_parts.seed(f"{FORM}_day", local_today(timezone)),
 )
 
 
@@ -54,7 +55,7 @@ PHOTO_WAYS = {"upload": "Upload", "camera": "Camera"}
 def photo_field(index: int) -> bytes | None:
     """An optional photo, uploaded or taken with the camera; its bytes, or None."""
     # The form token is part of the key, so a saved form starts with an empty uploader.
-    suffix = f"{index}_{entry_forms.form_token(FORM)}"
+    suffix = f"{index}_{entry_form_parts.form_token(FORM)}"
     way = st.segmented_control(
         "Add a photo",
         list(PHOTO_WAYS),
@@ -94,14 +95,14 @@ def rating_fields(index: int, area: str | None) -> tuple[ScarRatingInput | None,
             st.caption("Not rated yet.")
         severity = st.pills(
             "Severity",
-            entry_forms.PAIN_SCALE,
-            key=entry_forms.seed(f"{FORM}_severity_{index}", None),
+            entry_form_parts.PAIN_SCALE,
+            key=entry_form_parts.seed(f"{FORM}_severity_{index}", None),
             label_visibility="collapsed",
         )
         notes = st.text_input(
             "Notes",
             placeholder="Notes (optional)",
-            key=entry_forms.seed(f"{FORM}_notes_{index}", ""),
+            key=entry_form_parts.seed(f"{FORM}_notes_{index}", ""),
             label_visibility="collapsed",
         )
         photo = photo_field(index)
@@ -115,10 +116,10 @@ def rating_fields(index: int, area: str | None) -> tuple[ScarRatingInput | None,
 entered = [rating_fields(index, area) for index, area in enumerate(areas)]
 entered.append(rating_fields(len(areas), None))
 
-if entry_forms.save_button(FORM, "Save ratings"):
+if entry_form_parts.save_button(FORM, "Save ratings"):
     chosen = [(rating, photo) for rating, photo in entered if rating is not None]
     try:
-        ids, _ = entry_forms.save_form_once(
+        ids, _ = entry_form_parts.save_form_once(
             FORM,
             lambda: photos.add_ratings_with_photos(
                 engine,
@@ -130,7 +131,7 @@ if entry_forms.save_button(FORM, "Save ratings"):
     except ValidationError as problem:
         st.error(str(problem))
     else:
-        entry_forms.new_form(FORM)
+        entry_form_parts.new_form(FORM)
         st.session_state[SAVED_KEY] = len(ids)
         st.rerun()
 

@@ -9,15 +9,15 @@ from dermadash.rules.protocol import load_protocol
 from dermadash.storage import profiles
 from dermadash.storage.validation import SCAR_BASELINES, ValidationError
 from dermadash.timezones import known_timezones
-from views import common
+from page_support import database, owner_guard, reads
 from views.calendar_parts import calendar_section
 
 OVERRIDE_PREFIX = "override:"
 NOTICE_KEY = "settings_notice"
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-me = common.profile(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+me = reads.profile(profile_id)
 defaults = load_protocol()
 mine = defaults.for_profile(me)
 feeds = {field: question.feeds for field, question in safety_questions.questions(mine).items()}

@@ -11,7 +11,7 @@ from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_days, format_moment
 from dermadash.storage.validation import NAME_MAX_CHARS, ValidationError
 from dermadash.timezones import local_today
-from views import common
+from page_support import database, owner_guard, reads
 from views.report_parts import report_download
 from views.table_parts import links_table
 
@@ -24,9 +24,9 @@ STATUS_BADGES = {
     sharing.DISABLED: ":orange-badge[switched off: too many wrong passcodes]",
 }
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-me = common.profile(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+me = reads.profile(profile_id)
 
 st.title("Share with your dermatologist")
 st.write(

@@ -20,7 +20,8 @@ from dermadash.server import shared_photos
 from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.timezones import local_today
 from dermadash.transfer import fhir_export
-from views import common, photo_parts
+from page_support import reads as common
+from views import photo_parts
 from views.dashboard_parts import render_dashboard, viewer_data
 from views.fhir_parts import fhir_download
 from views.flag_parts import flag_overview

@@ -13,12 +13,13 @@ from dermadash.transfer import backup, csv_export, importing
 from dermadash.transfer.backup import RestoreRefused
 from dermadash.transfer.fhir_export import FhirChoice
 from dermadash.transfer.import_report import ProgressCallback
-from views import common, import_parts
+from page_support import database, owner_guard, reads
+from views import import_parts
 from views.fhir_parts import fhir_download
 
-profile_id = common.current_profile_id()
-engine = common.engine()
-me = common.profile(profile_id)
+profile_id = owner_guard.current_profile_id()
+engine = database.engine()
+me = reads.profile(profile_id)
 today = local_today(me.timezone)
 CSV = "text/csv"
 PROBLEMS_SHOWN = 200
@@ -224,20 +225,15 @@ with export_tab:
             key="export_ratings",
             icon=":material/download:",
         )
-        # The safety-flag reader comes with the rule engine; until then there is no file.
-        flags_reader = getattr(common, "flags", None)
-        if flags_reader is not None:
-            st.download_button(
-                "Safety flags (CSV)",
-                data=lambda: csv_export.flags_csv(flags_reader(profile_id)),
-                file_name=csv_export.export_filename("flags", today),
-                mime=CSV,
-                on_click="ignore",
-                key="export_flags",
-                icon=":material/download:",
-            )
-        else:
-            st.caption("Safety flags can be exported once the safety checks are available.")
+        st.download_button(
+            "Safety flags (CSV)",
+            data=lambda: csv_export.flags_csv(reads.flags(profile_id)),
+            file_name=csv_export.export_filename("flags", today),
+            mime=CSV,
+            on_click="ignore",
+            key="export_flags",
+            icon=":material/download:",
+        )
         st.subheader("For a medical record")
         st.write(
             "One HL7 FHIR R4 file that a clinic's record system can import: your sessions, "

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dermadash.rules.protocol import load_protocol
 from dermadash.storage import validation
 from dermadash.storage.db import reading, transaction
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating
@@ -50,10 +49,10 @@ class Passes:
     diagonal: int
 
 
-def default_passes() -> Passes:
-    """The passes a new session starts with: the protocol file's number vertically and
-    horizontally (step 5 of the step-by-step guide), none diagonally."""
-    per_direction = load_protocol().default_passes
+def starting_passes(per_direction: int) -> Passes:
+    """The passes a new session starts with: ``per_direction`` vertically and horizontally
+    (step 5 of the step-by-step guide), none diagonally. The number is the protocol's
+    (``Protocol.default_passes``), which the caller passes: storage knows no protocol."""
     return Passes(vertical=per_direction, horizontal=per_direction, diagonal=0)
 
 
@@ -67,8 +66,10 @@ class SessionDefaults:
     passes: Passes
 
 
-def session_defaults(engine: Engine, profile_id: int) -> SessionDefaults:
-    """Areas and roller of the last session; its roller only while it is not retired."""
+def session_defaults(engine: Engine, profile_id: int, passes_per_direction: int) -> SessionDefaults:
+    """Areas and roller of the last session (its roller only while it is not retired), and
+    ``passes_per_direction`` passes vertically and horizontally."""
+    passes = starting_passes(passes_per_direction)
     with reading(engine) as session:
         last = session.scalar(
             select(RollingSession)
@@ -86,9 +87,9 @@ def session_defaults(engine: Engine, profile_id: int) -> SessionDefaults:
                 .limit(1)
             )
         if roller is not None:
-            return SessionDefaults(areas, roller.id, roller.needle_mm, default_passes())
+            return SessionDefaults(areas, roller.id, roller.needle_mm, passes)
         needle = last.needle_mm if last else None
-        return SessionDefaults(areas, None, needle, default_passes())
+        return SessionDefaults(areas, None, needle, passes)
 
 
 def area_choices(engine: Engine, profile_id: int) -> list[str]:
