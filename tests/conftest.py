@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from dermadash.storage import db
-from dermadash.storage.profiles import ProfileSettings, create_profile
+from dermadash.storage.profiles import ProfileSettings, create_profile, default_profile_id
 
 pytest_plugins = ["tests.plugins.postgres_runs"]
 
@@ -84,3 +84,18 @@ def app_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DERMADASH_DATABASE_URL", database_url)
     monkeypatch.setenv("DERMADASH_AUTH", "password")
     return database_url
+
+
+@pytest.fixture
+def app_engine(app_database: str) -> Iterator[Engine]:
+    """An engine on the app's database (``app_database``), migrated, to fill and read."""
+    engine = db.make_engine(app_database)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def me(app_engine: Engine) -> int:
+    """The one-person profile the app uses (created the way the app creates it)."""
+    return default_profile_id(app_engine, "Europe/London")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,20 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from dermadash import auth
 from dermadash.calendar import endpoint, links
-from dermadash.storage import db, records
+from dermadash.storage import records
 from dermadash.storage.profiles import default_profile_id, profile_id_for_identity
 from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, open_app, texts
 
 SETTINGS = "views/settings.py"
 FEED_URL = re.compile(r"/calendar/([A-Za-z0-9_-]{43})\.ics$")
-
-
-@pytest.fixture
-def app_engine(app_database: str) -> Iterator[Engine]:
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _token_shown(app) -> str:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from dermadash import demo
@@ -35,13 +36,10 @@ DEMO_AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin")
 
 
 @pytest.fixture
-def demo_profile(app_database: str) -> int:
+def demo_profile(app_engine: Engine) -> int:
     """The default profile of the app's database, filled with the example data."""
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    profile_id = default_profile_id(engine, "Europe/London")
-    demo.load_demo(engine, profile_id)
-    engine.dispose()
+    profile_id = default_profile_id(app_engine, "Europe/London")
+    demo.load_demo(app_engine, profile_id)
     return profile_id
 
 
@@ -125,17 +123,15 @@ def test_the_area_filter_narrows_figures_and_charts(demo_profile: int) -> None:
     assert [trace["name"].split(" (")[0] for trace in spec["data"]] == ["Chin", "Chin trend"]
 
 
-def test_a_new_session_shows_at_once(demo_profile: int, app_database: str) -> None:
+def test_a_new_session_shows_at_once(demo_profile: int, app_engine: Engine) -> None:
     app = open_app()
     before = int(metrics(app)["Sessions in the period"])
-    engine = db.make_engine(app_database)
-    with db.transaction(engine) as session:
+    with db.transaction(app_engine) as session:
         insert_session(
             session,
             demo_profile,
             SessionInput(started_at=datetime.now(UTC), areas=["Chin"], needle_mm=0.25),
         )
-    engine.dispose()
     app.run()
     assert_no_exception(app)
     assert int(metrics(app)["Sessions in the period"]) == before + 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,8 +9,7 @@ from sqlalchemy import Engine
 
 from dermadash import demo, sharing
 from dermadash.dashboard import insights
-from dermadash.storage import db, records
-from dermadash.storage.profiles import default_profile_id
+from dermadash.storage import records
 from tests.apptest import assert_no_exception, open_app, seen_texts, texts
 from tests.test_app_typed_text import AREA, assert_shown_literally
 
@@ -20,20 +18,7 @@ START = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(app_database: str) -> Iterator[Engine]:
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def me(store: Engine) -> int:
-    return default_profile_id(store, "Europe/London")
-
-
-@pytest.fixture
-def needle_log(store: Engine, me: int) -> None:
+def needle_log(app_engine: Engine, me: int) -> None:
     """0.5 mm sessions with far longer redness than 0.25 mm ones; a falling Chin rating;
     a Forehead rated twice only."""
     for week, (needle, hours) in enumerate(
@@ -43,22 +28,22 @@ def needle_log(store: Engine, me: int) -> None:
         ]
     ):
         session_id = records.add_session(
-            store,
+            app_engine,
             me,
             records.SessionInput(
                 started_at=START + timedelta(weeks=week), areas=["Chin"], needle_mm=needle
             ),
         )
-        records.save_check_in(store, me, session_id, records.CheckInInput(redness_hours=hours))
+        records.save_check_in(app_engine, me, session_id, records.CheckInInput(redness_hours=hours))
     for index, severity in enumerate([8, 7, 6, 5, 4, 3]):
         day = date(2026, 1, 5) + timedelta(weeks=2 * index)
-        records.add_scar_rating(store, me, records.ScarRatingInput(day, "Chin", severity))
+        records.add_scar_rating(app_engine, me, records.ScarRatingInput(day, "Chin", severity))
     for index, severity in enumerate([5, 5]):
         day = date(2026, 1, 5) + timedelta(weeks=index)
-        records.add_scar_rating(store, me, records.ScarRatingInput(day, "Forehead", severity))
+        records.add_scar_rating(app_engine, me, records.ScarRatingInput(day, "Forehead", severity))
 
 
-def test_an_empty_log_says_what_to_do(store: Engine, me: int) -> None:
+def test_an_empty_log_says_what_to_do(app_engine: Engine, me: int) -> None:
     app = open_app(INSIGHTS)
     assert_no_exception(app)
     shown = texts(app)
@@ -68,7 +53,7 @@ def test_an_empty_log_says_what_to_do(store: Engine, me: int) -> None:
 
 
 def test_the_insights_page_shows_progress_and_every_factor(
-    store: Engine, me: int, needle_log: None
+    app_engine: Engine, me: int, needle_log: None
 ) -> None:
     app = open_app(INSIGHTS)
     assert_no_exception(app)
@@ -98,7 +83,7 @@ def test_the_insights_page_shows_progress_and_every_factor(
 
 
 def test_the_dashboard_shows_the_top_few_and_links_to_the_page(
-    store: Engine, me: int, needle_log: None
+    app_engine: Engine, me: int, needle_log: None
 ) -> None:
     app = open_app()
     assert_no_exception(app)
@@ -109,7 +94,7 @@ def test_the_dashboard_shows_the_top_few_and_links_to_the_page(
         "- **A needle above 0\\.25 mm goes with longer redness \\(\\+23 h\\)**: median 27 h "
         in shown
     )
-    found = insights.profile_insights(store, me)
+    found = insights.profile_insights(app_engine, me)
     top_lines = [line for line in shown.splitlines() if line.startswith("- **")]
     assert len(top_lines) == len(found.top(insights.REDNESS)) <= insights.TOP_FEW
     links = [(link.proto.label, link.proto.page) for link in app.get("page_link")]
@@ -118,9 +103,9 @@ def test_the_dashboard_shows_the_top_few_and_links_to_the_page(
 
 
 def test_the_shared_view_shows_the_insights_with_every_factor_inside(
-    store: Engine, me: int, needle_log: None
+    app_engine: Engine, me: int, needle_log: None
 ) -> None:
-    link = sharing.create_link(store, me, "Dr Rivera", include_notes=True)
+    link = sharing.create_link(app_engine, me, "Dr Rivera", include_notes=True)
     app = open_app(query={"share": link.token})
     assert_no_exception(app)
     shown = texts(app)
@@ -133,8 +118,8 @@ def test_the_shared_view_shows_the_insights_with_every_factor_inside(
     assert not app.get("page_link")  # nothing leads to an owner page
 
 
-def test_the_demo_dashboard_draws_the_section_without_error(store: Engine, me: int) -> None:
-    demo.load_demo(store, me)
+def test_the_demo_dashboard_draws_the_section_without_error(app_engine: Engine, me: int) -> None:
+    demo.load_demo(app_engine, me)
     app = open_app()
     assert_no_exception(app)
     assert "Is it working?" in [item.value for item in app.subheader]
@@ -143,22 +128,22 @@ def test_the_demo_dashboard_draws_the_section_without_error(store: Engine, me: i
     assert len(page.dataframe) == 2  # redness, stinging
 
 
-def test_area_names_are_shown_literally_on_the_insights_page(store: Engine, me: int) -> None:
+def test_area_names_are_shown_literally_on_the_insights_page(app_engine: Engine, me: int) -> None:
     for week in range(8):
         area = AREA if week % 2 else "Nose"
         session_id = records.add_session(
-            store,
+            app_engine,
             me,
             records.SessionInput(
                 started_at=START + timedelta(weeks=week), areas=[area], needle_mm=0.25
             ),
         )
         records.save_check_in(
-            store, me, session_id, records.CheckInInput(redness_hours=float(week))
+            app_engine, me, session_id, records.CheckInInput(redness_hours=float(week))
         )
     for index, severity in enumerate([6, 5, 5, 4]):
         day = date(2026, 1, 5) + timedelta(weeks=2 * index)
-        records.add_scar_rating(store, me, records.ScarRatingInput(day, AREA, severity))
+        records.add_scar_rating(app_engine, me, records.ScarRatingInput(day, AREA, severity))
     page = open_app(INSIGHTS)
     assert_shown_literally(page, AREA)
     assert f"Treating {AREA}" in list(page.dataframe[0].value["Factor"])  # plain cells
@@ -168,11 +153,11 @@ def test_area_names_are_shown_literally_on_the_insights_page(store: Engine, me: 
 
 
 def test_a_link_from_a_first_day_shows_the_insights_of_that_period_only(
-    store: Engine, me: int, needle_log: None
+    app_engine: Engine, me: int, needle_log: None
 ) -> None:
     """Chin was rated six times from 5 Jan; a link since 2 Mar shows its last two only,
     so its viewer sees no trend, and no redness comparison of sessions before 2 Mar."""
-    link = sharing.create_link(store, me, "Dr Rivera", since=date(2026, 3, 2))
+    link = sharing.create_link(app_engine, me, "Dr Rivera", since=date(2026, 3, 2))
     viewer = open_app(query={"share": link.token})
     assert_no_exception(viewer)
     shown = seen_texts(viewer)

@@ -3,15 +3,13 @@ validation messages, the pending check-ins and their count, remembered defaults.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dermadash.storage import db, queries
-from dermadash.storage.profiles import default_profile_id
+from dermadash.storage import queries
 from dermadash.storage.records import (
     CheckInInput,
     RollerInput,
@@ -40,20 +38,6 @@ ANSWERS = {
     "pinpoint_bleeding": False,
     "mask_applied": True,
 }
-
-
-@pytest.fixture
-def store(app_database: str) -> Iterator[Engine]:
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def me(store: Engine) -> int:
-    """The one-person profile the app uses (created the way the app creates it)."""
-    return default_profile_id(store, "Europe/London")
 
 
 def click(app: AppTest, label: str) -> AppTest:
@@ -115,7 +99,7 @@ def fill_session(app: AppTest, areas: list[str] | None = None, **values: object)
 # --- Log a session ---------------------------------------------------------------------
 
 
-def test_logging_a_first_session(store: Engine, me: int) -> None:
+def test_logging_a_first_session(app_engine: Engine, me: int) -> None:
     app = open_app(page=LOG)
     assert_no_exception(app)
     assert app.number_input(key="log_passes_vertical").value == 6
@@ -136,7 +120,7 @@ def test_logging_a_first_session(store: Engine, me: int) -> None:
     assert "Mon 2 Mar 2026, 21:30 · Left cheek" in seen_texts(app)
     assert "Later today or tomorrow, add a check-in" in texts(app)
 
-    sessions = queries.sessions_frame(store, me)
+    sessions = queries.sessions_frame(app_engine, me)
     assert len(sessions) == 1
     row = sessions.iloc[0]
     assert row["areas"] == ["Left cheek"]
@@ -145,17 +129,17 @@ def test_logging_a_first_session(store: Engine, me: int) -> None:
     assert bool(row["active_acne"]) is False
 
 
-def test_the_time_is_read_in_the_profiles_time_zone(store: Engine, me: int) -> None:
+def test_the_time_is_read_in_the_profiles_time_zone(app_engine: Engine, me: int) -> None:
     app = open_app(page=LOG)
     fill_session(app, areas=["Chin"], needle_mm=0.25, day=date(2026, 7, 1), time=time(9, 0))
     click(app, "Save session")
-    started = queries.sessions_frame(store, me).iloc[0]["started_at"]
+    started = queries.sessions_frame(app_engine, me).iloc[0]["started_at"]
     assert started == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)  # London summer time
 
 
-def test_the_next_session_remembers_areas_and_roller(store: Engine, me: int) -> None:
-    add_roller(store, me, RollerInput("Fine", 0.25))
-    main = add_roller(store, me, RollerInput("Main", 0.5))
+def test_the_next_session_remembers_areas_and_roller(app_engine: Engine, me: int) -> None:
+    add_roller(app_engine, me, RollerInput("Fine", 0.25))
+    main = add_roller(app_engine, me, RollerInput("Main", 0.5))
     app = open_app(page=LOG)
     # With no session yet, the newest roller in use is chosen and its needle filled in.
     assert app.selectbox(key="log_roller_id").value == main
@@ -173,9 +157,9 @@ def test_the_next_session_remembers_areas_and_roller(store: Engine, me: int) -> 
     assert again.number_input(key="log_needle_mm").value == 0.5
 
 
-def test_choosing_another_roller_fills_in_its_needle(store: Engine, me: int) -> None:
-    fine = add_roller(store, me, RollerInput("Fine", 0.25))
-    add_roller(store, me, RollerInput("Main", 0.5))
+def test_choosing_another_roller_fills_in_its_needle(app_engine: Engine, me: int) -> None:
+    fine = add_roller(app_engine, me, RollerInput("Fine", 0.25))
+    add_roller(app_engine, me, RollerInput("Main", 0.5))
     app = open_app(page=LOG)
     app.selectbox(key="log_roller_id").set_value(fine).run()
     assert app.number_input(key="log_needle_mm").value == 0.25
@@ -204,14 +188,14 @@ def test_choosing_another_roller_fills_in_its_needle(store: Engine, me: int) -> 
     ],
 )
 def test_log_validation_errors_keep_what_was_typed(
-    store: Engine, me: int, values: dict[str, object], message: str
+    app_engine: Engine, me: int, values: dict[str, object], message: str
 ) -> None:
     app = open_app(page=LOG)
     fill_session(app, **values)  # type: ignore[arg-type]
     click(app, "Save session")
     assert_no_exception(app)
     assert any(message in error.value for error in app.error), [e.value for e in app.error]
-    assert queries.session_count(store, me) == 0
+    assert queries.session_count(app_engine, me) == 0
     # What was typed is still there to correct.
     assert app.multiselect(key="log_areas").value == values["areas"]
     assert app.segmented_control(key="log_sterilized_before").value is True
@@ -223,36 +207,38 @@ def test_log_validation_errors_keep_what_was_typed(
     app.text_area(key="log_notes").set_value("")
     click(app, "Save session")
     assert "Session saved." in texts(app)
-    assert queries.session_count(store, me) == 1
+    assert queries.session_count(app_engine, me) == 1
 
 
-def test_saving_the_same_form_twice_writes_one_session(store: Engine, me: int) -> None:
+def test_saving_the_same_form_twice_writes_one_session(app_engine: Engine, me: int) -> None:
     app = open_app(page=LOG)
     fill_session(app, areas=["Chin"], needle_mm=0.25)
     click(app, "Save session")
-    assert queries.session_count(store, me) == 1
+    assert queries.session_count(app_engine, me) == 1
     # The same form again, as a second click arriving late would send it.
     del app.session_state["logged_session_id"]
     app.run()
     click(app, "Save session")
     assert_no_exception(app)
     assert "Session saved." in texts(app)
-    assert queries.session_count(store, me) == 1
+    assert queries.session_count(app_engine, me) == 1
     # A new form is a new session.
     click(app, "Log another session")
     click(app, "Save session")
-    assert queries.session_count(store, me) == 2
+    assert queries.session_count(app_engine, me) == 2
 
 
 # --- Check-in --------------------------------------------------------------------------
 
 
-def test_pending_check_ins_come_first_oldest_first_with_their_count(store: Engine, me: int) -> None:
-    oldest = store_session(store, me, 5, areas=["Chin"])
-    newer = store_session(store, me, 2, areas=["Forehead"])
-    done = store_session(store, me, 9)
-    save_check_in(store, me, done, CheckInInput(redness_hours=4.0))
-    store_session(store, me, 40)  # too long ago to be asked about
+def test_pending_check_ins_come_first_oldest_first_with_their_count(
+    app_engine: Engine, me: int
+) -> None:
+    oldest = store_session(app_engine, me, 5, areas=["Chin"])
+    newer = store_session(app_engine, me, 2, areas=["Forehead"])
+    done = store_session(app_engine, me, 9)
+    save_check_in(app_engine, me, done, CheckInInput(redness_hours=4.0))
+    store_session(app_engine, me, 40)  # too long ago to be asked about
 
     app = open_app(page=CHECK_IN)
     assert_no_exception(app)
@@ -275,7 +261,7 @@ def test_pending_check_ins_come_first_oldest_first_with_their_count(store: Engin
     assert "Check-in (1)" in nav_titles(app)
     assert "1 session still waits for a check-in" in texts(app)
     assert session_choice(app).value == newer  # on to the next one waiting
-    row = queries.sessions_frame(store, me).set_index("session_id").loc[oldest]
+    row = queries.sessions_frame(app_engine, me).set_index("session_id").loc[oldest]
     assert (row["redness_hours"], row["stinging_minutes"], bool(row["peeling"])) == (
         12.0,
         15.0,
@@ -283,8 +269,8 @@ def test_pending_check_ins_come_first_oldest_first_with_their_count(store: Engin
     )
 
 
-def test_a_side_effect_says_see_a_dermatologist(store: Engine, me: int) -> None:
-    session_id = store_session(store, me, 1)
+def test_a_side_effect_says_see_a_dermatologist(app_engine: Engine, me: int) -> None:
+    session_id = store_session(app_engine, me, 1)
     app = open_app(page=CHECK_IN)
     app.segmented_control(key=f"checkin_{session_id}_side_effect").set_value("infection")
     click(app, "Save check-in")
@@ -294,9 +280,9 @@ def test_a_side_effect_says_see_a_dermatologist(store: Engine, me: int) -> None:
     assert "Every recent session has its check-in" in texts(app)
 
 
-def test_editing_an_existing_check_in(store: Engine, me: int) -> None:
-    session_id = store_session(store, me, 3)
-    save_check_in(store, me, session_id, CheckInInput(redness_hours=10.0, makeup_48h=False))
+def test_editing_an_existing_check_in(app_engine: Engine, me: int) -> None:
+    session_id = store_session(app_engine, me, 3)
+    save_check_in(app_engine, me, session_id, CheckInInput(redness_hours=10.0, makeup_48h=False))
     app = open_app(page=CHECK_IN)
     assert session_choice(app).value == session_id
     redness = app.number_input(key=f"checkin_{session_id}_redness_hours")
@@ -305,23 +291,23 @@ def test_editing_an_existing_check_in(store: Engine, me: int) -> None:
     app.segmented_control(key=f"checkin_{session_id}_makeup_48h").set_value(True)
     click(app, "Save changes")
     assert_no_exception(app)
-    row = queries.sessions_frame(store, me).iloc[0]
+    row = queries.sessions_frame(app_engine, me).iloc[0]
     assert (row["redness_hours"], bool(row["makeup_48h"])) == (30.0, True)
 
 
-def test_check_in_validation_error_keeps_the_values(store: Engine, me: int) -> None:
-    session_id = store_session(store, me, 1)
+def test_check_in_validation_error_keeps_the_values(app_engine: Engine, me: int) -> None:
+    session_id = store_session(app_engine, me, 1)
     app = open_app(page=CHECK_IN)
     app.number_input(key=f"checkin_{session_id}_redness_hours").set_value(800.0)
     app.number_input(key=f"checkin_{session_id}_stinging_minutes").set_value(20.0)
     click(app, "Save check-in")
     assert any("Redness duration must be between 0 and 720 hours" in e.value for e in app.error)
     assert app.number_input(key=f"checkin_{session_id}_stinging_minutes").value == 20.0
-    assert not queries.sessions_frame(store, me).iloc[0]["has_check_in"]
+    assert not queries.sessions_frame(app_engine, me).iloc[0]["has_check_in"]
     assert "Check-in (1)" in nav_titles(app)
 
 
-def test_check_in_without_sessions_says_what_to_do(store: Engine, me: int) -> None:
+def test_check_in_without_sessions_says_what_to_do(app_engine: Engine, me: int) -> None:
     app = open_app(page=CHECK_IN)
     assert_no_exception(app)
     assert "No sessions yet" in texts(app)
@@ -331,9 +317,9 @@ def test_check_in_without_sessions_says_what_to_do(store: Engine, me: int) -> No
 # --- Scar ratings ----------------------------------------------------------------------
 
 
-def test_rating_areas_shows_the_last_rating(store: Engine, me: int) -> None:
-    add_scar_rating(store, me, ScarRatingInput(date(2026, 3, 2), "Left cheek", 7, "Before"))
-    store_session(store, me, 2, areas=["Left cheek", "Chin"])
+def test_rating_areas_shows_the_last_rating(app_engine: Engine, me: int) -> None:
+    add_scar_rating(app_engine, me, ScarRatingInput(date(2026, 3, 2), "Left cheek", 7, "Before"))
+    store_session(app_engine, me, 2, areas=["Left cheek", "Chin"])
     app = open_app(page=RATINGS)
     assert_no_exception(app)
     shown = texts(app)
@@ -348,7 +334,7 @@ def test_rating_areas_shows_the_last_rating(store: Engine, me: int) -> None:
     click(app, "Save ratings")
     assert_no_exception(app)
     assert "Saved 2 ratings." in texts(app)
-    ratings = queries.scar_ratings_frame(store, me)
+    ratings = queries.scar_ratings_frame(app_engine, me)
     newest = ratings[ratings["rated_on"] == local_today("Europe/London")]
     assert sorted(zip(newest["area"], newest["severity"], strict=True)) == [
         ("Jawline", 2),
@@ -358,13 +344,13 @@ def test_rating_areas_shows_the_last_rating(store: Engine, me: int) -> None:
     assert app.pills(key="rate_severity_0").value is None
 
 
-def test_rating_on_an_empty_profile_offers_common_areas(store: Engine, me: int) -> None:
+def test_rating_on_an_empty_profile_offers_common_areas(app_engine: Engine, me: int) -> None:
     app = open_app(page=RATINGS)
     assert_no_exception(app)
     assert "**Left cheek**" in texts(app)
     app.pills(key="rate_severity_1").set_value(5)
     click(app, "Save ratings")
-    assert queries.scar_ratings_frame(store, me)["area"].tolist() == ["Right cheek"]
+    assert queries.scar_ratings_frame(app_engine, me)["area"].tolist() == ["Right cheek"]
 
 
 @pytest.mark.parametrize(
@@ -376,7 +362,7 @@ def test_rating_on_an_empty_profile_offers_common_areas(store: Engine, me: int) 
     ],
 )
 def test_rating_validation_errors(
-    store: Engine, me: int, fill: dict[str, object], message: str
+    app_engine: Engine, me: int, fill: dict[str, object], message: str
 ) -> None:
     app = open_app(page=RATINGS)
     for key, value in fill.items():
@@ -385,7 +371,7 @@ def test_rating_validation_errors(
     click(app, "Save ratings")
     assert_no_exception(app)
     assert any(message in error.value for error in app.error), [e.value for e in app.error]
-    assert queries.scar_ratings_frame(store, me).empty
+    assert queries.scar_ratings_frame(app_engine, me).empty
     for key, value in fill.items():
         widget = app.pills if key.startswith("rate_severity") else app.text_input
         assert widget(key=key).value == value
@@ -394,7 +380,7 @@ def test_rating_validation_errors(
 # --- Rollers ---------------------------------------------------------------------------
 
 
-def test_adding_editing_and_retiring_a_roller(store: Engine, me: int) -> None:
+def test_adding_editing_and_retiring_a_roller(app_engine: Engine, me: int) -> None:
     app = open_app(page=ROLLERS)
     assert_no_exception(app)
     assert "No rollers yet" in texts(app)
@@ -406,8 +392,8 @@ def test_adding_editing_and_retiring_a_roller(store: Engine, me: int) -> None:
     assert "Added Titanium roller." in texts(app)
     assert "**Titanium roller** · 0.5 mm" in texts(app)
     assert "Used in 0 sessions" in texts(app)
-    roller_id = int(queries.rollers_frame(store, me).iloc[0]["roller_id"])
-    store_session(store, me, 3, roller_id=roller_id, needle_mm=0.5)
+    roller_id = int(queries.rollers_frame(app_engine, me).iloc[0]["roller_id"])
+    store_session(app_engine, me, 3, roller_id=roller_id, needle_mm=0.5)
     app.run()
     assert "Used in 1 session · 540 needles" in texts(app)
 
@@ -416,14 +402,16 @@ def test_adding_editing_and_retiring_a_roller(store: Engine, me: int) -> None:
     app.checkbox(key=f"roller_{roller_id}_shared").check()
     click(app, "Save changes")
     assert_no_exception(app)
-    rollers = queries.rollers_frame(store, me)
+    rollers = queries.rollers_frame(app_engine, me)
     assert (rollers.iloc[0]["name"], bool(rollers.iloc[0]["shared"])) == ("Gold roller", True)
     assert "shared with someone else" in texts(app)
 
     click(app, "Retire")
     assert_no_exception(app)
     assert "Retired Gold roller" in texts(app)
-    assert queries.rollers_frame(store, me).iloc[0]["retired_on"] == local_today("Europe/London")
+    assert queries.rollers_frame(app_engine, me).iloc[0]["retired_on"] == local_today(
+        "Europe/London"
+    )
     assert not [button for button in app.button if button.label == "Retire"]
 
 
@@ -436,7 +424,7 @@ def test_adding_editing_and_retiring_a_roller(store: Engine, me: int) -> None:
     ],
 )
 def test_roller_validation_errors(
-    store: Engine, me: int, name: str, needle: float | None, message: str
+    app_engine: Engine, me: int, name: str, needle: float | None, message: str
 ) -> None:
     app = open_app(page=ROLLERS)
     app.text_input(key="roller_new_name").set_value(name)
@@ -444,12 +432,12 @@ def test_roller_validation_errors(
     click(app, "Add roller")
     assert_no_exception(app)
     assert any(message in error.value for error in app.error)
-    assert queries.rollers_frame(store, me).empty
+    assert queries.rollers_frame(app_engine, me).empty
     assert app.text_input(key="roller_new_name").value == name
 
 
-def test_roller_edit_validation_error_and_cancel(store: Engine, me: int) -> None:
-    roller_id = add_roller(store, me, RollerInput("Main", 0.5, first_used=date(2026, 3, 1)))
+def test_roller_edit_validation_error_and_cancel(app_engine: Engine, me: int) -> None:
+    roller_id = add_roller(app_engine, me, RollerInput("Main", 0.5, first_used=date(2026, 3, 1)))
     app = open_app(page=ROLLERS)
     click(app, "Change")
     app.date_input(key=f"roller_{roller_id}_retired_on").set_value(date(2026, 2, 1))
@@ -457,17 +445,17 @@ def test_roller_edit_validation_error_and_cancel(store: Engine, me: int) -> None
     assert any("cannot be retired before it was first used" in e.value for e in app.error)
     click(app, "Cancel")
     assert_no_exception(app)
-    assert queries.rollers_frame(store, me).iloc[0]["retired_on"] is None
+    assert queries.rollers_frame(app_engine, me).iloc[0]["retired_on"] is None
 
 
 # --- History ---------------------------------------------------------------------------
 
 
-def test_history_lists_sessions_with_check_ins_and_filters(store: Engine, me: int) -> None:
-    recent = store_session(store, me, 2, areas=["Chin"], pain=4)
-    save_check_in(store, me, recent, CheckInInput(redness_hours=20.0, side_effect="none"))
-    store_session(store, me, 60, areas=["Forehead"])
-    add_scar_rating(store, me, ScarRatingInput(local_today("Europe/London"), "Chin", 5))
+def test_history_lists_sessions_with_check_ins_and_filters(app_engine: Engine, me: int) -> None:
+    recent = store_session(app_engine, me, 2, areas=["Chin"], pain=4)
+    save_check_in(app_engine, me, recent, CheckInInput(redness_hours=20.0, side_effect="none"))
+    store_session(app_engine, me, 60, areas=["Forehead"])
+    add_scar_rating(app_engine, me, ScarRatingInput(local_today("Europe/London"), "Chin", 5))
     app = open_app(page=HISTORY)
     assert_no_exception(app)
     shown = texts(app)
@@ -483,14 +471,14 @@ def test_history_lists_sessions_with_check_ins_and_filters(store: Engine, me: in
     assert "Forehead" in texts(app)
 
 
-def test_history_empty_state(store: Engine, me: int) -> None:
+def test_history_empty_state(app_engine: Engine, me: int) -> None:
     app = open_app(page=HISTORY)
     assert_no_exception(app)
     assert "Nothing logged yet" in texts(app)
 
 
-def test_history_edits_a_session(store: Engine, me: int) -> None:
-    session_id = store_session(store, me, 2, areas=["Chin"], pain=4)
+def test_history_edits_a_session(app_engine: Engine, me: int) -> None:
+    session_id = store_session(app_engine, me, 2, areas=["Chin"], pain=4)
     app = open_app(page=HISTORY)
     click(app, "Change session")
     prefix = f"edit_session_{session_id}"
@@ -504,28 +492,28 @@ def test_history_edits_a_session(store: Engine, me: int) -> None:
     click(app, "Save changes")
     assert_no_exception(app)
     assert "Saved the session" in texts(app)
-    row = queries.sessions_frame(store, me).iloc[0]
+    row = queries.sessions_frame(app_engine, me).iloc[0]
     assert (row["areas"], row["passes_vertical"], row["pain"]) == (["Chin", "Nose"], 5, 4)
 
 
-def test_history_deletes_a_session_after_confirmation(store: Engine, me: int) -> None:
-    session_id = store_session(store, me, 2)
-    save_check_in(store, me, session_id, CheckInInput(redness_hours=3.0))
+def test_history_deletes_a_session_after_confirmation(app_engine: Engine, me: int) -> None:
+    session_id = store_session(app_engine, me, 2)
+    save_check_in(app_engine, me, session_id, CheckInInput(redness_hours=3.0))
     app = open_app(page=HISTORY)
     click(app, "Change session")
     click(app, "Delete")
     assert "This cannot be undone." in texts(app)
     click(app, "Keep it")
-    assert queries.session_count(store, me) == 1
+    assert queries.session_count(app_engine, me) == 1
     click(app, "Delete")
     click(app, "Yes, delete")
     assert_no_exception(app)
     assert "Deleted the session and its check-in." in texts(app)
-    assert queries.session_count(store, me) == 0
+    assert queries.session_count(app_engine, me) == 0
 
 
-def test_history_adds_edits_and_deletes_a_check_in(store: Engine, me: int) -> None:
-    session_id = store_session(store, me, 2)
+def test_history_adds_edits_and_deletes_a_check_in(app_engine: Engine, me: int) -> None:
+    session_id = store_session(app_engine, me, 2)
     app = open_app(page=HISTORY)
     click(app, "Add check-in")
     prefix = f"edit_check_in_{session_id}"
@@ -533,7 +521,7 @@ def test_history_adds_edits_and_deletes_a_check_in(store: Engine, me: int) -> No
     click(app, "Save changes")
     assert_no_exception(app)
     assert any("see a dermatologist" in error.value for error in app.error)
-    assert queries.sessions_frame(store, me).iloc[0]["side_effect"] == "allergy"
+    assert queries.sessions_frame(app_engine, me).iloc[0]["side_effect"] == "allergy"
 
     click(app, "Change check-in")
     assert app.segmented_control(key=f"{prefix}_side_effect").value == "allergy"
@@ -543,15 +531,15 @@ def test_history_adds_edits_and_deletes_a_check_in(store: Engine, me: int) -> No
     click(app, "Delete")
     click(app, "Yes, delete")
     assert_no_exception(app)
-    assert not queries.sessions_frame(store, me).iloc[0]["has_check_in"]
+    assert not queries.sessions_frame(app_engine, me).iloc[0]["has_check_in"]
 
 
-def test_history_edits_and_deletes_a_rating(store: Engine, me: int) -> None:
-    add_scar_rating(store, me, ScarRatingInput(date(2026, 3, 2), "Chin", 5))
+def test_history_edits_and_deletes_a_rating(app_engine: Engine, me: int) -> None:
+    add_scar_rating(app_engine, me, ScarRatingInput(date(2026, 3, 2), "Chin", 5))
     app = open_app(page=HISTORY)
     assert "Mon 2 Mar 2026 · Chin: 5 / 10" in texts(app)
     click(app, "Change")
-    rating_id = int(queries.scar_ratings_frame(store, me).iloc[0]["rating_id"])
+    rating_id = int(queries.scar_ratings_frame(app_engine, me).iloc[0]["rating_id"])
     prefix = f"edit_rating_{rating_id}"
     app.text_input(key=f"{prefix}_area").set_value("")
     click(app, "Save changes")
@@ -560,19 +548,21 @@ def test_history_edits_and_deletes_a_rating(store: Engine, me: int) -> None:
     app.pills(key=f"{prefix}_severity").set_value(3)
     click(app, "Save changes")
     assert_no_exception(app)
-    ratings = queries.scar_ratings_frame(store, me)
+    ratings = queries.scar_ratings_frame(app_engine, me)
     assert (ratings.iloc[0]["area"], ratings.iloc[0]["severity"]) == ("Nose", 3)
     click(app, "Change")
     click(app, "Delete")
     click(app, "Yes, delete")
-    assert queries.scar_ratings_frame(store, me).empty
+    assert queries.scar_ratings_frame(app_engine, me).empty
     assert "Deleted the scar rating." in texts(app)
 
 
 # --- Safety flags where the person logs and reviews --------------------------------------
 
 
-def test_saving_a_session_shows_its_flags_and_the_next_safe_date(store: Engine, me: int) -> None:
+def test_saving_a_session_shows_its_flags_and_the_next_safe_date(
+    app_engine: Engine, me: int
+) -> None:
     app = open_app(page=LOG)
     fill_session(app, areas=["Chin"], needle_mm=0.25, pain=8, day=date(2026, 3, 2))
     app.segmented_control(key="log_sterilized_before").set_value(False)
@@ -587,7 +577,7 @@ def test_saving_a_session_shows_its_flags_and_the_next_safe_date(store: Engine, 
     assert "Mon 9 Mar 2026" in shown  # 7 days after, with needles up to 0.5 mm
 
 
-def test_a_session_that_follows_the_protocol_says_so(store: Engine, me: int) -> None:
+def test_a_session_that_follows_the_protocol_says_so(app_engine: Engine, me: int) -> None:
     app = open_app(page=LOG)
     fill_session(app, areas=["Chin"], needle_mm=0.25, pain=3)  # today, as the form starts
     click(app, "Save session")
@@ -596,9 +586,9 @@ def test_a_session_that_follows_the_protocol_says_so(store: Engine, me: int) -> 
     assert "Safety flags for this session" not in texts(app)
 
 
-def test_history_shows_each_sessions_flags(store: Engine, me: int) -> None:
-    store_session(store, me, days=3, active_acne=True, notes="spot")
-    store_session(store, me, days=20, notes="calm")
+def test_history_shows_each_sessions_flags(app_engine: Engine, me: int) -> None:
+    store_session(app_engine, me, days=3, active_acne=True, notes="spot")
+    store_session(app_engine, me, days=20, notes="calm")
     app = open_app(page=HISTORY)
     assert_no_exception(app)
     shown = texts(app)
@@ -606,26 +596,26 @@ def test_history_shows_each_sessions_flags(store: Engine, me: int) -> None:
     assert shown.count("**Rolled over active acne**") == 1  # on the spot session only
 
 
-def test_deleting_a_rating_says_its_photos_go_with_it(store: Engine, me: int) -> None:
+def test_deleting_a_rating_says_its_photos_go_with_it(app_engine: Engine, me: int) -> None:
     from io import BytesIO
 
     from PIL import Image
 
     from dermadash import photos
 
-    rating_id = add_scar_rating(store, me, ScarRatingInput(date(2026, 3, 2), "Chin", 5))
+    rating_id = add_scar_rating(app_engine, me, ScarRatingInput(date(2026, 3, 2), "Chin", 5))
     picture = BytesIO()
     Image.new("RGB", (80, 60), "peru").save(picture, format="JPEG")
-    photos.add_photo(store, me, rating_id, picture.getvalue())
+    photos.add_photo(app_engine, me, rating_id, picture.getvalue())
     app = open_app(page=HISTORY)
     click(app, "Change")
     click(app, "Delete")
     assert any("Its 1 photo(s) go with it." in warning.value for warning in app.warning)
     click(app, "Yes, delete")
-    assert photos.photos_frame(store, me).empty
+    assert photos.photos_frame(app_engine, me).empty
 
 
-def test_saving_a_session_shows_typed_area_and_notes_literally(store: Engine, me: int) -> None:
+def test_saving_a_session_shows_typed_area_and_notes_literally(app_engine: Engine, me: int) -> None:
     """The confirmation after saving repeats the area and notes: as typed, never Markdown."""
     app = open_app(page=LOG)
     fill_session(
@@ -633,6 +623,6 @@ def test_saving_a_session_shows_typed_area_and_notes_literally(store: Engine, me
     )
     click(app, "Save session")
     assert "Session saved." in texts(app)
-    (area,) = queries.sessions_frame(store, me).iloc[0]["areas"]
+    (area,) = queries.sessions_frame(app_engine, me).iloc[0]["areas"]
     typed_text.assert_shown_literally(app, area)
-    assert queries.sessions_frame(store, me).iloc[0]["notes"] == typed_text.NOTE
+    assert queries.sessions_frame(app_engine, me).iloc[0]["notes"] == typed_text.NOTE

@@ -14,8 +14,7 @@ from sqlalchemy import Engine, event
 from streamlit.testing.v1 import AppTest
 
 from dermadash import photos, sharing
-from dermadash.storage import db, queries, records
-from dermadash.storage.profiles import default_profile_id
+from dermadash.storage import queries, records
 from dermadash.timezones import local_today
 from dermadash.transfer import backup
 from tests.apptest import assert_no_exception, open_app, texts
@@ -26,32 +25,19 @@ PHOTOS = "views/photos.py"
 FIRST, LATEST = date(2026, 1, 5), date(2026, 3, 2)
 
 
-@pytest.fixture
-def store(app_database: str) -> Iterator[Engine]:
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def me(store: Engine) -> int:
-    return default_profile_id(store, "Europe/London")
-
-
-def add_one_session(store: Engine, me: int) -> None:
+def add_one_session(app_engine: Engine, me: int) -> None:
     session = records.SessionInput(
         started_at=datetime(2026, 1, 6, 20, 0, tzinfo=UTC), areas=["Chin"], needle_mm=0.25
     )
-    records.add_session(store, me, session)
+    records.add_session(app_engine, me, session)
 
 
 @pytest.fixture
-def chin_photos(store: Engine, me: int) -> list[int]:
+def chin_photos(app_engine: Engine, me: int) -> list[int]:
     """Three photos of the chin over two months, and one session (the shared view needs one)."""
-    add_one_session(store, me)
+    add_one_session(app_engine, me)
     return [
-        add_rated_photo(store, me, "Chin", day, severity)
+        add_rated_photo(app_engine, me, "Chin", day, severity)
         for day, severity in ((FIRST, 7), (date(2026, 2, 2), 6), (LATEST, 5))
     ]
 
@@ -89,7 +75,7 @@ def _rate_first_area(app: AppTest, severity: int) -> None:
     app.pills(key="rate_severity_0").set_value(severity)
 
 
-def test_a_photo_is_attached_when_rating(store: Engine, me: int) -> None:
+def test_a_photo_is_attached_when_rating(app_engine: Engine, me: int) -> None:
     app = open_app(RATINGS)
     _rate_first_area(app, 5)
     way = next(item for item in app.segmented_control if item.key.startswith("rate_photo_way_0"))
@@ -99,14 +85,14 @@ def test_a_photo_is_attached_when_rating(store: Engine, me: int) -> None:
     click(app, "Save ratings")
     assert_no_exception(app)
     assert "Saved 1 rating." in texts(app)
-    stored = photos.photos_frame(store, me)
+    stored = photos.photos_frame(app_engine, me)
     assert len(stored) == 1
     assert stored[["width", "height"]].iloc[0].tolist() == [1600, 1200]
-    assert b"Exif" not in photos.photo_jpeg(store, me, int(stored["photo_id"].iloc[0]))
+    assert b"Exif" not in photos.photo_jpeg(app_engine, me, int(stored["photo_id"].iloc[0]))
     assert not app.file_uploader  # a fresh form: the uploader is gone with its photo
 
 
-def test_a_camera_photo_is_attached_too(store: Engine, me: int) -> None:
+def test_a_camera_photo_is_attached_too(app_engine: Engine, me: int) -> None:
     app = open_app(RATINGS)
     _rate_first_area(app, 4)
     way = next(item for item in app.segmented_control if item.key.startswith("rate_photo_way_0"))
@@ -115,10 +101,10 @@ def test_a_camera_photo_is_attached_too(store: Engine, me: int) -> None:
     app.run()
     click(app, "Save ratings")
     assert_no_exception(app)
-    assert photos.photos_frame(store, me)[["width", "height"]].iloc[0].tolist() == [1280, 720]
+    assert photos.photos_frame(app_engine, me)[["width", "height"]].iloc[0].tolist() == [1280, 720]
 
 
-def test_an_iphone_heic_photo_is_saved_as_a_stripped_jpeg(store: Engine, me: int) -> None:
+def test_an_iphone_heic_photo_is_saved_as_a_stripped_jpeg(app_engine: Engine, me: int) -> None:
     # The camera widget always hands over a JPEG the browser took; an iPhone's own
     # photos arrive as HEIC through the upload, and go through the same conversion.
     app = open_app(RATINGS)
@@ -129,15 +115,15 @@ def test_an_iphone_heic_photo_is_saved_as_a_stripped_jpeg(store: Engine, me: int
     app.run()
     click(app, "Save ratings")
     assert_no_exception(app)
-    stored = photos.photos_frame(store, me)
+    stored = photos.photos_frame(app_engine, me)
     assert stored[["width", "height"]].iloc[0].tolist() == [1600, 1200]
-    jpeg = photos.photo_jpeg(store, me, int(stored["photo_id"].iloc[0]))
+    jpeg = photos.photo_jpeg(app_engine, me, int(stored["photo_id"].iloc[0]))
     assert jpeg.startswith(b"\xff\xd8")
     assert b"Exif" not in jpeg
     assert b"PhoneMaker" not in jpeg
 
 
-def test_a_text_file_named_jpg_is_refused_and_nothing_is_saved(store: Engine, me: int) -> None:
+def test_a_text_file_named_jpg_is_refused_and_nothing_is_saved(app_engine: Engine, me: int) -> None:
     app = open_app(RATINGS)
     _rate_first_area(app, 5)
     way = next(item for item in app.segmented_control if item.key.startswith("rate_photo_way_0"))
@@ -147,21 +133,21 @@ def test_a_text_file_named_jpg_is_refused_and_nothing_is_saved(store: Engine, me
     click(app, "Save ratings")
     assert_no_exception(app)
     assert "This file is not a photo dermadash can read" in texts(app)
-    assert queries.scar_ratings_frame(store, me).empty
-    assert photos.photos_frame(store, me).empty
+    assert queries.scar_ratings_frame(app_engine, me).empty
+    assert photos.photos_frame(app_engine, me).empty
 
 
 # --- Photos page ----------------------------------------------------------------------
 
 
-def test_without_photos_the_page_says_what_to_do(store: Engine, me: int) -> None:
+def test_without_photos_the_page_says_what_to_do(app_engine: Engine, me: int) -> None:
     app = open_app(PHOTOS)
     assert_no_exception(app)
     assert "No photos yet" in texts(app)
     assert not app.image
 
 
-def test_compare_and_gallery(store: Engine, me: int, chin_photos: list[int]) -> None:
+def test_compare_and_gallery(app_engine: Engine, me: int, chin_photos: list[int]) -> None:
     app = open_app(PHOTOS)
     assert_no_exception(app)
     shown = texts(app)
@@ -180,8 +166,8 @@ def test_compare_and_gallery(store: Engine, me: int, chin_photos: list[int]) -> 
     assert "Severity 6/10 → 5/10 over 28 days: 1 point lower" in texts(app)
 
 
-def test_one_photo_of_an_area_asks_for_a_second(store: Engine, me: int) -> None:
-    add_rated_photo(store, me, "Forehead", LATEST, 3)
+def test_one_photo_of_an_area_asks_for_a_second(app_engine: Engine, me: int) -> None:
+    add_rated_photo(app_engine, me, "Forehead", LATEST, 3)
     app = open_app(PHOTOS)
     assert_no_exception(app)
     assert "One photo of Forehead so far" in texts(app)
@@ -189,9 +175,9 @@ def test_one_photo_of_an_area_asks_for_a_second(store: Engine, me: int) -> None:
 
 
 def test_deleting_a_photo_removes_it_everywhere(
-    store: Engine, me: int, chin_photos: list[int]
+    app_engine: Engine, me: int, chin_photos: list[int]
 ) -> None:
-    link = sharing.create_link(store, me, "Dr Rivera", include_photos=True)
+    link = sharing.create_link(app_engine, me, "Dr Rivera", include_photos=True)
     gone = chin_photos[-1]
     app = open_app(PHOTOS)
     app.button(key=f"photos_gallery_delete_{gone}").click().run()
@@ -204,13 +190,16 @@ def test_deleting_a_photo_removes_it_everywhere(
     # Shared view, report and backup.
     shared = open_app(query={"share": link.token})
     assert "Mon 2 Mar 2026" not in "\n".join(image_captions(shared)) + texts(shared)
-    assert len(photos.report_photos(store, me)) == 2
-    assert [photo["rating_ref"] for photo in backup.build_backup(store, me)["photos"]] == [1, 2]
+    assert len(photos.report_photos(app_engine, me)) == 2
+    assert [photo["rating_ref"] for photo in backup.build_backup(app_engine, me)["photos"]] == [
+        1,
+        2,
+    ]
 
 
-def test_a_photo_can_be_added_to_an_earlier_rating(store: Engine, me: int) -> None:
+def test_a_photo_can_be_added_to_an_earlier_rating(app_engine: Engine, me: int) -> None:
     rating = records.add_scar_rating(
-        store, me, records.ScarRatingInput(local_today("Europe/London"), "Nose", 2)
+        app_engine, me, records.ScarRatingInput(local_today("Europe/London"), "Nose", 2)
     )
     app = open_app(PHOTOS)
     assert "No photos yet" in texts(app)
@@ -219,7 +208,7 @@ def test_a_photo_can_be_added_to_an_earlier_rating(store: Engine, me: int) -> No
     click(app, "Add photo")
     assert_no_exception(app)
     assert "Added the photo to Nose" in texts(app)
-    assert photos.photos_frame(store, me)["rating_id"].tolist() == [rating]
+    assert photos.photos_frame(app_engine, me)["rating_id"].tolist() == [rating]
     assert "One photo of Nose so far" in texts(app)
 
 
@@ -227,9 +216,9 @@ def test_a_photo_can_be_added_to_an_earlier_rating(store: Engine, me: int) -> No
 
 
 def test_a_link_without_photos_never_reads_or_shows_one(
-    store: Engine, me: int, chin_photos: list[int]
+    app_engine: Engine, me: int, chin_photos: list[int]
 ) -> None:
-    link = sharing.create_link(store, me, "Dr Okafor")
+    link = sharing.create_link(app_engine, me, "Dr Okafor")
     with photo_reads() as reads:
         app = open_app(query={"share": link.token})
     assert_no_exception(app)
@@ -238,8 +227,8 @@ def test_a_link_without_photos_never_reads_or_shows_one(
     assert reads == []
 
 
-def test_a_link_with_photos_shows_them(store: Engine, me: int, chin_photos: list[int]) -> None:
-    link = sharing.create_link(store, me, "Dr Okafor", include_photos=True)
+def test_a_link_with_photos_shows_them(app_engine: Engine, me: int, chin_photos: list[int]) -> None:
+    link = sharing.create_link(app_engine, me, "Dr Okafor", include_photos=True)
     with photo_reads() as reads:
         app = open_app(query={"share": link.token})
     assert_no_exception(app)
@@ -249,9 +238,9 @@ def test_a_link_with_photos_shows_them(store: Engine, me: int, chin_photos: list
     assert reads
 
 
-def test_a_link_with_photos_but_none_taken_says_so(store: Engine, me: int) -> None:
-    add_one_session(store, me)
-    link = sharing.create_link(store, me, "Dr Okafor", include_photos=True)
+def test_a_link_with_photos_but_none_taken_says_so(app_engine: Engine, me: int) -> None:
+    add_one_session(app_engine, me)
+    link = sharing.create_link(app_engine, me, "Dr Okafor", include_photos=True)
     app = open_app(query={"share": link.token})
     assert_no_exception(app)
     assert "No scar photos have been added yet" in texts(app)
@@ -266,7 +255,7 @@ def _blend_caption(app: AppTest) -> str:
 
 
 def test_two_dates_can_be_blended_with_a_slider(
-    store: Engine, me: int, chin_photos: list[int]
+    app_engine: Engine, me: int, chin_photos: list[int]
 ) -> None:
     app = open_app(PHOTOS)
     assert app.segmented_control(key="photos_compare_Chin_way").value == "Side by side"
@@ -283,9 +272,9 @@ def test_two_dates_can_be_blended_with_a_slider(
 
 
 def test_a_shared_view_with_photos_blends_them_too(
-    store: Engine, me: int, chin_photos: list[int]
+    app_engine: Engine, me: int, chin_photos: list[int]
 ) -> None:
-    link = sharing.create_link(store, me, "Dr Okafor", include_photos=True)
+    link = sharing.create_link(app_engine, me, "Dr Okafor", include_photos=True)
     app = open_app(query={"share": link.token})
     app.segmented_control(key="shared_compare_Chin_way").set_value("Blend").run()
     assert_no_exception(app)

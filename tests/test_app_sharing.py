@@ -17,7 +17,7 @@ from dermadash.dashboard import typed_tables
 from dermadash.escaping import escape_markdown
 from dermadash.report import builder
 from dermadash.rules import flagging
-from dermadash.storage import db, erase, records
+from dermadash.storage import erase, records
 from dermadash.storage.models import ShareLinkView
 from dermadash.storage.profiles import ProfileSettings, create_profile, default_profile_id
 from dermadash.timezones import local_today
@@ -36,14 +36,6 @@ from views import fhir_parts, report_parts
 from views.flag_parts import CRITICAL_CARDS
 
 OWNER_PAGES = ("views/home.py", "views/share.py")
-
-
-@pytest.fixture
-def app_engine(app_database: str) -> Engine:
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _add_sessions(engine: Engine, profile_id: int, note: str, count: int, needle: float) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from dermadash import auth, sharing
-from dermadash.storage import db, records
+from dermadash.storage import records
 from dermadash.storage.models import SignInAttempts
 from dermadash.storage.profiles import profile_id_for_identity
 from page_support.owner_guard import OWNER_SIGNED_IN_KEY
@@ -24,14 +24,6 @@ from tests.apptest import (
 
 PASSWORD = "a long owner passphrase"
 PAGES = ("views/home.py", "views/share.py")
-
-
-@pytest.fixture
-def app_engine(app_database: str) -> Engine:
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _add_sessions(engine: Engine, profile_id: int, count: int, note: str) -> None:

@@ -8,7 +8,6 @@ sessions table (plain cells, no Markdown) still shows the text exactly as typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import time, timedelta
 
@@ -18,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dermadash import sharing
 from dermadash.escaping import escape_markdown
-from dermadash.storage import db, records
+from dermadash.storage import records
 from dermadash.storage.logbook import local_moment
 from dermadash.storage.profiles import ProfileSettings, default_profile_id, update_settings
 from dermadash.timezones import local_today
@@ -44,29 +43,24 @@ class Person:
 
 
 @pytest.fixture
-def store(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """A real SQLite file, which the app (AppTest runs in this process) opens too."""
-    monkeypatch.setenv("DERMADASH_DATABASE_URL", sqlite_url)
-    monkeypatch.setenv("DERMADASH_AUTH", "password")  # AppTest's way in (tests.apptest)
-    engine = db.make_engine(sqlite_url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def database_url(sqlite_url: str) -> str:
+    """A real SQLite file only, which the app (AppTest runs in this process) opens too."""
+    return sqlite_url
 
 
 @pytest.fixture
-def person(store: Engine) -> Person:
+def person(app_engine: Engine) -> Person:
     """Two sessions two days apart on AREA (a critical too-frequent flag naming it) with a
     shared roller (a critical roller-shared flag naming it), a check-in, a rated photo."""
-    profile_id = default_profile_id(store, TIMEZONE)
-    update_settings(store, profile_id, ProfileSettings(display_name=NAME, timezone=TIMEZONE))
+    profile_id = default_profile_id(app_engine, TIMEZONE)
+    update_settings(app_engine, profile_id, ProfileSettings(display_name=NAME, timezone=TIMEZONE))
     roller_id = records.add_roller(
-        store, profile_id, records.RollerInput(name=ROLLER, needle_mm=0.25, shared=True)
+        app_engine, profile_id, records.RollerInput(name=ROLLER, needle_mm=0.25, shared=True)
     )
     today = local_today(TIMEZONE)
     session_ids = tuple(
         records.add_session(
-            store,
+            app_engine,
             profile_id,
             records.SessionInput(
                 started_at=local_moment(today - timedelta(days=days_ago), time(21, 0), TIMEZONE),
@@ -80,12 +74,12 @@ def person(store: Engine) -> Person:
         for days_ago in (6, 4)
     )
     records.save_check_in(
-        store,
+        app_engine,
         profile_id,
         session_ids[0],
         records.CheckInInput(redness_hours=2, notes=CHECK_IN_NOTE),
     )
-    add_rated_photo(store, profile_id, AREA, today - timedelta(days=3), 6)
+    add_rated_photo(app_engine, profile_id, AREA, today - timedelta(days=3), 6)
     return Person(profile_id, session_ids)  # type: ignore[arg-type]
 
 
@@ -146,16 +140,16 @@ def test_home_photos_and_your_data_pages(person: Person) -> None:
     assert escape_markdown(NAME) in your_data.text_input(key="erase_confirm_0").label
 
 
-def test_share_page_shows_the_label_literally(person: Person, store: Engine) -> None:
-    sharing.create_link(store, person.profile_id, LABEL)
+def test_share_page_shows_the_label_literally(person: Person, app_engine: Engine) -> None:
+    sharing.create_link(app_engine, person.profile_id, LABEL)
     assert_shown_literally(open_app("views/share.py", timezone=TIMEZONE), LABEL)
 
 
 def test_shared_view_escapes_everything_but_the_sessions_table(
-    person: Person, store: Engine
+    person: Person, app_engine: Engine
 ) -> None:
     new = sharing.create_link(
-        store, person.profile_id, LABEL, include_photos=True, include_notes=True
+        app_engine, person.profile_id, LABEL, include_photos=True, include_notes=True
     )
     app = open_app(query={"share": new.token}, timezone=TIMEZONE)
     assert_shown_literally(app, NAME, LABEL, AREA, ROLLER_SHARED_MESSAGE)

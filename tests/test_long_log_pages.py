@@ -8,8 +8,6 @@ read the same history.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine
 
@@ -18,7 +16,7 @@ from dermadash import sharing
 from dermadash.dashboard import typed_tables
 from dermadash.escaping import escape_markdown
 from dermadash.rules import flagging
-from dermadash.storage import db, queries
+from dermadash.storage import queries
 from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, element_count, open_app
@@ -30,13 +28,10 @@ OWNER_PAGES = ("views/home.py", "views/flags.py", "views/history.py", "views/pho
 
 
 @pytest.fixture
-def five_years(app_database: str) -> Iterator[tuple[Engine, int]]:
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
-    profile_id = default_profile_id(engine)
-    import_five_year_log(engine, profile_id, with_photos=True)
-    yield engine, profile_id
-    engine.dispose()
+def five_years(app_engine: Engine) -> tuple[Engine, int]:
+    profile_id = default_profile_id(app_engine)
+    import_five_year_log(app_engine, profile_id, with_photos=True)
+    return app_engine, profile_id
 
 
 @pytest.mark.slow
