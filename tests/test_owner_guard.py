@@ -4,8 +4,8 @@ so a page added later is covered without touching this file."""
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from dermadash import auth, sharing
-from dermadash.storage import db, records
+from dermadash.storage import records
 from dermadash.storage.profiles import default_profile_id, profile_id_for_identity
 from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, texts
 
@@ -22,8 +22,9 @@ SECRET_NOTE = "guarded-note-7f3a"
 SECRET_AREA = "guardedarea"
 PAGE_DECLARATION = re.compile(r"""st\.Page\(\s*["'](views/[a-z_]+\.py)["']""")
 SHARED_VIEW = "views/shared_view.py"
-# Modules in views/ that pages import, not pages themselves (the rest end in _parts).
-HELPER_MODULES = {"common", "entry_forms", "quick_links"}
+# What every owner page does first (page_support.owner_guard), after its imports and any
+# constants: a constant's value may not call anything, so nothing is drawn or read before.
+GUARD = "profile_id = owner_guard.current_profile_id()"
 
 
 def declared_owner_pages() -> list[str]:
@@ -36,26 +37,59 @@ OWNER_PAGES = declared_owner_pages()
 
 
 def test_the_router_declares_every_owner_page_file() -> None:
-    """The scan is not blind: each views/ script that is a page (not a *_parts helper
-    or the shared view) is among the declared pages."""
+    """The scan is not blind: views/ holds pages and *_parts pieces only (helpers live in
+    page_support/), and each script that is not a piece or the shared view is declared."""
     views = Path(APP).parent / "views"
-    scripts = {
-        f"views/{path.name}"
-        for path in views.glob("*.py")
-        if not path.stem.endswith("_parts") and path.stem not in HELPER_MODULES
-    }
+    scripts = {f"views/{path.name}" for path in views.glob("*.py")}
+    pieces = {script for script in scripts if script.endswith("_parts.py")}
     assert len(OWNER_PAGES) >= 12
-    assert scripts - {SHARED_VIEW} <= set(OWNER_PAGES)
+    assert scripts - pieces - {SHARED_VIEW} == set(OWNER_PAGES)
+
+
+def _is_constant(statement: ast.stmt) -> bool:
+    """An assignment to UPPER_CASE names of a value that calls nothing."""
+    if isinstance(statement, ast.Assign):
+        targets, value = statement.targets, statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets, value = [statement.target], statement.value
+    else:
+        return False
+    names = [name for target in targets for name in ast.walk(target)]
+    named = all(not isinstance(n, ast.Name) or n.id.isupper() for n in names)
+    return named and not any(isinstance(node, ast.Call) for node in ast.walk(value))
+
+
+def first_statement(page: str) -> str:
+    """A page script's first statement past its docstring, imports and constants."""
+    tree = ast.parse((Path(APP).parent / page).read_text(encoding="utf-8"))
+    for statement in tree.body:
+        docstring = isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+        imports = isinstance(statement, ast.Import | ast.ImportFrom)
+        if not (docstring or imports or _is_constant(statement)):
+            return ast.unparse(statement)
+    return ""
+
+
+@pytest.mark.parametrize("page", OWNER_PAGES)
+def test_every_owner_page_starts_with_the_owner_guard(page: str) -> None:
+    assert first_statement(page) == GUARD
+
+
+def test_the_guard_check_sees_a_page_that_reads_first() -> None:
+    """The check can fail: a page whose first act is a read, or a constant that calls
+    something, is not taken for a guarded one."""
+    assert first_statement(SHARED_VIEW) != GUARD
+    reads_first = ast.parse("import x\nCSV = 'text/csv'\nME = reads.profile(1)\n" + GUARD)
+    assert not _is_constant(reads_first.body[2])
+    assert _is_constant(reads_first.body[1])
 
 
 @pytest.fixture
-def owner_data(app_database: str) -> Iterator[Engine]:
+def owner_data(app_engine: Engine) -> Engine:
     """The default profile with one session whose area and note are recognisable."""
-    engine = db.make_engine(app_database)
-    db.upgrade(engine)
     records.add_session(
-        engine,
-        default_profile_id(engine),
+        app_engine,
+        default_profile_id(app_engine),
         records.SessionInput(
             started_at=datetime.now(UTC) - timedelta(days=1),
             areas=[SECRET_AREA],
@@ -63,8 +97,7 @@ def owner_data(app_database: str) -> Iterator[Engine]:
             notes=SECRET_NOTE,
         ),
     )
-    yield engine
-    engine.dispose()
+    return app_engine
 
 
 def everything_sent(app: AppTest) -> str:
@@ -144,12 +177,18 @@ def test_the_guard_check_sees_owner_data_when_signed_in(
     assert SECRET_AREA in everything_sent(app)
 
 
-def test_no_owner_page_is_reachable_from_a_share_link(owner_data: Engine) -> None:
-    link = sharing.create_link(owner_data, default_profile_id(owner_data), "Dr Rivera")
+@pytest.mark.parametrize("token_kind", ["valid", "revoked", "unknown"])
+def test_no_owner_page_is_reachable_from_a_share_link(owner_data: Engine, token_kind: str) -> None:
+    profile_id = default_profile_id(owner_data)
+    link = sharing.create_link(owner_data, profile_id, "Dr Rivera")
+    if token_kind == "revoked":
+        sharing.revoke_link(owner_data, profile_id, link.link_id)
     app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
-    app.query_params["share"] = link.token
+    app.query_params["share"] = "not-a-token" if token_kind == "unknown" else link.token
     app.run()
     assert_no_exception(app)
+    if token_kind != "valid":
+        assert_refused(app)
     for page in OWNER_PAGES:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(page)
