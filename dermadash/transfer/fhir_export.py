@@ -39,6 +39,7 @@ from fhir.resources.R4B.resource import Resource
 from sqlalchemy import Engine
 
 from dermadash import photos
+from dermadash.frame_rows import frame_rows
 from dermadash.rules import flagging
 from dermadash.rules.protocol import load_protocol
 from dermadash.sharing import LinkInfo
@@ -130,8 +131,7 @@ class _Builder:
 
     def devices(self, rollers: pd.DataFrame) -> dict[int, str]:
         urls = {}
-        roller: Any  # pandas types a row's fields as any scalar; rollers_frame's are known
-        for roller in rollers.itertuples(index=False):
+        for roller in frame_rows(rollers):
             url = _urn("roller", self.profile_id, roller.roller_id)
             urls[int(roller.roller_id)] = url
             needle = {
@@ -310,17 +310,16 @@ def build_bundle(
         flags = flags[flags["date"] >= choice.since]
         if stored is not None:
             stored = stored[stored["rated_on"] >= choice.since]
-    row: Any  # pandas types a row's fields as any scalar; the query frames' are known
-    for row in sessions.itertuples(index=False):
+    for row in frame_rows(sessions):
         builder.session(row, device_urls)
     media: dict[int, list[str]] = {}
     if stored is not None:
-        for row in stored.itertuples(index=False):
+        for row in frame_rows(stored):
             media.setdefault(int(row.rating_id), []).append(builder.photo(engine, row))
-    for row in ratings.itertuples(index=False):
+    for row in frame_rows(ratings):
         builder.rating(row, media.get(int(row.rating_id), []))
     titles = {spec.id: spec.title for spec in load_protocol().rules}
-    for row in flags.itertuples(index=False):
+    for row in frame_rows(flags):
         builder.flag(row, titles)
     return _resource(
         Bundle,
