@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -51,8 +51,8 @@ from dermadash.rules.protocol import load_protocol
 from dermadash.storage import validation
 from dermadash.storage.models import Base, Profile, RollingSession
 
-FORMAT_NAME = "dermadash-backup"
-FORMAT_VERSION = 2
+FORMAT_NAME: Final = "dermadash-backup"
+FORMAT_VERSION: Final = 2
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SECTIONS = ("rollers", "sessions", "scar_ratings", "photos", "share_links")
 
