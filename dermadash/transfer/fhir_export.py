@@ -108,7 +108,7 @@ def _resource(model: type[_Model], **elements: Any) -> _Model:
 
 
 def _present(value: object) -> bool:
-    return value is not None and not pd.isna(value)  # type: ignore[call-overload]
+    return value is not None and not pd.isna(value)  # type: ignore[call-overload]  # any cell
 
 
 class _Builder:
