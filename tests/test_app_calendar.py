@@ -28,7 +28,7 @@ def app_engine(app_database: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _token_shown(app) -> str:  # type: ignore[no-untyped-def]
+def _token_shown(app: AppTest) -> str:
     [code] = [element.value for element in app.code]
     match = FEED_URL.search(code)
     assert match, code

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Selectbox
 
 from dermadash.storage import db, queries
 from dermadash.storage.profiles import default_profile_id
@@ -72,7 +74,7 @@ def nav_titles(_app: AppTest) -> list[str]:
     return [info["page_name"] for info in fresh._registered_pages.values()]
 
 
-def session_choice(app: AppTest):  # type: ignore[no-untyped-def]
+def session_choice(app: AppTest) -> Selectbox[Any]:
     matches = [box for box in app.selectbox if box.label == "Session"]
     assert len(matches) == 1
     return matches[0]
@@ -207,7 +209,7 @@ def test_log_validation_errors_keep_what_was_typed(
     store: Engine, me: int, values: dict[str, object], message: str
 ) -> None:
     app = open_app(page=LOG)
-    fill_session(app, **values)  # type: ignore[arg-type]
+    fill_session(app, **values)  # type: ignore[arg-type]  # values: fill_session's keywords
     click(app, "Save session")
     assert_no_exception(app)
     assert any(message in error.value for error in app.error), [e.value for e in app.error]
