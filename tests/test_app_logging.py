@@ -96,7 +96,7 @@ def store_session(engine: Engine, profile_id: int, days: int, **changes: object)
         "needle_mm": 0.25,
     }
     fields.update(changes)
-    return add_session(engine, profile_id, SessionInput(**fields))  # type: ignore[arg-type]
+    return add_session(engine, profile_id, SessionInput(**fields))  # type: ignore[arg-type]  # a dict types no field
 
 
 def fill_session(app: AppTest, areas: list[str] | None = None, **values: object) -> None:
