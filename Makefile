@@ -56,6 +56,7 @@ test: $(STAMP) chromium nginx
 		exit 1; \
 	fi; \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . || exit 1; \
+	$(VENV)/bin/mypy || exit 1; \
 	$(PY) -m pytest -n 2 -m "not solo" $(PYTEST_ARGS); parallel=$$?; \
 	$(PY) -m pytest -m solo $(PYTEST_ARGS); alone=$$?; \
 	for status in $$parallel $$alone; do \
@@ -65,6 +66,7 @@ test: $(STAMP) chromium nginx
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

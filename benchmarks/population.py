@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from dermadash.storage.models import CheckIn, Profile, RollingSession, ScarRating, SessionArea
 
@@ -103,7 +104,9 @@ def _sqlite_value(value: object) -> object:
     return value
 
 
-def _copy_rows(connection, table: str, columns: list[str], rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def _copy_rows(
+    connection: Connection, table: str, columns: list[str], rows: list[dict[str, Any]]
+) -> None:
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:

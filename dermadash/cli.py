@@ -21,7 +21,8 @@ from dermadash import auth, demo, sharing
 from dermadash.calendar.commands import add_calendar_commands
 from dermadash.dashboard import insights
 from dermadash.formatting import format_day, format_moment
-from dermadash.report import builder
+from dermadash.frame_rows import frame_rows
+from dermadash.report import builder, chromium
 from dermadash.rules import flagging, safety_questions
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id, load_profile
@@ -29,6 +30,8 @@ from dermadash.storage.validation import ValidationError
 from dermadash.transfer import backup, backup_format, csv_dates, csv_export, fhir_export, importing
 
 Handler = Callable[[argparse.Namespace, Engine], int]
+# A command that needs no database (``needs_database=False``) is handed None.
+Standalone = Callable[[argparse.Namespace, None], int]
 
 
 class CommandError(Exception):
@@ -109,7 +112,7 @@ def cmd_share_list(args: argparse.Namespace, engine: Engine) -> int:
         print("No share links yet. Create one with: python -m dermadash share create --label NAME")
         return 0
     print(f"{'id':>4}  {'status':<8}  {'expires':<16}  {'views':>5}  label")
-    for link in links.itertuples():
+    for link in frame_rows(links):
         print(
             f"{link.link_id:>4}  {link.status:<8}  {format_day(link.expires_at):<16}  "
             f"{link.views:>5}  {link.label}"
@@ -175,7 +178,7 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError("give the day as YYYY-MM-DD, e.g. 2026-03-02") from None
 
 
-def _add_share_commands(commands: argparse._SubParsersAction) -> None:
+def _add_share_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     share = commands.add_parser("share", help="create, list or revoke links for your dermatologist")
     actions = share.add_subparsers(dest="share_command", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="create a read-only link (printed last)")
@@ -320,9 +323,9 @@ def cmd_report(args: argparse.Namespace, engine: Engine) -> int:
     if suffix not in (".pdf", ".html", ".htm"):
         raise CommandError(f"{path.name}: the file name must end in .pdf or .html.")
     if suffix == ".pdf":
-        if not builder.chromium_available():
+        if not chromium.chromium_available():
             raise CommandError(
-                builder.NO_CHROMIUM_MESSAGE.format(path=builder.chromium_path())
+                builder.NO_CHROMIUM_MESSAGE.format(path=chromium.chromium_path())
                 + f" Try: python -m dermadash report --out {path.with_suffix('.html')}"
             )
         try:
@@ -403,7 +406,7 @@ def cmd_profile_set(args: argparse.Namespace, engine: Engine) -> int:
     return cmd_profile_show(args, engine)
 
 
-def _add_profile_commands(commands: argparse._SubParsersAction) -> None:
+def _add_profile_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     profile = commands.add_parser(
         "profile", help="show or set the safety settings the rules depend on"
     )
@@ -432,7 +435,7 @@ def _add_profile_commands(commands: argparse._SubParsersAction) -> None:
     change.set_defaults(handler=cmd_profile_set)
 
 
-def _add_bench_command(commands: argparse._SubParsersAction) -> None:
+def _add_bench_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bench = commands.add_parser(
         "bench",
         help="run the benchmarks and write benchmarks/RESULTS.md (takes several minutes)",
@@ -543,7 +546,7 @@ def cmd_schema(args: argparse.Namespace, engine: Engine | None) -> int:
     return 0
 
 
-def _add_schema_command(commands: argparse._SubParsersAction) -> None:
+def _add_schema_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schema = commands.add_parser(
         "schema",
         help="print a file format's JSON Schema (draft 2020-12): backup",
@@ -555,10 +558,12 @@ def _add_schema_command(commands: argparse._SubParsersAction) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler: Handler = args.handler
     try:
-        engine = _open_database() if getattr(args, "needs_database", True) else None
-        return handler(args, engine)  # type: ignore[arg-type]
+        if getattr(args, "needs_database", True):
+            handler: Handler = args.handler
+            return handler(args, _open_database())
+        standalone: Standalone = args.handler
+        return standalone(args, None)
     except (CommandError, ValidationError, db.DatabaseUnavailable) as error:
         print(f"dermadash: {error}", file=sys.stderr)
         return 2

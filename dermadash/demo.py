@@ -197,7 +197,7 @@ def _add_demo_session(
         "is_demo": True,
     }
     fields.update(breach.session_changes)
-    session_id = insert_session(session, profile_id, SessionInput(**fields))  # type: ignore[arg-type]
+    session_id = insert_session(session, profile_id, SessionInput(**fields))  # type: ignore[arg-type]  # a dict types no field
     # The newest session waits for its check-in, as it would in real life; one older
     # one was never checked in, so the reminder and its flag have something to show.
     if moment.date() >= today - timedelta(days=1) or week == 22:
@@ -211,7 +211,7 @@ def _add_demo_session(
         "sun_24h": False,
     }
     check_in.update(breach.check_in_changes)
-    put_check_in(session, profile_id, session_id, CheckInInput(**check_in))  # type: ignore[arg-type]
+    put_check_in(session, profile_id, session_id, CheckInInput(**check_in))  # type: ignore[arg-type]  # a dict types no field
 
 
 def _add_demo_ratings(

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from dermadash.formatting import format_day
+from dermadash.frame_rows import frame_rows
 from dermadash.storage import validation
 from dermadash.storage.db import transaction
 from dermadash.storage.models import Photo, ScarRating
@@ -218,7 +219,7 @@ def delete_photo(engine: Engine, profile_id: int, photo_id: int) -> None:
         deleted = session.execute(
             delete(Photo).where(Photo.id == photo_id, Photo.profile_id == profile_id)
         )
-        if not deleted.rowcount:  # type: ignore[attr-defined]
+        if not deleted.rowcount:  # type: ignore[attr-defined]  # a DELETE returns a CursorResult
             raise RecordNotFound(f"Photo {photo_id}")
         mark_changed(session, profile_id)
 
@@ -262,9 +263,9 @@ def photo_jpeg(engine: Engine, profile_id: int, photo_id: int) -> bytes:
     return bytes(data)
 
 
-def caption(area: str, rated_on: object, severity: int) -> str:
+def caption(area: str, rated_on: date, severity: int) -> str:
     """E.g. "Left cheek, Mon 3 Mar 2026, severity 5/10"."""
-    return f"{area}, {format_day(rated_on)}, severity {severity}/10"  # type: ignore[arg-type]
+    return f"{area}, {format_day(rated_on)}, severity {severity}/10"
 
 
 def report_choice(photos: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -294,16 +295,16 @@ def report_photos(
             caption(row.area, row.rated_on, row.severity),
             photo_jpeg(engine, profile_id, row.photo_id),
         )
-        for row in chosen.itertuples()
+        for row in frame_rows(chosen)
     ]
 
 
 # --- for the pages ------------------------------------------------------------------
 
 
-def photo_label(rated_on: object, severity: int) -> str:
+def photo_label(rated_on: date, severity: int) -> str:
     """E.g. "Mon 3 Mar 2026 · 5/10", to pick a photo from a list."""
-    return f"{format_day(rated_on)} · {severity}/10"  # type: ignore[arg-type]
+    return f"{format_day(rated_on)} · {severity}/10"
 
 
 def area_photos(photos: pd.DataFrame, area: str) -> pd.DataFrame:

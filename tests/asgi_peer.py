@@ -19,7 +19,7 @@ def main(peer: str, host: str, claimed_url: str | None) -> None:
 
     client_address = None if peer == "-" else (peer, 50000)
     with (
-        TestClient(app, client=client_address) as client,  # type: ignore[arg-type]
+        TestClient(app, client=client_address) as client,  # type: ignore[arg-type]  # None: no peer
         client.websocket_connect(
             STREAM_PATH, subprotocols=["streamlit"], headers={"Host": host}
         ) as websocket,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import Engine
@@ -20,6 +20,9 @@ from benchmarks.live_server import streamlit_server
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.conftest import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,8 +35,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1366, "height": 900}
 
 
 @contextmanager
@@ -56,7 +59,7 @@ def live_app(live_database_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def chromium() -> Iterator[object]:
+def chromium() -> Iterator[Browser]:
     """A headless Chromium (Playwright ``Browser``); the test is skipped without one."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
@@ -71,7 +74,7 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """A headless Chromium for one test; skipped when it is not installed."""
     with chromium() as launched:
         yield launched
@@ -86,25 +89,25 @@ Math.max(document.documentElement.scrollHeight,
 """
 
 
-def save_screenshot(page: object, name: str) -> Path:
+def save_screenshot(page: Page, name: str) -> Path:
     """A PNG of the whole page under test-artifacts/ (for failures and for looking at pages)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    viewport = page.viewport_size  # type: ignore[attr-defined]
-    height = int(page.evaluate(_CONTENT_HEIGHT_JS))  # type: ignore[attr-defined]
+    viewport = page.viewport_size
+    height = int(page.evaluate(_CONTENT_HEIGHT_JS))
     if viewport and height > viewport["height"]:
-        page.set_viewport_size({"width": viewport["width"], "height": height})  # type: ignore[attr-defined]
-        page.wait_for_timeout(800)  # type: ignore[attr-defined]
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        page.wait_for_timeout(800)
     try:
-        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        page.screenshot(path=str(path), full_page=True)
     finally:
         if viewport:
-            page.set_viewport_size(viewport)  # type: ignore[attr-defined]
+            page.set_viewport_size(viewport)
     return path
 
 
 @contextmanager
-def screenshot_on_failure(page: object, name: str) -> Iterator[None]:
+def screenshot_on_failure(page: Page, name: str) -> Iterator[None]:
     try:
         yield
     except BaseException:

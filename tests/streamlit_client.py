@@ -16,6 +16,7 @@ from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
+from websockets.typing import Origin, Subprotocol
 
 STREAM_PATH = "/_stcore/stream"
 RUN_TIMEOUT_SECONDS = 60
@@ -66,9 +67,9 @@ def run_once(
         with connect(
             uri,
             sock=sock,
-            origin=origin,  # type: ignore[arg-type]
+            origin=None if origin is None else Origin(origin),
             additional_headers=dict(headers or {}),
-            subprotocols=["streamlit"],  # type: ignore[list-item]
+            subprotocols=[Subprotocol("streamlit")],
             open_timeout=RUN_TIMEOUT_SECONDS,
         ) as websocket:
             websocket.send(rerun_message(query, claimed_url))

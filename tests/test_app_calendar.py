@@ -19,7 +19,7 @@ SETTINGS = "views/settings.py"
 FEED_URL = re.compile(r"/calendar/([A-Za-z0-9_-]{43})\.ics$")
 
 
-def _token_shown(app) -> str:  # type: ignore[no-untyped-def]
+def _token_shown(app: AppTest) -> str:
     [code] = [element.value for element in app.code]
     match = FEED_URL.search(code)
     assert match, code

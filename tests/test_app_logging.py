@@ -4,10 +4,12 @@ validation messages, the pending check-ins and their count, remembered defaults.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Selectbox
 
 from dermadash.storage import queries
 from dermadash.storage.records import (
@@ -56,7 +58,7 @@ def nav_titles(_app: AppTest) -> list[str]:
     return [info["page_name"] for info in fresh._registered_pages.values()]
 
 
-def session_choice(app: AppTest):  # type: ignore[no-untyped-def]
+def session_choice(app: AppTest) -> Selectbox[Any]:
     matches = [box for box in app.selectbox if box.label == "Session"]
     assert len(matches) == 1
     return matches[0]
@@ -78,7 +80,7 @@ def store_session(engine: Engine, profile_id: int, days: int, **changes: object)
         "needle_mm": 0.25,
     }
     fields.update(changes)
-    return add_session(engine, profile_id, SessionInput(**fields))  # type: ignore[arg-type]
+    return add_session(engine, profile_id, SessionInput(**fields))  # type: ignore[arg-type]  # a dict types no field
 
 
 def fill_session(app: AppTest, areas: list[str] | None = None, **values: object) -> None:
@@ -191,7 +193,7 @@ def test_log_validation_errors_keep_what_was_typed(
     app_engine: Engine, me: int, values: dict[str, object], message: str
 ) -> None:
     app = open_app(page=LOG)
-    fill_session(app, **values)  # type: ignore[arg-type]
+    fill_session(app, **values)  # type: ignore[arg-type]  # values: fill_session's keywords
     click(app, "Save session")
     assert_no_exception(app)
     assert any(message in error.value for error in app.error), [e.value for e in app.error]

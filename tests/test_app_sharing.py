@@ -169,7 +169,9 @@ def test_the_owner_can_download_the_report(app_engine: Engine) -> None:
 
 
 def _chart_title(chart: object) -> str:
-    return json.loads(chart.proto.spec)["layout"]["title"]["text"]  # type: ignore[attr-defined]
+    spec = chart.proto.spec  # type: ignore[attr-defined]  # AppTest.get() types nodes, not charts
+    title: str = json.loads(spec)["layout"]["title"]["text"]
+    return title
 
 
 def test_the_only_page_is_the_shared_view_and_nothing_writes(

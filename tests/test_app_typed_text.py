@@ -80,7 +80,7 @@ def person(app_engine: Engine) -> Person:
         records.CheckInInput(redness_hours=2, notes=CHECK_IN_NOTE),
     )
     add_rated_photo(app_engine, profile_id, AREA, today - timedelta(days=3), 6)
-    return Person(profile_id, session_ids)  # type: ignore[arg-type]
+    return Person(profile_id, session_ids)  # type: ignore[arg-type]  # two sessions above
 
 
 def markdown_sources(app: AppTest) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,6 +27,9 @@ from tests.browser import (
     running_app,
     save_screenshot,
 )
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ALLOWLIST = Path(__file__).with_name("accessibility_allowlist.toml")
@@ -123,8 +126,8 @@ def _settled(page: Any) -> None:
     page.wait_for_timeout(1200)  # charts and fonts
 
 
-def test_no_new_serious_accessibility_finding_on_any_page(  # type: ignore[no-untyped-def]
-    browser,  # noqa: F811
+def test_no_new_serious_accessibility_finding_on_any_page(
+    browser: Browser,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe

@@ -7,6 +7,7 @@ import os
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,12 +24,15 @@ from tests.browser import (
 )
 from tests.calendar_helpers import NEXT_SAFE, assert_feed_matches_the_engine, parse_feed
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 pytestmark = pytest.mark.browser
 WAIT_MS = 30_000
 SHOTS = os.environ.get("DERMADASH_SHOTS_DIR")  # also save phone/laptop, light/dark looks
 
 
-def _section(page) -> None:  # type: ignore[no-untyped-def]
+def _section(page: Page) -> None:
     page.get_by_role("heading", name="Calendar reminders").wait_for(timeout=WAIT_MS)
     page.get_by_role("heading", name="Calendar reminders").scroll_into_view_if_needed()
 
@@ -76,7 +80,7 @@ def test_create_fetch_and_download_the_calendar(browser, tmp_path: Path) -> None
     engine.dispose()
 
 
-def _looks(chromium, base_url: str, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def _looks(chromium: Browser, base_url: str, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for size_name, size in (("phone", PHONE), ("laptop", LAPTOP)):
         for scheme in ("light", "dark"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from dermadash import demo
@@ -17,6 +19,9 @@ from tests.browser import (  # noqa: F401 (fixtures)
     screenshot_on_failure,
 )
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ViewportSize
+
 pytestmark = pytest.mark.browser
 CHART_COUNT = 6
 RENDER_TIMEOUT_MS = 60_000
@@ -31,14 +36,14 @@ def load_demo_into(database_url: str) -> None:
 
 @pytest.mark.parametrize(("size_name", "size"), [("phone", PHONE), ("laptop", LAPTOP)])
 def test_dashboard_renders_every_chart(
-    browser: object,  # noqa: F811
+    browser: Browser,  # noqa: F811
     live_app: str,  # noqa: F811
     live_database_url: str,  # noqa: F811
     size_name: str,
-    size: dict[str, int],
+    size: ViewportSize,
 ) -> None:
     load_demo_into(live_database_url)
-    context = browser.new_context(viewport=size, timezone_id="Europe/London")  # type: ignore[attr-defined]
+    context = browser.new_context(viewport=size, timezone_id="Europe/London")
     page = context.new_page()
     with screenshot_on_failure(page, f"dashboard-{size_name}"):
         page.goto(live_app)

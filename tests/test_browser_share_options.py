@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pypdf import PdfReader
@@ -22,6 +23,9 @@ from tests.browser import (
     running_app,
     save_screenshot,
 )
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, WebSocket
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 30_000
@@ -66,11 +70,11 @@ def _log_with_notes(database_url: str) -> int:
     return profile_id
 
 
-def _received_text(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _received_text(page: Page, url: str) -> list[str]:
     """Open ``url`` and gather every WebSocket frame the browser receives, as text."""
     frames: list[str] = []
 
-    def watch(socket) -> None:  # type: ignore[no-untyped-def]
+    def watch(socket: WebSocket) -> None:
         socket.on(
             "framereceived",
             lambda payload: frames.append(
@@ -83,8 +87,8 @@ def _received_text(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
     return frames
 
 
-def test_notes_left_out_never_reach_the_browser_nor_the_report(  # type: ignore[no-untyped-def]
-    browser,  # noqa: F811
+def test_notes_left_out_never_reach_the_browser_nor_the_report(
+    browser: Browser,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     database_url = f"sqlite:///{tmp_path / 'live.db'}"
@@ -133,8 +137,8 @@ def test_notes_left_out_never_reach_the_browser_nor_the_report(  # type: ignore[
             engine.dispose()
 
 
-def test_the_new_link_dialog_stays_until_the_owner_closes_it(  # type: ignore[no-untyped-def]
-    browser,  # noqa: F811
+def test_the_new_link_dialog_stays_until_the_owner_closes_it(
+    browser: Browser,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     database_url = f"sqlite:///{tmp_path / 'live.db'}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -19,12 +20,15 @@ from tests.browser import (
     save_screenshot,
 )
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = pytest.mark.browser
 WAIT_MS = 30_000
 DOWNLOAD_WAIT_MS = 120_000  # the report is made on the click (charts drawn by Chromium)
 
 
-def _wait_for_text(page, text: str) -> None:  # type: ignore[no-untyped-def]
+def _wait_for_text(page: Page, text: str) -> None:
     page.get_by_text(text, exact=False).first.wait_for(timeout=WAIT_MS)
 
 

@@ -4,6 +4,7 @@ against the rule engine's next safe dates and the sessions still waiting for a c
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +32,7 @@ from tests.calendar_helpers import (
     CHECK_IN,
     NEXT_SAFE,
     RATE_SCARS,
+    ParsedFeed,
     assert_feed_matches_the_engine,
     local_start,
     parse_feed,
@@ -40,7 +42,9 @@ LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 
 
-def _session(engine: Engine, profile_id: int, when: datetime, areas: list[str], **extra) -> int:  # type: ignore[no-untyped-def]
+def _session(
+    engine: Engine, profile_id: int, when: datetime, areas: list[str], **extra: Any
+) -> int:
     return add_session(
         engine, profile_id, SessionInput(started_at=when, areas=areas, needle_mm=0.25, **extra)
     )
@@ -71,7 +75,7 @@ def _fill(engine: Engine, profile_id: int) -> dict[str, int]:
     return ids
 
 
-def _feed(engine: Engine, profile_id: int, now: datetime = NOW, **options: bool):  # type: ignore[no-untyped-def]
+def _feed(engine: Engine, profile_id: int, now: datetime = NOW, **options: bool) -> ParsedFeed:
     return parse_feed(feed.profile_feed(engine, profile_id, now=now, **options))
 
 

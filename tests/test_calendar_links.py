@@ -41,7 +41,7 @@ def test_a_bad_expiry_is_refused_and_nothing_is_written(
     engine: Engine, profile_id: int, days: object
 ) -> None:
     with pytest.raises(ValidationError, match="between 1 and 365 days"):
-        links.create_link(engine, profile_id, days=days, now=NOW)  # type: ignore[arg-type]
+        links.create_link(engine, profile_id, days=days, now=NOW)  # type: ignore[arg-type]  # wrong on purpose
     assert links.list_links(engine, profile_id, NOW) == []
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from benchmarks.live_server import free_port
@@ -12,7 +12,7 @@ from dermadash.storage import db
 
 
 def test_a_database_that_does_not_answer_is_told_apart_from_a_faulty_request(
-    sqlite_engine,  # type: ignore[no-untyped-def]
+    sqlite_engine: Engine,
 ) -> None:
     closed = db.make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none")
     assert db.answers(closed) is False

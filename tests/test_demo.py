@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -36,7 +37,7 @@ def test_demo_scar_ratings_improve(engine: Engine, profile_id: int) -> None:
         assert last < first
 
 
-def test_demo_is_deterministic(sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_is_deterministic(sqlite_url: str, tmp_path: Path) -> None:
     frames = []
     for name in ("one.db", "two.db"):
         engine = db.make_engine(f"sqlite:///{tmp_path / name}")

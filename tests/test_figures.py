@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -36,8 +37,8 @@ def points_sent(figure: go.Figure) -> int:
     return sum(len(item.x) for item in figure.data if item.x is not None)
 
 
-def x_days(values: object) -> list[date]:
-    return [pd.Timestamp(value).date() for value in values]  # type: ignore[union-attr]
+def x_days(values: Iterable[str | date]) -> list[date]:
+    return [pd.Timestamp(value).date() for value in values]
 
 
 def assert_readable(figure: go.Figure) -> None:

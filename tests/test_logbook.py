@@ -40,7 +40,7 @@ def a_session(day: date, **changes: object) -> SessionInput:
         "needle_mm": 0.25,
     }
     fields.update(changes)
-    return SessionInput(**fields)  # type: ignore[arg-type]
+    return SessionInput(**fields)  # type: ignore[arg-type]  # a dict types no field
 
 
 def test_default_passes_come_from_one_place() -> None:

@@ -35,7 +35,7 @@ def a_session(**changes: object) -> SessionInput:
         "pain": 3,
     }
     fields.update(changes)
-    return SessionInput(**fields)  # type: ignore[arg-type]
+    return SessionInput(**fields)  # type: ignore[arg-type]  # a dict types no field
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 
@@ -24,8 +24,8 @@ def _fetch(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, _lower(error.headers.items()), error.read()
 
 
-def _lower(items: object) -> dict[str, str]:
-    return {name.lower(): value for name, value in items}  # type: ignore[attr-defined]
+def _lower(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in items}
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ def a_session(**changes: object) -> SessionInput:
         "needle_mm": 0.25,
     }
     fields.update(changes)
-    return SessionInput(**fields)  # type: ignore[arg-type]
+    return SessionInput(**fields)  # type: ignore[arg-type]  # a dict types no field
 
 
 @pytest.mark.parametrize(

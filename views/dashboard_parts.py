@@ -196,8 +196,8 @@ def _metric(item: KeyFigure) -> None:
         item.label,
         item.value,
         delta=item.delta,
-        delta_color=colour,  # type: ignore[arg-type]
-        delta_arrow=arrow,  # type: ignore[arg-type]
+        delta_color=colour,  # type: ignore[arg-type]  # one of st.metric's words
+        delta_arrow=arrow,  # type: ignore[arg-type]  # one of st.metric's words
         help=item.help,
         border=True,
     )

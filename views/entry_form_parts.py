@@ -196,7 +196,7 @@ def session_fields(
     return SessionInput(
         started_at=started_at,  # type: ignore[arg-type]  # None is reported by validate()
         areas=list(areas),
-        needle_mm=needle_mm,  # type: ignore[arg-type]
+        needle_mm=needle_mm,  # type: ignore[arg-type]  # None is reported by validate()
         roller_id=roller_id,
         pain=pain,
         notes=notes or None,
@@ -221,7 +221,7 @@ def session_input_now(defaults: logbook.SessionDefaults, timezone: str) -> Sessi
     return SessionInput(
         started_at=logbook.local_now(timezone),
         areas=defaults.areas,
-        needle_mm=defaults.needle_mm,  # type: ignore[arg-type]
+        needle_mm=defaults.needle_mm,  # type: ignore[arg-type]  # None: the field starts empty
         roller_id=defaults.roller_id,
         passes_vertical=defaults.passes.vertical,
         passes_horizontal=defaults.passes.horizontal,

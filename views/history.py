@@ -141,7 +141,7 @@ def edit_rating(rating_id: int) -> None:
         key=seed(f"{prefix}_severity", initial.severity),
     )
     notes = st.text_input("Notes", key=seed(f"{prefix}_notes", initial.notes or ""))
-    entered = ScarRatingInput(rated_on=rated_on, area=area, severity=severity, notes=notes or None)  # type: ignore[arg-type]
+    entered = ScarRatingInput(rated_on=rated_on, area=area, severity=severity, notes=notes or None)  # type: ignore[arg-type]  # validation reports no severity
     photo_count = int((reads.photo_list(profile_id)["rating_id"] == rating_id).sum())
     save_and_delete_buttons(
         prefix,

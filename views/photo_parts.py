@@ -6,6 +6,7 @@ Used by the owner's Photos page and by the shared view (read-only: no delete but
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -179,11 +180,11 @@ def gallery(
         st.rerun()
 
 
-def _delete_button(row: object, key: str, on_delete: Callable[[int], None]) -> None:
-    photo_id = row.photo_id  # type: ignore[attr-defined]
+def _delete_button(row: Any, key: str, on_delete: Callable[[int], None]) -> None:
+    photo_id = row.photo_id
     with st.popover("Delete", icon=":material/delete:", key=f"{key}_ask_{photo_id}"):
         st.write(
-            f"Delete this photo of {escape_markdown(row.area)} from {format_day(row.rated_on)} "  # type: ignore[attr-defined]
+            f"Delete this photo of {escape_markdown(row.area)} from {format_day(row.rated_on)} "
             "for good? The rating stays."
         )
         if st.button("Delete photo", type="primary", key=f"{key}_delete_{photo_id}"):

@@ -76,7 +76,7 @@ def add_to_earlier_rating() -> None:
     )
     if st.button("Add photo", type="primary", key=f"{ADD_FORM}_save", disabled=picture is None):
         try:
-            photos.add_photo(engine, profile_id, int(rating_id), picture.getvalue())  # type: ignore[union-attr]
+            photos.add_photo(engine, profile_id, int(rating_id), picture.getvalue())  # type: ignore[call-overload, union-attr]  # button off without both
         except ValidationError as problem:
             st.error(str(problem))
         else:

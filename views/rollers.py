@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -67,7 +69,7 @@ def roller_fields(prefix: str, initial: RollerInput, *, editing: bool) -> Roller
     return RollerInput(
         name=name,
         needle_mm=needle_mm,  # type: ignore[arg-type]  # None is reported by validate()
-        needle_count=needle_count,  # type: ignore[arg-type]
+        needle_count=needle_count,
         first_used=first_used,
         retired_on=retired_on,
         shared=shared,
@@ -97,7 +99,7 @@ def show_editor(roller_id: int) -> None:
         st.rerun()
 
 
-def show_roller(row) -> None:  # type: ignore[no-untyped-def]
+def show_roller(row: Any) -> None:  # a rollers_frame row
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(row.name)}** · {format_mm(row.needle_mm)}")
         used = f"Used in {row.sessions_used} session{'s' if row.sessions_used != 1 else ''}"
@@ -145,7 +147,7 @@ with st.expander("Add a roller", expanded=rollers.empty, icon=":material/add:"):
     new_roller = roller_fields(
         NEW_FORM,
         RollerInput(name="", needle_mm=None, first_used=today),
-        editing=False,  # type: ignore[arg-type]
+        editing=False,
     )
     if entry_form_parts.save_button(NEW_FORM, "Add roller"):
         try:

@@ -109,8 +109,11 @@ def rating_fields(index: int, area: str | None) -> tuple[ScarRatingInput | None,
     if severity is None and not (area and notes) and photo is None:
         return None, None
     return ScarRatingInput(
-        rated_on=rated_on, area=area or "", severity=severity, notes=notes or None
-    ), photo  # type: ignore[arg-type]  # a missing severity is reported by validation
+        rated_on=rated_on,
+        area=area or "",
+        severity=severity,  # type: ignore[arg-type]  # validation reports no severity
+        notes=notes or None,
+    ), photo
 
 
 entered = [rating_fields(index, area) for index, area in enumerate(areas)]

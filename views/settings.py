@@ -34,7 +34,7 @@ def _settings(**changes: object) -> profiles.ProfileSettings:
         "timezone": me.timezone,
         "rule_overrides": dict(me.rule_overrides),
     }
-    return profiles.ProfileSettings(**{**current, **changes})  # type: ignore[arg-type]
+    return profiles.ProfileSettings(**{**current, **changes})  # type: ignore[arg-type]  # its own fields
 
 
 def _save(settings: profiles.ProfileSettings, notice: str, *, safety: bool = False) -> None:

@@ -77,7 +77,7 @@ def cmd_calendar_revoke(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def add_calendar_commands(commands: argparse._SubParsersAction) -> None:
+def add_calendar_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     calendar = commands.add_parser(
         "calendar", help="create, list or revoke calendar feeds of your reminders"
     )

@@ -112,7 +112,8 @@ def feed_bytes(
     log: ProfileLog, *, generic_titles: bool = False, now: datetime | None = None
 ) -> bytes:
     """The feed as the ``.ics`` file a calendar app reads (UTF-8, CRLF line ends)."""
-    return build_calendar(log, generic_titles=generic_titles, now=now).to_ical()
+    ical: bytes = build_calendar(log, generic_titles=generic_titles, now=now).to_ical()
+    return ical
 
 
 def profile_feed(

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dermadash.formatting import format_day, format_moment
+from dermadash.frame_rows import frame_rows
 from dermadash.rules import evaluation
 from dermadash.storage import logbook
 from dermadash.storage.profiles import ProfileSnapshot
@@ -87,7 +88,7 @@ def next_safe_reminders(
 ) -> list[Reminder]:
     numbers = area_numbers(analysis.intervals)
     found = []
-    for row in analysis.next_safe.itertuples():
+    for row in frame_rows(analysis.next_safe):
         day: date = row.next_safe_date
         summary, description = _worded(
             NEXT_SAFE,
@@ -129,7 +130,7 @@ def check_in_reminders(
     now: datetime | None = None,
 ) -> list[Reminder]:
     found = []
-    for row in logbook.waiting_for_check_in(sessions, now).itertuples():
+    for row in frame_rows(logbook.waiting_for_check_in(sessions, now)):
         started = pd.Timestamp(row.started_at).to_pydatetime()
         start = check_in_moment(started, timezone)
         areas = ", ".join(row.areas) or "your session"

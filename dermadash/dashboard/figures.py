@@ -32,6 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dermadash.formatting import format_day, format_mm
+from dermadash.frame_rows import frame_rows
 from dermadash.rules.protocol import Protocol, load_protocol
 
 # Okabe & Ito (2008), "Color Universal Design"; "ink" is their black, the neutral hue.
@@ -199,7 +200,9 @@ class _Draft:
     def add_annotation(self, **annotation: Any) -> None:
         self.layout["annotations"].append(annotation)
 
-    def add_hline(self, y: float, line: dict[str, Any], label: str, label_font: dict) -> None:
+    def add_hline(
+        self, y: float, line: dict[str, Any], label: str, label_font: dict[str, Any]
+    ) -> None:
         self.layout["shapes"].append(
             {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y}
             | {"line": line}
@@ -216,7 +219,9 @@ class _Draft:
             showarrow=False,
         )
 
-    def add_vline(self, x: object, line: dict[str, Any], label: str, label_font: dict) -> None:
+    def add_vline(
+        self, x: object, line: dict[str, Any], label: str, label_font: dict[str, Any]
+    ) -> None:
         self.layout["shapes"].append(
             {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": x, "x1": x}
             | {"line": line}
@@ -239,7 +244,8 @@ class _Draft:
 
     @property
     def meta(self) -> dict[str, Any]:
-        return self.layout["meta"]
+        meta: dict[str, Any] = self.layout["meta"]
+        return meta
 
     def to_figure(self) -> go.Figure:
         """The plotly figure, built without plotly's per-property validation.
@@ -408,7 +414,8 @@ def local_dates(started_at: pd.Series, timezone: str) -> pd.Series:
     """Each moment's calendar day where the person lives (as datetime.date)."""
     if started_at.empty:
         return pd.Series([], dtype=object, index=started_at.index)
-    return started_at.dt.tz_convert(timezone).dt.date
+    days: pd.Series[date] = started_at.dt.tz_convert(timezone).dt.date
+    return days
 
 
 def plain(text: str) -> str:
@@ -420,7 +427,7 @@ def plain(text: str) -> str:
     return html.escape(text, quote=False).replace("%{", "%&#123;")
 
 
-def _areas_text(areas: object) -> str:
+def _areas_text(areas: list[str] | tuple[str, ...] | str | float | None) -> str:
     """The areas, comma-separated, escaped for plotly (see ``plain``)."""
     if isinstance(areas, list | tuple):
         return plain(", ".join(str(area) for area in areas)) or "no area"
@@ -510,7 +517,7 @@ def interval_figure(
         .reset_index()
         .sort_values("bucket", kind="stable")
     )
-    per_area = dict(list(points.groupby("area", sort=False)))
+    per_area = {str(area): mine for area, mine in points.groupby("area", sort=False)}
     styles = area_styles([*area_order, *sorted(per_area)], figure.theme)
     for area in [name for name in styles if name in per_area]:
         mine = per_area[area]
@@ -795,7 +802,7 @@ def severity_figure(
         .reset_index()
         .sort_values("bucket", kind="stable")
     )
-    per_area = dict(list(points.groupby("area", sort=False)))
+    per_area = {str(area): mine for area, mine in points.groupby("area", sort=False)}
     styles = area_styles([*area_order, *sorted(per_area)], figure.theme)
     too_few: list[str] = []
     for area in [name for name in styles if name in per_area]:
@@ -836,7 +843,7 @@ def severity_figure(
             f"A trend line needs at least {TREND_MINIMUM_RATINGS} ratings of an area "
             f"({'; '.join(too_few)}): keep rating every week or two.",
         )
-    for change in needle_changes(sessions, timezone).itertuples():
+    for change in frame_rows(needle_changes(sessions, timezone)):
         figure.add_vline(
             change.day,
             line={"color": figure.colour("ink"), "dash": "dot", "width": 1.5},

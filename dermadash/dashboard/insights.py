@@ -188,7 +188,7 @@ def area_progress(area: str, ratings: pd.DataFrame) -> AreaProgress:
 
 def progress_by_area(ratings: pd.DataFrame) -> list[AreaProgress]:
     """Every rated area's progress, areas by name."""
-    return [area_progress(area, mine) for area, mine in ratings.groupby("area", sort=True)]
+    return [area_progress(str(area), mine) for area, mine in ratings.groupby("area", sort=True)]
 
 
 # --- Associations with redness and stinging ----------------------------------------------
@@ -241,7 +241,7 @@ def _painful(sessions: pd.DataFrame, _timezone: str) -> pd.Series:
 def _evening(sessions: pd.DataFrame, timezone: str) -> pd.Series:
     if sessions.empty:
         return pd.Series([], dtype="boolean", index=sessions.index)
-    hours = sessions["started_at"].dt.tz_convert(timezone).dt.hour
+    hours: pd.Series[int] = sessions["started_at"].dt.tz_convert(timezone).dt.hour
     return (hours >= EVENING_FROM_HOUR).astype("boolean")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,7 +66,7 @@ def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _tune_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # pysqlite opens transactions lazily; let SQLAlchemy emit BEGIN itself so
         # "BEGIN IMMEDIATE" below takes the write lock up front.
         dbapi_connection.isolation_level = None
@@ -77,7 +78,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _begin(connection: Connection) -> None:
         # A write takes the write lock up front (no deadlock when two writers upgrade
         # at once); a read stays deferred, so readers never wait for one another.
         writes = connection.get_execution_options().get(WRITE_OPTION, False)

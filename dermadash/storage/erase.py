@@ -33,6 +33,8 @@ from dermadash.storage.profiles import (
 from dermadash.storage.validation import ValidationError
 
 CONFIRMATION_WORD = "DELETE"
+# The tables whose rows belong to one profile through their own profile_id.
+Owned = RollingSession | ScarRating | Roller | ShareLink | Photo
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,10 @@ def is_confirmed(typed: str, display_name: str) -> bool:
     return bool(answer) and answer in {CONFIRMATION_WORD, display_name.strip()}
 
 
-def _count(session: Session, model: type, profile_id: int) -> int:
+def _count(session: Session, model: type[Owned], profile_id: int) -> int:
     return (
         session.scalar(
-            select(func.count()).select_from(model).where(model.profile_id == profile_id)  # type: ignore[attr-defined]
+            select(func.count()).select_from(model).where(model.profile_id == profile_id)
         )
         or 0
     )
@@ -76,14 +78,16 @@ def _erase(session: Session, profile_id: int, typed: str) -> ErasedCounts:
             f"Type {CONFIRMATION_WORD} (or your profile's name) to confirm. Nothing was deleted.",
         )
     models = (RollingSession, ScarRating, Roller, ShareLink)
-    counts = [_count(session, model, profile_id) for model in models]
+    sessions, ratings, rollers, share_links = (
+        _count(session, model, profile_id) for model in models
+    )
     photos = _count(session, Photo, profile_id)
     # Photos go with their ratings, a session's areas and check-ins with the session,
     # and share-link views with their link, all through ON DELETE CASCADE; photos are
     # deleted by name as well, so none could outlive the erase whatever the schema.
     session.execute(delete(Photo).where(Photo.profile_id == profile_id))
     for model in models:
-        session.execute(delete(model).where(model.profile_id == profile_id))  # type: ignore[attr-defined]
+        session.execute(delete(model).where(model.profile_id == profile_id))
     # A calendar subscribed to an erased profile gets a 404 and drops its events.
     session.execute(delete(CalendarLink).where(CalendarLink.profile_id == profile_id))
     defaults = ProfileSettings(display_name=DEFAULT_DISPLAY_NAME)
@@ -95,7 +99,7 @@ def _erase(session: Session, profile_id: int, typed: str) -> ErasedCounts:
     profile.rule_overrides = {}
     profile.safety_answered_at = None  # the answers are gone: ask the questions again
     mark_changed(session, profile_id)
-    return ErasedCounts(*counts, photos=photos)
+    return ErasedCounts(sessions, ratings, rollers, share_links, photos)
 
 
 def erase_profile_data(engine: Engine, profile_id: int, typed: str) -> ErasedCounts:

@@ -213,7 +213,8 @@ def last_rating_per_area(ratings: pd.DataFrame) -> pd.DataFrame:
 
 def local_dates(sessions: pd.DataFrame, timezone: str) -> pd.Series:
     """Each session's calendar date where the person lives."""
-    return sessions["started_at"].dt.tz_convert(timezone).dt.date
+    days: pd.Series[date] = sessions["started_at"].dt.tz_convert(timezone).dt.date
+    return days
 
 
 def filter_sessions(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal, get_args
 
 EARLIEST_DATE = date(2000, 1, 1)
 MAX_DAYS_AHEAD = 1
@@ -18,7 +19,8 @@ NOTES_MAX_CHARS = 2000
 NAME_MAX_CHARS = 100
 AREA_MAX_CHARS = 60
 SCAR_BASELINES = ("mild", "moderate", "severe")
-SIDE_EFFECTS = ("none", "bruising", "infection", "allergy")
+SideEffect = Literal["none", "bruising", "infection", "allergy"]
+SIDE_EFFECTS: tuple[SideEffect, ...] = get_args(SideEffect)
 SIDE_EFFECT_LABELS = {
     "none": "None",
     "bruising": "Bruising",

@@ -21,10 +21,10 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from importlib import metadata
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import TypeAdapter
 from pydantic import ValidationError as FormatError
@@ -89,6 +89,9 @@ from dermadash.transfer.import_report import (
     ThrottledProgress,
 )
 from dermadash.transfer.json_stream import JsonShapeError, Piece
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = [
     "FORMAT_NAME",
@@ -311,6 +314,8 @@ class _TooManyProblems(Exception):
 
 
 PartT = TypeVar("PartT", bound=Part)
+# The parts other records point at by their ``ref``.
+ReferencedT = TypeVar("ReferencedT", RollerPart, SessionPart, ScarRatingPart)
 
 
 class _Walk:
@@ -454,14 +459,14 @@ class _Walk:
             sink.profile(settings)
 
     def _with_refs(
-        self, section: str, model: type[PartT], refs: set[int]
-    ) -> Iterator[tuple[str, PartT]]:
+        self, section: str, model: type[ReferencedT], refs: set[int]
+    ) -> Iterator[tuple[str, ReferencedT]]:
         """A section's valid records, each ``ref`` added to ``refs`` (and used once)."""
         for place, piece in self.records(section):
             part = self._part(model, section, place, piece)
             if part is None:
                 continue
-            ref: int = part.ref  # type: ignore[attr-defined]
+            ref = part.ref
             if ref in refs:
                 self.problem(f"{place}, ref: {ref} is used by another record of the list.")
             refs.add(ref)
@@ -588,9 +593,11 @@ class _Walk:
             yield view.viewed_at
 
 
-def _fields_of(part: Part, target: type, exclude: set[str] | None = None) -> dict[str, Any]:
+def _fields_of(
+    part: Part, target: type[DataclassInstance], exclude: set[str] | None = None
+) -> dict[str, Any]:
     """The part's values for the fields a records input dataclass has."""
-    names = set(target.__dataclass_fields__) - (exclude or set())
+    names = {item.name for item in fields(target)} - (exclude or set())
     return {name: getattr(part, name) for name in names if name in type(part).model_fields}
 
 

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -51,8 +51,8 @@ from dermadash.rules.protocol import load_protocol
 from dermadash.storage import validation
 from dermadash.storage.models import Base, Profile, RollingSession
 
-FORMAT_NAME = "dermadash-backup"
-FORMAT_VERSION = 2
+FORMAT_NAME: Final = "dermadash-backup"
+FORMAT_VERSION: Final = 2
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SECTIONS = ("rollers", "sessions", "scar_ratings", "photos", "share_links")
 
@@ -87,15 +87,12 @@ def _storable(value: str) -> str:
     )
 
 
-def _text(max_chars: int) -> Any:
-    return Annotated[str, Field(max_length=max_chars), AfterValidator(_storable)]
-
-
-def _number(field: str) -> Any:
+def _bounds(field: str, kind: type[int] | type[float]) -> Any:
+    """``validation.NUMBER_RULES[field]`` as pydantic bounds; ``kind`` must be its kind."""
     rule = validation.NUMBER_RULES[field]
-    kind = int if rule.integer else float
-    bounds = Field(ge=rule.minimum, le=rule.maximum, allow_inf_nan=False)
-    return Annotated[kind, bounds]
+    if rule.integer != (kind is int):
+        raise TypeError(f"{field} is {'an integer' if rule.integer else 'a number'}")
+    return Field(ge=rule.minimum, le=rule.maximum, allow_inf_nan=False)
 
 
 def _iso_moment(value: Any) -> Any:
@@ -123,10 +120,22 @@ def _utc_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-Name = _text(validation.NAME_MAX_CHARS)
-Notes = _text(validation.NOTES_MAX_CHARS)
-Area = _text(validation.AREA_MAX_CHARS)
-ImportKey = _text(IMPORT_KEY_MAX_CHARS)
+_STORABLE = AfterValidator(_storable)
+Name = Annotated[str, Field(max_length=validation.NAME_MAX_CHARS), _STORABLE]
+Notes = Annotated[str, Field(max_length=validation.NOTES_MAX_CHARS), _STORABLE]
+Area = Annotated[str, Field(max_length=validation.AREA_MAX_CHARS), _STORABLE]
+ImportKey = Annotated[str, Field(max_length=IMPORT_KEY_MAX_CHARS), _STORABLE]
+Timezone = Annotated[str, Field(max_length=TIMEZONE_MAX_CHARS), _STORABLE]
+NeedleMm = Annotated[float, _bounds("needle_mm", float)]
+NeedleCount = Annotated[int, _bounds("needle_count", int)]
+PassesVertical = Annotated[int, _bounds("passes_vertical", int)]
+PassesHorizontal = Annotated[int, _bounds("passes_horizontal", int)]
+PassesDiagonal = Annotated[int, _bounds("passes_diagonal", int)]
+Pain = Annotated[int, _bounds("pain", int)]
+RednessHours = Annotated[float, _bounds("redness_hours", float)]
+StingingMinutes = Annotated[float, _bounds("stinging_minutes", float)]
+Severity = Annotated[int, _bounds("severity", int)]
+IntervalDays = Annotated[int, _bounds("prescribed_interval_days", int)]
 Moment = Annotated[
     AwareDatetime,
     BeforeValidator(_iso_moment),
@@ -152,9 +161,9 @@ class ProfilePart(Part):
     display_name: Name
     experienced: bool = False
     scar_baseline: Literal["mild", "moderate", "severe"] = "mild"
-    prescribed_interval_days: _number("prescribed_interval_days") | None = None  # type: ignore[valid-type]
+    prescribed_interval_days: IntervalDays | None = None
     isotretinoin_last_dose: Day | None = None
-    timezone: _text(TIMEZONE_MAX_CHARS) = "UTC"  # type: ignore[valid-type]
+    timezone: Timezone = "UTC"
     rule_overrides: dict[str, int | float] = Field(
         default_factory=dict,
         description="Protocol thresholds moved within their safe bounds, keyed "
@@ -173,8 +182,8 @@ class ProfilePart(Part):
 class RollerPart(Part):
     ref: Ref
     name: Name
-    needle_mm: _number("needle_mm")  # type: ignore[valid-type]
-    needle_count: _number("needle_count") | None = None  # type: ignore[valid-type]
+    needle_mm: NeedleMm
+    needle_count: NeedleCount | None = None
     first_used: Day | None = None
     retired_on: Day | None = None
     shared: bool = False
@@ -182,10 +191,10 @@ class RollerPart(Part):
 
 
 class CheckInPart(Part):
-    redness_hours: _number("redness_hours") | None = None  # type: ignore[valid-type]
-    stinging_minutes: _number("stinging_minutes") | None = None  # type: ignore[valid-type]
+    redness_hours: RednessHours | None = None
+    stinging_minutes: StingingMinutes | None = None
     peeling: bool | None = None
-    side_effect: Literal[validation.SIDE_EFFECTS] | None = None  # type: ignore[valid-type]
+    side_effect: validation.SideEffect | None = None
     makeup_48h: bool | None = None
     sun_24h: bool | None = None
     notes: Notes | None = None
@@ -195,17 +204,17 @@ class CheckInPart(Part):
 class SessionPart(Part):
     ref: Ref
     started_at: Moment
-    needle_mm: _number("needle_mm")  # type: ignore[valid-type]
-    passes_vertical: _number("passes_vertical") | None = None  # type: ignore[valid-type]
-    passes_horizontal: _number("passes_horizontal") | None = None  # type: ignore[valid-type]
-    passes_diagonal: _number("passes_diagonal") | None = None  # type: ignore[valid-type]
+    needle_mm: NeedleMm
+    passes_vertical: PassesVertical | None = None
+    passes_horizontal: PassesHorizontal | None = None
+    passes_diagonal: PassesDiagonal | None = None
     sterilized_before: bool | None = None
     sterilized_after: bool | None = None
     skin_cleansed: bool | None = None
     active_acne: bool | None = None
     retinoid_48h: bool | None = None
     pinpoint_bleeding: bool | None = None
-    pain: _number("pain") | None = None  # type: ignore[valid-type]
+    pain: Pain | None = None
     mask_applied: bool | None = None
     notes: Notes | None = None
     roller_ref: Ref | None = None
@@ -220,7 +229,7 @@ class ScarRatingPart(Part):
     ref: Ref
     rated_on: Day
     area: Area
-    severity: _number("severity")  # type: ignore[valid-type]
+    severity: Severity
     notes: Notes | None = None
     is_demo: bool = False
     import_key: ImportKey | None = None

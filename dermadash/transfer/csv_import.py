@@ -95,7 +95,7 @@ CHECK_IN_COLUMNS = (
     "sun_24h",
     "check_in_notes",
 )
-SIDE_EFFECT_WORDS = {
+SIDE_EFFECT_WORDS: dict[str, str] = {
     **{choice: choice for choice in validation.SIDE_EFFECTS},
     **{label.lower(): choice for choice, label in validation.SIDE_EFFECT_LABELS.items()},
 }
@@ -484,10 +484,10 @@ def _session_row(
         started_at=moment,
         areas=areas,
         needle_mm=needle,
-        passes_vertical=numbers["passes_vertical"],  # type: ignore[arg-type]
-        passes_horizontal=numbers["passes_horizontal"],  # type: ignore[arg-type]
-        passes_diagonal=numbers["passes_diagonal"],  # type: ignore[arg-type]
-        pain=numbers["pain"],  # type: ignore[arg-type]
+        passes_vertical=numbers["passes_vertical"],  # type: ignore[arg-type]  # number() gives int here
+        passes_horizontal=numbers["passes_horizontal"],  # type: ignore[arg-type]  # number() gives int here
+        passes_diagonal=numbers["passes_diagonal"],  # type: ignore[arg-type]  # number() gives int here
+        pain=numbers["pain"],  # type: ignore[arg-type]  # number() gives int here
         notes=notes,
         import_key=session_key(moment, areas),
         **{name: flags[name] for name in SESSION_FLAG_COLUMNS},
@@ -747,7 +747,7 @@ def _new_rows(parsed: ParsedCsv, existing: set[str]) -> tuple[list[SessionRow | 
         key = item.session.import_key if isinstance(item, SessionRow) else item.rating.import_key
         if key in seen:
             continue
-        seen.add(key)  # type: ignore[arg-type]
+        seen.add(key)  # type: ignore[arg-type]  # import_key is always set on parsed rows
         fresh.append(item)
     return fresh, parsed.entry_count - len(fresh)
 

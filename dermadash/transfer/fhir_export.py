@@ -24,7 +24,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from fhir.resources.R4B.adverseevent import AdverseEvent
@@ -39,6 +39,7 @@ from fhir.resources.R4B.resource import Resource
 from sqlalchemy import Engine
 
 from dermadash import photos
+from dermadash.frame_rows import frame_rows
 from dermadash.rules import flagging
 from dermadash.rules.protocol import load_protocol
 from dermadash.sharing import LinkInfo
@@ -62,6 +63,7 @@ DURATIONS = (
 )
 MEDIA_TYPE = "http://terminology.hl7.org/CodeSystem/media-type"
 _NAMESPACE = uuid.UUID("6f1b7c1e-3c8e-4d3c-9a55-6d2c3c1f0a15")
+_Model = TypeVar("_Model", bound=Resource)
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,13 @@ def _quantity(value: float, unit: str) -> dict[str, Any]:
     return {"value": float(value), "unit": unit, "system": UCUM, "code": unit}
 
 
+def _resource(model: type[_Model], **elements: Any) -> _Model:
+    """``model`` validated from plain FHIR elements (dicts, as FHIR JSON spells them)."""
+    return model.model_validate(elements)
+
+
 def _present(value: object) -> bool:
-    return value is not None and not pd.isna(value)  # type: ignore[call-overload]
+    return value is not None and not pd.isna(value)  # type: ignore[call-overload]  # any cell
 
 
 class _Builder:
@@ -120,11 +127,11 @@ class _Builder:
         return [{"text": text}]
 
     def patient_resource(self, display_name: str) -> None:
-        self.add(self.patient["reference"], Patient(name=[{"text": display_name}]))
+        self.add(self.patient["reference"], _resource(Patient, name=[{"text": display_name}]))
 
     def devices(self, rollers: pd.DataFrame) -> dict[int, str]:
         urls = {}
-        for roller in rollers.itertuples(index=False):
+        for roller in frame_rows(rollers):
             url = _urn("roller", self.profile_id, roller.roller_id)
             urls[int(roller.roller_id)] = url
             needle = {
@@ -133,7 +140,8 @@ class _Builder:
             }
             self.add(
                 url,
-                Device(
+                _resource(
+                    Device,
                     status="inactive" if _present(roller.retired_on) else "active",
                     deviceName=[{"name": roller.name, "type": "user-friendly-name"}],
                     type={"text": "Dermaroller (microneedling roller)"},
@@ -150,7 +158,8 @@ class _Builder:
         needle = f"Needle length {row.needle_mm:g} mm."
         self.add(
             url,
-            Procedure(
+            _resource(
+                Procedure,
                 status="completed",
                 code=_local("dermarolling", "Dermarolling (microneedling) at home"),
                 subject=self.patient,
@@ -181,7 +190,8 @@ class _Builder:
             label = SIDE_EFFECT_LABELS[row.side_effect]
             self.add(
                 _urn("side-effect", self.profile_id, row.session_id),
-                AdverseEvent(
+                _resource(
+                    AdverseEvent,
                     actuality="actual",
                     event=_local(row.side_effect, label),
                     subject=self.patient,
@@ -202,7 +212,8 @@ class _Builder:
         url = _urn(kind, self.profile_id, session_id)
         self.add(
             url,
-            Observation(
+            _resource(
+                Observation,
                 status="final",
                 code=code,
                 subject=self.patient,
@@ -216,7 +227,8 @@ class _Builder:
         url = _urn("rating", self.profile_id, row.rating_id)
         self.add(
             url,
-            Observation(
+            _resource(
+                Observation,
                 status="final",
                 code=_local("scar-severity", "Acne scar severity (0 none to 10 worst)"),
                 subject=self.patient,
@@ -233,7 +245,8 @@ class _Builder:
         jpeg = photos.photo_jpeg(engine, self.profile_id, int(row.photo_id))
         self.add(
             url,
-            Media(
+            _resource(
+                Media,
                 status="completed",
                 type={"coding": [{"system": MEDIA_TYPE, "code": "image", "display": "Image"}]},
                 subject=self.patient,
@@ -258,7 +271,8 @@ class _Builder:
         )
         self.add(
             _urn("flag", self.profile_id, f"{row.rule}/{row.date}/{row.session}/{row.area}"),
-            DetectedIssue(
+            _resource(
+                DetectedIssue,
                 status="final",
                 code={
                     "coding": [
@@ -296,18 +310,19 @@ def build_bundle(
         flags = flags[flags["date"] >= choice.since]
         if stored is not None:
             stored = stored[stored["rated_on"] >= choice.since]
-    for row in sessions.itertuples(index=False):
+    for row in frame_rows(sessions):
         builder.session(row, device_urls)
     media: dict[int, list[str]] = {}
     if stored is not None:
-        for row in stored.itertuples(index=False):
+        for row in frame_rows(stored):
             media.setdefault(int(row.rating_id), []).append(builder.photo(engine, row))
-    for row in ratings.itertuples(index=False):
+    for row in frame_rows(ratings):
         builder.rating(row, media.get(int(row.rating_id), []))
     titles = {spec.id: spec.title for spec in load_protocol().rules}
-    for row in flags.itertuples(index=False):
+    for row in frame_rows(flags):
         builder.flag(row, titles)
-    return Bundle(
+    return _resource(
+        Bundle,
         type="collection",
         timestamp=(now or datetime.now(UTC)).isoformat(),
         entry=builder.entries,

@@ -114,7 +114,7 @@ def _pieces(data: bytes, span: Span, *, is_object: bool) -> Iterator[Piece]:
     while True:
         if depth > 1:
             # Inside a member: only brackets matter; skip the rest (strings too) at once.
-            skipped = _SKIP.match(data, pos, span.end).end()  # type: ignore[union-attr]
+            skipped = _SKIP.match(data, pos, span.end).end()  # type: ignore[union-attr]  # `*+` matches empty text
             if skipped >= span.end:
                 raise JsonShapeError("the document ends too early")
             if deepest < depth and _holds_container(data, pos, skipped):
