@@ -17,15 +17,13 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from dermadash.columns import CHECK_IN_INPUT_FIELDS, ROLLER_INPUT_FIELDS, SESSION_INPUT_FIELDS
 from dermadash.rules.protocol import load_protocol
 from dermadash.storage import validation
 from dermadash.storage.db import reading, transaction
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating
 from dermadash.storage.queries import known_areas
 from dermadash.storage.records import (
-    CHECK_IN_COLUMNS,
-    ROLLER_COLUMNS,
-    SESSION_COLUMNS,
     CheckInInput,
     RecordNotFound,
     RollerInput,
@@ -34,6 +32,7 @@ from dermadash.storage.records import (
     insert_scar_rating,
 )
 from dermadash.storage.validation import ValidationError
+from dermadash.timezones import local_dates
 
 # Face areas offered before the person has logged any of their own.
 COMMON_AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin", "Nose", "Temples", "Jawline")
@@ -147,7 +146,7 @@ def load_session(engine: Engine, profile_id: int, session_id: int) -> SessionInp
         record = session.get(RollingSession, session_id)
         if record is None or record.profile_id != profile_id:
             raise RecordNotFound(f"session {session_id}")
-        values = {name: getattr(record, name) for name in SESSION_COLUMNS}
+        values = {name: getattr(record, name) for name in SESSION_INPUT_FIELDS}
         return SessionInput(areas=[item.area for item in record.areas], **values)
 
 
@@ -159,7 +158,9 @@ def load_check_in(engine: Engine, profile_id: int, session_id: int) -> CheckInIn
             raise RecordNotFound(f"session {session_id}")
         if record.check_in is None:
             return None
-        return CheckInInput(**{name: getattr(record.check_in, name) for name in CHECK_IN_COLUMNS})
+        return CheckInInput(
+            **{name: getattr(record.check_in, name) for name in CHECK_IN_INPUT_FIELDS}
+        )
 
 
 def load_scar_rating(engine: Engine, profile_id: int, rating_id: int) -> ScarRatingInput:
@@ -180,7 +181,7 @@ def load_roller(engine: Engine, profile_id: int, roller_id: int) -> RollerInput:
         record = session.get(Roller, roller_id)
         if record is None or record.profile_id != profile_id:
             raise RecordNotFound(f"roller {roller_id}")
-        return RollerInput(**{name: getattr(record, name) for name in ROLLER_COLUMNS})
+        return RollerInput(**{name: getattr(record, name) for name in ROLLER_INPUT_FIELDS})
 
 
 # --- scar ratings ----------------------------------------------------------------------
@@ -210,11 +211,6 @@ def last_rating_per_area(ratings: pd.DataFrame) -> pd.DataFrame:
 # --- history ---------------------------------------------------------------------------
 
 
-def local_dates(sessions: pd.DataFrame, timezone: str) -> pd.Series:
-    """Each session's calendar date where the person lives."""
-    return sessions["started_at"].dt.tz_convert(timezone).dt.date
-
-
 def filter_sessions(
     sessions: pd.DataFrame,
     timezone: str,
@@ -225,7 +221,7 @@ def filter_sessions(
 ) -> pd.DataFrame:
     """Sessions between two local dates (inclusive) that treated ``area``, newest first."""
     keep = pd.Series(True, index=sessions.index)
-    days = local_dates(sessions, timezone)
+    days = local_dates(sessions["started_at"], timezone)
     if first_day is not None:
         keep &= days >= first_day
     if last_day is not None:
