@@ -193,7 +193,6 @@ def typed(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
 
 SESSION_FRAME_COLUMNS = names(SESSION)
 ROLLER_FRAME_COLUMNS = names(ROLLER)
-RATING_FRAME_COLUMNS = names(RATING)
 FLAG_FRAME_COLUMNS = names(column for column in FLAG if column.sheet)
 """The flag columns every consumer relies on (``FLAG_FRAME_EXTRA_COLUMNS`` come after)."""
 FLAG_FRAME_EXTRA_COLUMNS = names(column for column in FLAG if not column.sheet)

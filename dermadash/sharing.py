@@ -456,7 +456,7 @@ def sessions_table(
     (without the Notes column when the link does not share notes)."""
     if not include_notes:
         return sessions_table(sessions, timezone).drop(columns="Notes")
-    columns = typed_tables.SESSION_COLUMNS  # the same columns, typed, for the pages
+    columns = typed_tables.SESSION_TABLE_COLUMNS  # the same columns, typed, for the pages
     if sessions.empty:
         return pd.DataFrame(columns=columns)
     ordered = sessions.iloc[::-1]

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 BROWSER_PATH_VARIABLE = settings.BROWSER_PATH_VARIABLE
-DEFAULT_CHROMIUM = settings.DEFAULT_BROWSER_PATH
 START_TIMEOUT_SECONDS = 60
 CHART_TIMEOUT_SECONDS = 60
 # One tab: a cold start loads plotly.js once; warm, a chart takes a fraction of a second.

@@ -8,7 +8,7 @@ pages stay thin and these rules are tested on both databases.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
@@ -19,8 +19,7 @@ from sqlalchemy import Engine, func, select
 
 from dermadash.columns import CHECK_IN_INPUT_FIELDS, ROLLER_INPUT_FIELDS, SESSION_INPUT_FIELDS
 from dermadash.rules.protocol import load_protocol
-from dermadash.storage import validation
-from dermadash.storage.db import reading, transaction
+from dermadash.storage.db import reading
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating
 from dermadash.storage.queries import known_areas
 from dermadash.storage.records import (
@@ -29,9 +28,7 @@ from dermadash.storage.records import (
     RollerInput,
     ScarRatingInput,
     SessionInput,
-    insert_scar_rating,
 )
-from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_dates
 
 # Face areas offered before the person has logged any of their own.
@@ -185,19 +182,6 @@ def load_roller(engine: Engine, profile_id: int, roller_id: int) -> RollerInput:
 
 
 # --- scar ratings ----------------------------------------------------------------------
-
-
-def add_scar_ratings(
-    engine: Engine, profile_id: int, ratings: Sequence[ScarRatingInput]
-) -> list[int]:
-    """Store one rating per area in one transaction: all of them or none."""
-    if not ratings:
-        raise ValidationError.single("severity", "Choose a severity for at least one area.")
-    areas = [validation.normalise_area(rating.area) for rating in ratings]
-    if len(set(areas)) != len(areas):
-        raise ValidationError.single("area", "Rate each area only once per date.")
-    with transaction(engine) as session:
-        return [insert_scar_rating(session, profile_id, rating) for rating in ratings]
 
 
 def last_rating_per_area(ratings: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """The spreadsheet (CSV) format shared by import and export.
 
-Column names are a public interface (PRODUCT.md, "Spreadsheet import"), defined with the
+Column names are a public interface (the README, "Import, backup and export"), defined with the
 schema in ``dermadash.columns`` (``SPREADSHEET_*``). Export writes exactly those columns,
 plus three optional ones (``mask_applied``, ``peeling``, ``check_in_notes``) that make an
 export → import round trip lossless.
