@@ -187,7 +187,7 @@ def typed(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
         if column.dtype == MOMENT:
             frame[column.name] = pd.to_datetime(frame[column.name], utc=True)
         else:
-            frame[column.name] = frame[column.name].astype(column.dtype)
+            frame[column.name] = frame[column.name].astype(pd.api.types.pandas_dtype(column.dtype))
     return frame
 
 

@@ -27,4 +27,5 @@ def local_dates(started_at: pd.Series, timezone: str) -> pd.Series:
     """Each moment's calendar day where the person lives (as datetime.date)."""
     if started_at.empty:
         return pd.Series([], dtype=object, index=started_at.index)
-    return started_at.dt.tz_convert(timezone).dt.date
+    days: pd.Series = started_at.dt.tz_convert(timezone).dt.date
+    return days
