@@ -16,7 +16,7 @@ import pandas as pd
 
 Source = Literal["session", "check_in", "roller", "rating", ""]
 
-MOMENT = "datetime64[ns, UTC]"
+MOMENT = "datetime64[us, UTC]"  # what pd.to_datetime(..., utc=True) gives datetimes (pandas 3)
 BOOLEAN = "boolean"
 INTEGER = "Int64"
 
@@ -198,6 +198,10 @@ FLAG_FRAME_COLUMNS = names(column for column in FLAG if column.sheet)
 FLAG_FRAME_EXTRA_COLUMNS = names(column for column in FLAG if not column.sheet)
 
 SESSION_INPUT_FIELDS = input_fields(SESSION, "session")
+SESSION_COUNT_FIELDS = tuple(
+    c.name for c in SESSION if c.source == "session" and c.dtype == INTEGER and c.sheet
+)
+"""The whole numbers a person enters for a session: passes per direction and pain."""
 CHECK_IN_INPUT_FIELDS = input_fields(SESSION, "check_in")
 ROLLER_INPUT_FIELDS = input_fields(ROLLER, "roller")
 

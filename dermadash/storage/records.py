@@ -12,7 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from dermadash.columns import CHECK_IN_INPUT_FIELDS, ROLLER_INPUT_FIELDS, SESSION_INPUT_FIELDS
+from dermadash.columns import (
+    CHECK_IN_INPUT_FIELDS,
+    ROLLER_INPUT_FIELDS,
+    SESSION_COUNT_FIELDS,
+    SESSION_INPUT_FIELDS,
+)
 from dermadash.storage import validation
 from dermadash.storage.db import reading, transaction
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
@@ -60,12 +65,7 @@ class SessionInput:
                 else Problem("needle_mm", "Needle length is required."),
                 *(
                     validation.number_problem(name, getattr(self, name))
-                    for name in (
-                        "passes_vertical",
-                        "passes_horizontal",
-                        "passes_diagonal",
-                        "pain",
-                    )
+                    for name in SESSION_COUNT_FIELDS
                 ),
                 validation.text_problem("notes", "Notes", self.notes, validation.NOTES_MAX_CHARS),
             ]

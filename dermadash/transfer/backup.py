@@ -669,15 +669,6 @@ def parse_backup(data: bytes) -> tuple[BackupContent | None, list[ImportProblem]
     return BackupContent(walk.version, data, counter.counts), []
 
 
-def parse_document(document: Any) -> tuple[BackupContent | None, list[ImportProblem]]:
-    """Check a backup already in memory (tests and small documents)."""
-    try:
-        data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    except (TypeError, ValueError):
-        return _refused(NOT_A_BACKUP)
-    return parse_backup(data)
-
-
 # --- restoring ----------------------------------------------------------------------
 
 
