@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.dashboard_vs_floor import DEFAULT_SESSIONS, FLOOR, fill_history
-from benchmarks.live_server import SERVED_APP, streamlit_server
+from tests.live_server import SERVED_APP, streamlit_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from benchmarks.random_logs import random_log
 from benchmarks.reference_rules import reference_evaluate
 from dermadash.rules import evaluation
 from dermadash.storage.profiles import ProfileSettings
+from tests.random_logs import random_log
 
 DEFAULT_SESSIONS = 1_000_000
 DEFAULT_SAMPLE = 100_000

@@ -33,11 +33,11 @@ from benchmarks.browser_load import (
     FLOOR_CHARTS,
     VIEWPORT,
 )
-from benchmarks.five_year_log import import_five_year_log
-from benchmarks.live_server import PROJECT_ROOT, SERVED_APP, streamlit_server
 from dermadash import sharing
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
+from tests.five_year_log import import_five_year_log
+from tests.live_server import PROJECT_ROOT, SERVED_APP, streamlit_server
 
 # Not imported from dashboard_vs_floor: with that module (Streamlit, AppTest) imported
 # here, the servers started from this process refused owner pages under the server

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from benchmarks.five_year_log import import_five_year_log
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
+from tests.five_year_log import import_five_year_log
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 2.0

@@ -25,12 +25,13 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from dermadash.settings import DATA_DIR
+from dermadash import settings
+from dermadash.settings import (  # re-exported: callers and tests name them through auth
+    AUTH_VARIABLE as AUTH_VARIABLE,
+)
+from dermadash.settings import PASSWORD_FILE_VARIABLE as PASSWORD_FILE_VARIABLE
+from dermadash.settings import PASSWORD_HASH_VARIABLE as PASSWORD_HASH_VARIABLE
 
-AUTH_VARIABLE = "DERMADASH_AUTH"
-PASSWORD_HASH_VARIABLE = "DERMADASH_OWNER_PASSWORD_HASH"
-PASSWORD_FILE_VARIABLE = "DERMADASH_PASSWORD_FILE"
-DEFAULT_PASSWORD_FILE = DATA_DIR / "owner-password.argon2"
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 IDENTITY_MAX_CHARS = 320
@@ -56,8 +57,7 @@ class AuthConfigError(ValueError):
 
 def configured_mode(environ: Mapping[str, str] | None = None) -> AuthMode:
     """The sign-in mode from ``DERMADASH_AUTH`` (``none`` when unset)."""
-    value = (environ if environ is not None else os.environ).get(AUTH_VARIABLE, "")
-    value = value.strip().lower() or AuthMode.NONE.value
+    value = settings.auth_mode_name(environ)
     try:
         return AuthMode(value)
     except ValueError:
@@ -68,11 +68,6 @@ def configured_mode(environ: Mapping[str, str] | None = None) -> AuthMode:
 
 
 # --- The owner password ---------------------------------------------------------------
-
-
-def password_file(environ: Mapping[str, str] | None = None) -> Path:
-    configured = (environ if environ is not None else os.environ).get(PASSWORD_FILE_VARIABLE, "")
-    return Path(configured.strip()).expanduser() if configured.strip() else DEFAULT_PASSWORD_FILE
 
 
 def password_problem(password: str) -> str | None:
@@ -103,11 +98,10 @@ def save_password_hash(password_hash: str, path: Path) -> None:
 
 def stored_password_hash(environ: Mapping[str, str] | None = None) -> str | None:
     """The owner's password hash: ``DERMADASH_OWNER_PASSWORD_HASH``, else the file."""
-    environ = environ if environ is not None else os.environ
-    configured = environ.get(PASSWORD_HASH_VARIABLE, "").strip()
+    configured = settings.owner_password_hash(environ)
     if configured:
         return configured
-    path = password_file(environ)
+    path = settings.password_file(environ)
     try:
         stored = path.read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):

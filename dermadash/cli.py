@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import auth, demo, sharing
+from dermadash import auth, demo, settings, sharing
 from dermadash.calendar.commands import add_calendar_commands
 from dermadash.dashboard import insights
 from dermadash.formatting import format_day, format_moment
@@ -92,7 +92,7 @@ def cmd_share_create(args: argparse.Namespace, engine: Engine) -> int:
     )
     if sharing.is_local_only(base):
         print(
-            f"Note: {base} only opens on this computer; set {sharing.PUBLIC_URL_VARIABLE} "
+            f"Note: {base} only opens on this computer; set {settings.PUBLIC_URL_VARIABLE} "
             "to the address others use, or give your dermatologist the PDF report."
         )
     if new.passcode:
@@ -154,12 +154,12 @@ def cmd_password(args: argparse.Namespace, engine: Engine) -> int:
         password_hash = auth.hash_password(password)
     except auth.AuthConfigError as problem:
         raise CommandError(f"{problem} Nothing was changed.") from problem
-    path = auth.password_file()
+    path = settings.password_file()
     auth.save_password_hash(password_hash, path)
     print(f"The owner password is set (its argon2 hash is in {path}).")
     print(
-        f"The app asks for it when started with {auth.AUTH_VARIABLE}=password. To keep the "
-        f"hash elsewhere, put it in {auth.PASSWORD_HASH_VARIABLE} instead."
+        f"The app asks for it when started with {settings.AUTH_VARIABLE}=password. To keep the "
+        f"hash elsewhere, put it in {settings.PASSWORD_HASH_VARIABLE} instead."
     )
     return 0
 

@@ -18,7 +18,6 @@ data revision alone (the Share page reads them fresh on every run instead).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select, update
 
-from dermadash import auth
+from dermadash import auth, settings
 from dermadash.dashboard import typed_tables
 from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.storage import validation
@@ -43,7 +42,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 NOT_VALID_MESSAGE = "This link is not valid."
-PUBLIC_URL_VARIABLE = "DERMADASH_PUBLIC_URL"
+PUBLIC_URL_VARIABLE = settings.PUBLIC_URL_VARIABLE
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8501"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
 LINK_COLUMNS = [
@@ -384,8 +383,7 @@ def _as_utc(moment: datetime | None) -> datetime | None:
 
 def configured_public_url() -> str | None:
     """``DERMADASH_PUBLIC_URL`` without a trailing slash, or None when it is not set."""
-    configured = os.environ.get(PUBLIC_URL_VARIABLE, "").strip().rstrip("/")
-    return configured or None
+    return settings.public_url()
 
 
 def app_base_url(page_url: str | None, base_url_path: str = "") -> str:
@@ -458,7 +456,7 @@ def sessions_table(
     (without the Notes column when the link does not share notes)."""
     if not include_notes:
         return sessions_table(sessions, timezone).drop(columns="Notes")
-    columns = typed_tables.SESSION_COLUMNS  # the same columns, typed, for the pages
+    columns = typed_tables.SESSION_TABLE_COLUMNS  # the same columns, typed, for the pages
     if sessions.empty:
         return pd.DataFrame(columns=columns)
     ordered = sessions.iloc[::-1]

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import Engine
 
-from benchmarks.live_server import streamlit_server
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.conftest import PROJECT_ROOT
+from tests.live_server import streamlit_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize

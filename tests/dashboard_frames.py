@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-# The rule engine's contract (CONTRACT_RULES.md), spelled out so tests need no engine.
-FLAG_COLUMNS = ["rule", "severity", "date", "session", "area", "message", "advice", "source"]
+from dermadash.columns import FLAG_FRAME_COLUMNS
+
+FLAG_COLUMNS = list(FLAG_FRAME_COLUMNS)  # the rule engine's, from the schema: no engine needed
 LONDON = "Europe/London"
 
 

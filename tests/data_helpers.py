@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -18,6 +20,8 @@ from dermadash.storage.db import transaction
 from dermadash.storage.models import ShareLink, ShareLinkView
 from dermadash.storage.profiles import ProfileSettings, load_profile, update_settings
 from dermadash.storage.records import SessionInput, add_session
+from dermadash.transfer import backup
+from dermadash.transfer.import_report import ImportProblem
 from tests.conftest import DEMO_TODAY
 from tests.photo_helpers import jpeg_with_gps, png_bytes
 
@@ -113,3 +117,9 @@ def fresh_database_like(url: str, folder: Path) -> Iterator[Engine]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def parse_document(document: Any) -> tuple[backup.BackupContent | None, list[ImportProblem]]:
+    """Check a backup already in memory, as ``backup.parse_backup`` checks a file's bytes."""
+    data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return backup.parse_backup(data)

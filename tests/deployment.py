@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 
-from benchmarks.live_server import _wait_until_healthy as wait_until_healthy
-from benchmarks.live_server import free_port
 from tests.conftest import PROJECT_ROOT
+from tests.live_server import _wait_until_healthy as wait_until_healthy
+from tests.live_server import free_port
 
 
 def _postgres_bin() -> Path:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from benchmarks.random_logs import rollers_frame, sessions_frame
 from dermadash.rules import evaluation
 from dermadash.storage.profiles import ProfileSettings
+from tests.random_logs import rollers_frame, sessions_frame
 
 LONDON = "Europe/London"
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

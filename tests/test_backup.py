@@ -20,7 +20,7 @@ from dermadash.storage.profiles import ProfileSettings, create_profile, load_pro
 from dermadash.storage.records import RollerInput, add_roller
 from dermadash.storage.validation import ValidationError
 from dermadash.transfer import backup, backup_format, importing
-from tests.data_helpers import fill_everything, fresh_database_like
+from tests.data_helpers import fill_everything, fresh_database_like, parse_document
 from tests.photo_helpers import jpeg_with_gps, png_bytes
 
 FIXTURE_V1 = Path(__file__).parent / "data" / "backup_v1.json"
@@ -171,7 +171,7 @@ def test_version_1_records_upgrade_one_by_one_to_the_current_format() -> None:
 def test_a_newer_format_is_refused_in_plain_words() -> None:
     document = json.loads(FIXTURE_V1.read_text())
     document["format_version"] = backup.FORMAT_VERSION + 1
-    content, problems = backup.parse_document(document)
+    content, problems = parse_document(document)
     assert content is None
     assert "newer version of dermadash" in problems[0].message
 
@@ -240,7 +240,7 @@ def test_a_newer_format_is_refused_in_plain_words() -> None:
 def test_a_damaged_backup_lists_its_problems(change: Any, expected: str) -> None:
     document = json.loads(FIXTURE_V1.read_text())
     change(document)
-    content, problems = backup.parse_document(document)
+    content, problems = parse_document(document)
     assert content is None
     assert any(expected in problem.describe() for problem in problems), problems
 
@@ -307,7 +307,7 @@ def _version_2_with_a_photo(photo: dict[str, Any]) -> dict[str, Any]:
     ],
 )
 def test_a_damaged_photo_in_a_backup_is_named(photo: dict[str, Any], expected: str) -> None:
-    content, problems = backup.parse_document(_version_2_with_a_photo(photo))
+    content, problems = parse_document(_version_2_with_a_photo(photo))
     assert content is None
     assert any(expected in problem.describe() for problem in problems), problems
 
@@ -360,5 +360,5 @@ def test_overrides_stored_unchecked_by_an_older_restore_back_up_as_they_took_eff
         "redness-too-long.warning_hours": clamped,
         "too-many-passes.max_passes": 4,
     }
-    content, problems = backup.parse_document(document)
+    content, problems = parse_document(document)
     assert content is not None, problems

@@ -24,7 +24,7 @@ from dermadash.storage import queries
 from dermadash.storage.db import reading
 from dermadash.storage.models import ShareLinkView
 from dermadash.transfer import backup, backup_format
-from tests.data_helpers import fill_everything
+from tests.data_helpers import fill_everything, parse_document
 from tests.photo_helpers import jpeg_with_gps, two_tone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def test_a_restored_photo_is_re_encoded_like_an_upload(engine: Engine, profile_i
             "height": 600,
         }
     ]
-    content, problems = backup.parse_document(document)
+    content, problems = parse_document(document)
     assert content is not None, problems
     backup.restore_backup(engine, profile_id, content)
     [photo_id] = photos.photos_frame(engine, profile_id)["photo_id"].tolist()

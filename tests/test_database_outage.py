@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from benchmarks.live_server import free_port
 from dermadash.storage import db
+from tests.live_server import free_port
 
 
 def test_a_database_that_does_not_answer_is_told_apart_from_a_faulty_request(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import tomllib
 
-from dermadash.report import chromium, fonts
+from dermadash.report import fonts
+from dermadash.settings import DEFAULT_BROWSER_PATH
 from tests.conftest import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / ".streamlit" / "secrets.toml.example"
@@ -78,7 +79,7 @@ def test_packages_txt_installs_chromium_and_the_reports_fonts() -> None:
     # /usr/bin/chromium (the report's default) and draws the charts' text in DejaVu; the
     # PDF's own fonts ship with the project.
     assert "chromium" in packages
-    assert chromium.DEFAULT_CHROMIUM == "/usr/bin/chromium"
+    assert DEFAULT_BROWSER_PATH == "/usr/bin/chromium"
     assert "fonts-dejavu-core" in packages
     assert fonts.fonts_present()
 

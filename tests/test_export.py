@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from dermadash import columns
 from dermadash.storage import queries
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from dermadash.storage.records import ScarRatingInput, add_scar_rating
@@ -94,7 +95,10 @@ def test_sessions_export_round_trips_through_import(engine: Engine, profile_id: 
     fill_everything(engine, profile_id)
     data = csv_export.sessions_csv(engine, profile_id)
     header = read_csv(data)[0].keys()
-    assert list(header) == [*spreadsheet.SESSION_COLUMNS, *spreadsheet.SESSION_EXTRA_COLUMNS]
+    assert list(header) == [
+        *columns.SPREADSHEET_SESSION_COLUMNS,
+        *columns.SPREADSHEET_SESSION_EXTRA_COLUMNS,
+    ]
     target = create_profile(engine, ProfileSettings(display_name="Copy", timezone="Asia/Tokyo"))
     parsed = importing.parse_upload(data, "Asia/Tokyo")
     assert parsed.ok, [problem.describe() for problem in parsed.problems]
@@ -163,13 +167,15 @@ def test_flags_export_from_a_flags_frame() -> None:
         }
     )
     rows = read_csv(csv_export.flags_csv(flags))
-    assert list(rows[0]) == list(spreadsheet.FLAG_COLUMNS)
+    assert list(rows[0]) == list(columns.SPREADSHEET_FLAG_COLUMNS)
     assert rows[0]["date"] == "2026-03-02"
     assert rows[0]["session"] == "12"
     assert rows[0]["message"] == "'=The roller was not sterilized"
     assert rows[1]["session"] == ""
     assert rows[1]["area"] == ""
-    empty = read_csv(csv_export.flags_csv(pd.DataFrame(columns=list(spreadsheet.FLAG_COLUMNS))))
+    empty = read_csv(
+        csv_export.flags_csv(pd.DataFrame(columns=list(columns.SPREADSHEET_FLAG_COLUMNS)))
+    )
     assert empty == []
 
 

@@ -20,6 +20,7 @@ from tests import dashboard_frames as frames
 from tests.conftest import DEMO_TODAY
 from tests.dashboard_frames import LONDON
 
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.2, 1.4.11 non-text contrast
 PALETTE_COLOURS = {colour for theme in figures.THEMES.values() for colour in theme.palette.values()}
 
 
@@ -524,7 +525,7 @@ def test_every_mark_has_3_to_1_contrast_in_both_themes(
     for what, colour in checked:
         if colour == theme.background:
             continue  # an outline that separates a marker from what is under it
-        assert contrast(colour, theme.background) >= figures.MIN_GRAPHIC_CONTRAST, (what, colour)
+        assert contrast(colour, theme.background) >= MIN_GRAPHIC_CONTRAST, (what, colour)
 
 
 def test_the_dark_theme_draws_no_black_mark_and_no_white_label_box() -> None:

@@ -10,15 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
+from dermadash import columns
 from dermadash.storage.db import transaction
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
 from dermadash.storage.validation import ValidationError
-from dermadash.transfer import importing, spreadsheet
+from dermadash.transfer import importing
 from dermadash.transfer.backup import RestoreRefused
 
 COLUMNS = [
-    *spreadsheet.SESSION_COLUMNS,
-    *spreadsheet.SESSION_EXTRA_COLUMNS,
+    *columns.SPREADSHEET_SESSION_COLUMNS,
+    *columns.SPREADSHEET_SESSION_EXTRA_COLUMNS,
     "severity",
     "Date ",
     "NEEDLE_MM",

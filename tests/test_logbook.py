@@ -181,31 +181,6 @@ def test_roller_and_rating_load_back(engine: Engine, profile_id: int) -> None:
     assert logbook.load_scar_rating(engine, profile_id, rating_id) == rating
 
 
-def test_scar_ratings_are_saved_all_or_none(engine: Engine, profile_id: int) -> None:
-    day = date(2026, 3, 2)
-    with pytest.raises(ValidationError, match="Scar severity must be between 0 and 10"):
-        logbook.add_scar_ratings(
-            engine,
-            profile_id,
-            [ScarRatingInput(day, "Chin", 4), ScarRatingInput(day, "Nose", 11)],
-        )
-    assert queries.scar_ratings_frame(engine, profile_id).empty
-    with pytest.raises(ValidationError, match="at least one area"):
-        logbook.add_scar_ratings(engine, profile_id, [])
-    with pytest.raises(ValidationError, match="only once"):
-        logbook.add_scar_ratings(
-            engine, profile_id, [ScarRatingInput(day, "Chin", 4), ScarRatingInput(day, "chin", 5)]
-        )
-    ids = logbook.add_scar_ratings(
-        engine,
-        profile_id,
-        [ScarRatingInput(day, "chin", 4), ScarRatingInput(day, "Nose", 2)],
-    )
-    frame = queries.scar_ratings_frame(engine, profile_id)
-    assert frame["rating_id"].tolist() == ids
-    assert frame["area"].tolist() == ["Chin", "Nose"]
-
-
 def test_last_rating_per_area(engine: Engine, profile_id: int) -> None:
     for day, area, severity in [
         (date(2026, 3, 9), "Chin", 3),

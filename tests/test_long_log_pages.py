@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from benchmarks.five_year_log import import_five_year_log
 from dermadash import sharing
 from dermadash.dashboard import typed_tables
 from dermadash.escaping import escape_markdown
@@ -20,6 +19,7 @@ from dermadash.storage import queries
 from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, element_count, open_app
+from tests.five_year_log import import_five_year_log
 from views.flag_parts import CRITICAL_CARDS
 from views.photo_parts import GALLERY_PAGE
 

@@ -250,3 +250,33 @@ def test_an_iphone_heic_is_stored_as_a_clean_srgb_jpeg(engine: Engine, profile_i
     assert left[0] > 150 > left[2]  # still red on the left
     assert right[2] > 150 > right[0]  # and blue on the right
     assert "heic" in photos.UPLOAD_TYPES
+
+
+def test_ratings_without_photos_are_saved_all_or_none(engine: Engine, profile_id: int) -> None:
+    day = date(2026, 3, 2)
+    with pytest.raises(ValidationError, match="Scar severity must be between 0 and 10"):
+        photos.add_ratings_with_photos(
+            engine,
+            profile_id,
+            [ScarRatingInput(day, "Chin", 4), ScarRatingInput(day, "Nose", 11)],
+            [None, None],
+        )
+    assert queries.scar_ratings_frame(engine, profile_id).empty
+    with pytest.raises(ValidationError, match="at least one area"):
+        photos.add_ratings_with_photos(engine, profile_id, [], [])
+    with pytest.raises(ValidationError, match="only once"):
+        photos.add_ratings_with_photos(
+            engine,
+            profile_id,
+            [ScarRatingInput(day, "Chin", 4), ScarRatingInput(day, "chin", 5)],
+            [None, None],
+        )
+    ids = photos.add_ratings_with_photos(
+        engine,
+        profile_id,
+        [ScarRatingInput(day, "chin", 4), ScarRatingInput(day, "Nose", 2)],
+        [None, None],
+    )
+    frame = queries.scar_ratings_frame(engine, profile_id)
+    assert frame["rating_id"].tolist() == ids
+    assert frame["area"].tolist() == ["Chin", "Nose"]

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from benchmarks.random_logs import sessions_frame
 from dermadash import demo
 from dermadash.rules import evaluation
 from dermadash.rules.protocol import RULE_IDS, load_protocol
@@ -16,6 +15,7 @@ from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
 from dermadash.storage.validation import ValidationError
 from tests.conftest import DEMO_TODAY
+from tests.random_logs import sessions_frame
 from tests.rule_cases import at, person
 
 DAY = date(2026, 2, 2)

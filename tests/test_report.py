@@ -11,7 +11,6 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from benchmarks.five_year_log import import_five_year_log
 from dermadash import demo, sharing
 from dermadash.dashboard import typed_tables
 from dermadash.report import builder
@@ -19,6 +18,7 @@ from dermadash.rules import flagging
 from dermadash.storage import queries
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from tests.conftest import DEMO_TODAY
+from tests.five_year_log import import_five_year_log
 
 NOW = datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 12, 0, tzinfo=UTC)
 needs_chromium = pytest.mark.skipif(

@@ -14,10 +14,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.random_logs import rollers_frame, sessions_frame
 from benchmarks.reference_rules import reference_evaluate
 from dermadash.rules import evaluation
 from dermadash.storage.profiles import ProfileSettings
+from tests.random_logs import rollers_frame, sessions_frame
 
 AREAS = ["Left cheek", "Right cheek", "Forehead", "Chin"]
 ZONES = ["UTC", "Europe/London", "America/New_York", "Pacific/Auckland", "Asia/Kolkata"]

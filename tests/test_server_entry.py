@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.live_server import START_TIMEOUT_SECONDS, free_port
 from dermadash.storage import db
 from tests.conftest import PROJECT_ROOT
+from tests.live_server import START_TIMEOUT_SECONDS, free_port
 from tests.streamlit_client import run_once
 
 BIN = Path(sys.executable).parent

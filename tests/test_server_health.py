@@ -11,10 +11,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from benchmarks.live_server import free_port
 from dermadash.server import health
 from dermadash.storage import db
 from tests.browser import running_app
+from tests.live_server import free_port
 
 
 def test_a_current_database_is_healthy(engine: Engine) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.live_server import START_TIMEOUT_SECONDS, free_port
 from tests.conftest import PROJECT_ROOT
+from tests.live_server import START_TIMEOUT_SECONDS, free_port
 from tests.streamlit_client import Refused, run_once
 
 

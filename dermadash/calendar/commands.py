@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from dermadash import sharing
+from dermadash import settings, sharing
 from dermadash.calendar import links
 from dermadash.formatting import format_day, format_moment
 from dermadash.storage.profiles import default_profile_id, load_profile
@@ -35,7 +35,7 @@ def cmd_calendar_create(args: argparse.Namespace, engine: Engine) -> int:
     if sharing.is_local_only(base):
         print(
             f"Note: {base} only opens on this computer, so a calendar app on your phone or "
-            f"an online calendar cannot fetch it; set {sharing.PUBLIC_URL_VARIABLE} to the "
+            f"an online calendar cannot fetch it; set {settings.PUBLIC_URL_VARIABLE} to the "
             "address others use."
         )
     print("Subscribe to it in your calendar app. It is shown only now; dermadash keeps")

@@ -34,6 +34,7 @@ import plotly.graph_objects as go
 from dermadash.formatting import format_day, format_mm
 from dermadash.frame_rows import frame_rows
 from dermadash.rules.protocol import Protocol, load_protocol
+from dermadash.timezones import local_dates
 
 # Okabe & Ito (2008), "Color Universal Design"; "ink" is their black, the neutral hue.
 OKABE_ITO = {
@@ -46,7 +47,6 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.2, 1.4.11 non-text contrast
 ThemeName = Literal["light", "dark"]
 
 
@@ -410,15 +410,7 @@ def _day_labels(days: Iterable[object]) -> list[str]:
     return _bucket_phrases("day", days)
 
 
-def local_dates(started_at: pd.Series, timezone: str) -> pd.Series:
-    """Each moment's calendar day where the person lives (as datetime.date)."""
-    if started_at.empty:
-        return pd.Series([], dtype=object, index=started_at.index)
-    days: pd.Series[date] = started_at.dt.tz_convert(timezone).dt.date
-    return days
-
-
-def plain(text: str) -> str:
+def plotly_literal(text: str) -> str:
     """Typed text (an area name, a flag message) as plotly shows it: literally.
 
     Plotly draws legends and hover labels from a subset of HTML (links included) and
@@ -430,8 +422,8 @@ def plain(text: str) -> str:
 def _areas_text(areas: list[str] | tuple[str, ...] | str | float | None) -> str:
     """The areas, comma-separated, escaped for plotly (see ``plain``)."""
     if isinstance(areas, list | tuple):
-        return plain(", ".join(str(area) for area in areas)) or "no area"
-    return plain(str(areas)) if areas is not None and not pd.isna(areas) else "no area"
+        return plotly_literal(", ".join(str(area) for area in areas)) or "no area"
+    return plotly_literal(str(areas)) if areas is not None and not pd.isna(areas) else "no area"
 
 
 # --- Frequency ----------------------------------------------------------------------
@@ -526,7 +518,7 @@ def interval_figure(
             x=mine["bucket"],
             y=mine["days"],
             mode="markers",
-            name=plain(area),
+            name=plotly_literal(area),
             marker={"color": style.colour, "symbol": style.symbol, "size": 9},
             customdata=[
                 [phrase, count, minimum]
@@ -538,7 +530,7 @@ def interval_figure(
                 )
             ],
             hovertemplate=(
-                f"<b>{plain(area)}</b><br>%{{customdata[0]}}<br>"
+                f"<b>{plotly_literal(area)}</b><br>%{{customdata[0]}}<br>"
                 + ("Shortest gap: " if bucket != "day" else "Gap: ")
                 + "%{y} days (minimum %{customdata[2]} days)"
                 + ("<br>%{customdata[1]} session(s)" if bucket != "day" else "")
@@ -581,7 +573,7 @@ def _overlay_marks(figure: _Draft, points: pd.DataFrame, name: str, severity: st
             "size": 16,
             "line": {"width": 3, "color": figure.colour(colour_name)},
         },
-        customdata=[plain(area) for area in points["area"]],
+        customdata=[plotly_literal(area) for area in points["area"]],
         hovertemplate=f"{name}<br>%{{customdata}}: %{{y}} days<extra></extra>",
     )
 
@@ -809,7 +801,7 @@ def severity_figure(
         mine = per_area[area]
         style = styles[area]
         change = mine["severity"].iloc[-1] - mine["severity"].iloc[0]
-        label = plain(area)
+        label = plotly_literal(area)
         legend = f"{label} ({_signed(change)} since first rating)" if len(mine) > 1 else label
         figure.add_scatter(
             x=mine["bucket"],
@@ -893,7 +885,7 @@ def flags_figure(
         if bucket == "day":
             x, y = mine["day"], mine["label"]
             customdata = [
-                [label, _areas_text(area), plain(message)]
+                [label, _areas_text(area), plotly_literal(message)]
                 for label, area, message in zip(
                     _day_labels(mine["day"]), mine["area"], mine["message"], strict=True
                 )

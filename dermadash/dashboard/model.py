@@ -16,8 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dermadash.dashboard import figures
-from dermadash.dashboard.figures import local_dates
 from dermadash.formatting import format_day, format_days, format_hours
+from dermadash.timezones import local_dates
 
 PERIODS: dict[str, int | None] = {
     "30 days": 30,

@@ -16,7 +16,7 @@ import pandas as pd
 from dermadash.rules.evaluation import SEVERITY_ORDER
 from dermadash.storage import validation
 
-SESSION_COLUMNS = [
+SESSION_TABLE_COLUMNS = [
     "Date",
     "Areas",
     "Needle",
@@ -28,9 +28,9 @@ SESSION_COLUMNS = [
     "Side effect",
     "Notes",
 ]
-FLAG_COLUMNS = ["Date", "Severity", "Rule", "Area", "What happened", "What to do", "Rule id"]
+FLAG_TABLE_COLUMNS = ["Date", "Severity", "Rule", "Area", "What happened", "What to do", "Rule id"]
 RULE_SUMMARY_COLUMNS = ["Severity", "Rule", "Flags", "First", "Last", "Rule id"]
-RATING_COLUMNS = ["Date", "Area", "Severity", "Notes"]
+RATING_TABLE_COLUMNS = ["Date", "Area", "Severity", "Notes"]
 RECENT_DAYS = 90
 SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
 
@@ -48,7 +48,7 @@ def _passes(sessions: pd.DataFrame) -> list[str]:
 def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """The sessions newest first, typed: local date-time, mm, hours, minutes, pain 0-10."""
     if sessions.empty:
-        return pd.DataFrame(columns=SESSION_COLUMNS)
+        return pd.DataFrame(columns=SESSION_TABLE_COLUMNS)
     ordered = sessions.sort_values(["started_at", "session_id"], ascending=False, kind="stable")
     side_effects = ordered["side_effect"].map(
         lambda value: validation.SIDE_EFFECT_LABELS.get(value, "") if isinstance(value, str) else ""
@@ -67,7 +67,7 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
             "Side effect": side_effects.astype(object),
             "Notes": [value if isinstance(value, str) else "" for value in ordered["notes"]],
         },
-        columns=SESSION_COLUMNS,
+        columns=SESSION_TABLE_COLUMNS,
     ).reset_index(drop=True)
 
 
@@ -89,7 +89,7 @@ def most_severe_first(flags: pd.DataFrame) -> pd.DataFrame:
 def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
     """Every flag as one typed row, most severe and then most recent first."""
     if flags.empty:
-        return pd.DataFrame(columns=FLAG_COLUMNS)
+        return pd.DataFrame(columns=FLAG_TABLE_COLUMNS)
     ordered = most_severe_first(flags)
     return pd.DataFrame(
         {
@@ -101,7 +101,7 @@ def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
             "What to do": ordered["advice"],
             "Rule id": ordered["rule"],
         },
-        columns=FLAG_COLUMNS,
+        columns=FLAG_TABLE_COLUMNS,
     ).reset_index(drop=True)
 
 
@@ -149,7 +149,7 @@ def flags_to_read_in_full(
 def ratings_table(ratings: pd.DataFrame) -> pd.DataFrame:
     """Scar ratings newest first: the date, the area, the severity out of 10, notes."""
     if ratings.empty:
-        return pd.DataFrame(columns=RATING_COLUMNS)
+        return pd.DataFrame(columns=RATING_TABLE_COLUMNS)
     ordered = ratings.sort_values("rated_on", ascending=False, kind="stable")
     return pd.DataFrame(
         {
@@ -158,17 +158,17 @@ def ratings_table(ratings: pd.DataFrame) -> pd.DataFrame:
             "Severity": ordered["severity"].astype("Int64"),
             "Notes": [value if isinstance(value, str) else "" for value in ordered["notes"]],
         },
-        columns=RATING_COLUMNS,
+        columns=RATING_TABLE_COLUMNS,
     ).reset_index(drop=True)
 
 
-LINK_COLUMNS = ["Label", "Status", "Created", "Expires", "Views", "Last opened", "Photos"]
+LINK_TABLE_COLUMNS = ["Label", "Status", "Created", "Expires", "Views", "Last opened", "Photos"]
 
 
 def links_table(links: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """Share links (``sharing.list_links``) as typed rows: local times, a view count."""
     if links.empty:
-        return pd.DataFrame(columns=LINK_COLUMNS)
+        return pd.DataFrame(columns=LINK_TABLE_COLUMNS)
 
     def local(column: str) -> pd.Series:
         moments = pd.to_datetime(links[column], utc=True)
@@ -184,7 +184,7 @@ def links_table(links: pd.DataFrame, timezone: str) -> pd.DataFrame:
             "Last opened": local("last_viewed"),
             "Photos": links["include_photos"].astype(bool),
         },
-        columns=LINK_COLUMNS,
+        columns=LINK_TABLE_COLUMNS,
     ).reset_index(drop=True)
 
 

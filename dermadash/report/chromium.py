@@ -26,11 +26,12 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dermadash import settings
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-BROWSER_PATH_VARIABLE = "BROWSER_PATH"  # the variable kaleido's choreographer reads too
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+BROWSER_PATH_VARIABLE = settings.BROWSER_PATH_VARIABLE
 START_TIMEOUT_SECONDS = 60
 CHART_TIMEOUT_SECONDS = 60
 # One tab: a cold start loads plotly.js once; warm, a chart takes a fraction of a second.
@@ -41,7 +42,7 @@ Progress = Callable[[int, int], None]
 
 def chromium_path() -> str:
     """The Chromium to use: ``BROWSER_PATH`` when set, else Debian's /usr/bin/chromium."""
-    return os.environ.get(BROWSER_PATH_VARIABLE, "").strip() or DEFAULT_CHROMIUM
+    return settings.browser_path()
 
 
 def chromium_available() -> bool:

@@ -39,13 +39,14 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
+from dermadash.columns import FLAG_FRAME_COLUMNS, FLAG_FRAME_EXTRA_COLUMNS
 from dermadash.formatting import format_day, format_days, format_number, format_share
 from dermadash.rules.protocol import RULE_IDS, Protocol, RuleSpec, load_protocol
 from dermadash.storage.profiles import ProfileSettings
 from dermadash.storage.validation import SIDE_EFFECT_LABELS
 
-FLAG_COLUMNS = ["rule", "severity", "date", "session", "area", "message", "advice", "source"]
-EXTRA_COLUMNS = ["title", "why", "areas"]
+FLAG_COLUMNS = list(FLAG_FRAME_COLUMNS)
+EXTRA_COLUMNS = list(FLAG_FRAME_EXTRA_COLUMNS)
 SEVERITY_ORDER = ("critical", "warning", "info")
 SIDE_EFFECTS_FLAGGED = ("bruising", "infection", "allergy")
 PASS_DIRECTIONS = (

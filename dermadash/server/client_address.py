@@ -3,11 +3,12 @@ a proxy named in ``DERMADASH_TRUSTED_PROXIES``, the address that proxy saw."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
-TRUSTED_PROXIES_VARIABLE = "DERMADASH_TRUSTED_PROXIES"
+from dermadash import settings
+from dermadash.settings import TRUSTED_PROXIES_VARIABLE
+
 Network = IPv4Network | IPv6Network
 
 
@@ -18,9 +19,8 @@ class TrustedProxiesError(ValueError):
 def trusted_proxies(environ: Mapping[str, str] | None = None) -> list[Network]:
     """The proxies whose ``X-Forwarded-For`` is believed: addresses or networks,
     separated by commas (e.g. ``127.0.0.1, 10.0.0.0/8``); none when unset."""
-    value = (environ if environ is not None else os.environ).get(TRUSTED_PROXIES_VARIABLE, "")
     networks: list[Network] = []
-    for entry in filter(None, (part.strip() for part in value.split(","))):
+    for entry in settings.trusted_proxy_entries(environ):
         try:
             networks.append(ip_network(entry, strict=False))
         except ValueError:

@@ -8,7 +8,7 @@ pages stay thin and these rules are tested on both databases.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
@@ -17,22 +17,18 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dermadash.storage import validation
-from dermadash.storage.db import reading, transaction
+from dermadash.columns import CHECK_IN_INPUT_FIELDS, ROLLER_INPUT_FIELDS, SESSION_INPUT_FIELDS
+from dermadash.storage.db import reading
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating
 from dermadash.storage.queries import known_areas
 from dermadash.storage.records import (
-    CHECK_IN_COLUMNS,
-    ROLLER_COLUMNS,
-    SESSION_COLUMNS,
     CheckInInput,
     RecordNotFound,
     RollerInput,
     ScarRatingInput,
     SessionInput,
-    insert_scar_rating,
 )
-from dermadash.storage.validation import ValidationError
+from dermadash.timezones import local_dates
 
 # Face areas offered before the person has logged any of their own.
 COMMON_AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin", "Nose", "Temples", "Jawline")
@@ -148,7 +144,7 @@ def load_session(engine: Engine, profile_id: int, session_id: int) -> SessionInp
         record = session.get(RollingSession, session_id)
         if record is None or record.profile_id != profile_id:
             raise RecordNotFound(f"session {session_id}")
-        values = {name: getattr(record, name) for name in SESSION_COLUMNS}
+        values = {name: getattr(record, name) for name in SESSION_INPUT_FIELDS}
         return SessionInput(areas=[item.area for item in record.areas], **values)
 
 
@@ -160,7 +156,9 @@ def load_check_in(engine: Engine, profile_id: int, session_id: int) -> CheckInIn
             raise RecordNotFound(f"session {session_id}")
         if record.check_in is None:
             return None
-        return CheckInInput(**{name: getattr(record.check_in, name) for name in CHECK_IN_COLUMNS})
+        return CheckInInput(
+            **{name: getattr(record.check_in, name) for name in CHECK_IN_INPUT_FIELDS}
+        )
 
 
 def load_scar_rating(engine: Engine, profile_id: int, rating_id: int) -> ScarRatingInput:
@@ -181,23 +179,10 @@ def load_roller(engine: Engine, profile_id: int, roller_id: int) -> RollerInput:
         record = session.get(Roller, roller_id)
         if record is None or record.profile_id != profile_id:
             raise RecordNotFound(f"roller {roller_id}")
-        return RollerInput(**{name: getattr(record, name) for name in ROLLER_COLUMNS})
+        return RollerInput(**{name: getattr(record, name) for name in ROLLER_INPUT_FIELDS})
 
 
 # --- scar ratings ----------------------------------------------------------------------
-
-
-def add_scar_ratings(
-    engine: Engine, profile_id: int, ratings: Sequence[ScarRatingInput]
-) -> list[int]:
-    """Store one rating per area in one transaction: all of them or none."""
-    if not ratings:
-        raise ValidationError.single("severity", "Choose a severity for at least one area.")
-    areas = [validation.normalise_area(rating.area) for rating in ratings]
-    if len(set(areas)) != len(areas):
-        raise ValidationError.single("area", "Rate each area only once per date.")
-    with transaction(engine) as session:
-        return [insert_scar_rating(session, profile_id, rating) for rating in ratings]
 
 
 def last_rating_per_area(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -211,12 +196,6 @@ def last_rating_per_area(ratings: pd.DataFrame) -> pd.DataFrame:
 # --- history ---------------------------------------------------------------------------
 
 
-def local_dates(sessions: pd.DataFrame, timezone: str) -> pd.Series:
-    """Each session's calendar date where the person lives."""
-    days: pd.Series[date] = sessions["started_at"].dt.tz_convert(timezone).dt.date
-    return days
-
-
 def filter_sessions(
     sessions: pd.DataFrame,
     timezone: str,
@@ -227,7 +206,7 @@ def filter_sessions(
 ) -> pd.DataFrame:
     """Sessions between two local dates (inclusive) that treated ``area``, newest first."""
     keep = pd.Series(True, index=sessions.index)
-    days = local_dates(sessions, timezone)
+    days = local_dates(sessions["started_at"], timezone)
     if first_day is not None:
         keep &= days >= first_day
     if last_day is not None:

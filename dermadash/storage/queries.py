@@ -1,19 +1,9 @@
 """Reading a profile's records as pandas DataFrames (one query per frame).
 
-Column contracts (other modules rely on these names):
-
-``sessions_frame``: session_id, started_at (UTC), roller_id, roller_name, needle_mm,
-passes_vertical, passes_horizontal, passes_diagonal, sterilized_before,
-sterilized_after, skin_cleansed, active_acne, retinoid_48h, pinpoint_bleeding, pain,
-mask_applied, notes, is_demo, areas (list of str), has_check_in, redness_hours,
-stinging_minutes, peeling, side_effect, makeup_48h, sun_24h, check_in_notes.
-
-``session_areas_frame``: session_id, started_at, area (one row per area treated).
-
-``rollers_frame``: roller_id, name, needle_mm, needle_count, first_used, retired_on,
-shared, is_demo, sessions_used.
-
-``scar_ratings_frame``: rating_id, rated_on (date), area, severity, notes, is_demo.
+Column contracts (other modules rely on these names and types): ``sessions_frame``,
+``rollers_frame`` and ``scar_ratings_frame`` have the columns of ``dermadash.columns``
+(``SESSION``, ``ROLLER``, ``RATING``) in that order; ``session_areas_frame`` has
+session_id, started_at, area (one row per area treated).
 """
 
 from __future__ import annotations
@@ -24,27 +14,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
+from dermadash.columns import RATING, ROLLER, SESSION, Column, typed
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
 
 AnySelect = Select[*tuple[Any, ...]]
 """A SELECT of any columns."""
-
-BOOLEAN_SESSION_COLUMNS = [
-    "sterilized_before",
-    "sterilized_after",
-    "skin_cleansed",
-    "active_acne",
-    "retinoid_48h",
-    "pinpoint_bleeding",
-    "mask_applied",
-]
-INTEGER_SESSION_COLUMNS = [
-    "passes_vertical",
-    "passes_horizontal",
-    "passes_diagonal",
-    "pain",
-]
-BOOLEAN_CHECK_IN_COLUMNS = ["peeling", "makeup_48h", "sun_24h"]
 
 
 def _read(engine: Engine, statement: AnySelect) -> pd.DataFrame:
@@ -69,27 +43,7 @@ def sessions_frame(
 ) -> pd.DataFrame:
     """Every session of a profile in time order, with its check-in and its areas."""
     statement = (
-        select(
-            RollingSession.id.label("session_id"),
-            RollingSession.started_at,
-            RollingSession.roller_id,
-            Roller.name.label("roller_name"),
-            RollingSession.needle_mm,
-            *(getattr(RollingSession, name) for name in INTEGER_SESSION_COLUMNS[:3]),
-            *(getattr(RollingSession, name) for name in BOOLEAN_SESSION_COLUMNS[:6]),
-            RollingSession.pain,
-            RollingSession.mask_applied,
-            RollingSession.notes,
-            RollingSession.is_demo,
-            CheckIn.session_id.is_not(None).label("has_check_in"),
-            CheckIn.redness_hours,
-            CheckIn.stinging_minutes,
-            CheckIn.peeling,
-            CheckIn.side_effect,
-            CheckIn.makeup_48h,
-            CheckIn.sun_24h,
-            CheckIn.notes.label("check_in_notes"),
-        )
+        select(*(_session_frame_column(column) for column in SESSION if column.name != "areas"))
         .outerjoin(Roller, Roller.id == RollingSession.roller_id)
         .outerjoin(CheckIn, CheckIn.session_id == RollingSession.id)
         .where(RollingSession.profile_id == profile_id)
@@ -100,23 +54,20 @@ def sessions_frame(
     area_lists = areas.groupby("session_id", sort=False)["area"].agg(list)
     frame["areas"] = frame["session_id"].map(area_lists)
     frame["areas"] = frame["areas"].apply(lambda value: value if isinstance(value, list) else [])
-    return _typed_sessions(frame)
+    return typed(frame, SESSION)
 
 
-def _typed_sessions(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["session_id"] = frame["session_id"].astype("int64")
-    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
-    frame["roller_id"] = frame["roller_id"].astype("Int64")
-    frame["needle_mm"] = frame["needle_mm"].astype("float64")
-    for name in INTEGER_SESSION_COLUMNS:
-        frame[name] = frame[name].astype("Int64")
-    for name in BOOLEAN_SESSION_COLUMNS + BOOLEAN_CHECK_IN_COLUMNS:
-        frame[name] = frame[name].astype("boolean")
-    for name in ("redness_hours", "stinging_minutes"):
-        frame[name] = frame[name].astype("Float64")
-    frame["has_check_in"] = frame["has_check_in"].astype(bool)
-    frame["is_demo"] = frame["is_demo"].astype(bool)
-    return frame
+def _session_frame_column(column: Column) -> Any:
+    """What the query selects for one column of the sessions frame."""
+    computed = {
+        "session_id": RollingSession.id.label("session_id"),
+        "roller_name": Roller.name.label("roller_name"),
+        "has_check_in": CheckIn.session_id.is_not(None).label("has_check_in"),
+    }
+    if column.name in computed:
+        return computed[column.name]
+    model = CheckIn if column.source == "check_in" else RollingSession
+    return getattr(model, column.model_attribute).label(column.name)
 
 
 def session_areas_frame(
@@ -163,14 +114,7 @@ def rollers_frame(engine: Engine, profile_id: int) -> pd.DataFrame:
         .where(Roller.profile_id == profile_id)
         .order_by(Roller.retired_on.is_not(None), Roller.id)
     )
-    frame = _read(engine, statement)
-    frame["roller_id"] = frame["roller_id"].astype("int64")
-    frame["needle_mm"] = frame["needle_mm"].astype("float64")
-    frame["needle_count"] = frame["needle_count"].astype("Int64")
-    frame["sessions_used"] = frame["sessions_used"].astype("int64")
-    frame["shared"] = frame["shared"].astype(bool)
-    frame["is_demo"] = frame["is_demo"].astype(bool)
-    return frame
+    return typed(_read(engine, statement), ROLLER)
 
 
 def scar_ratings_frame(engine: Engine, profile_id: int) -> pd.DataFrame:
@@ -187,11 +131,7 @@ def scar_ratings_frame(engine: Engine, profile_id: int) -> pd.DataFrame:
         .where(ScarRating.profile_id == profile_id)
         .order_by(ScarRating.rated_on, ScarRating.id)
     )
-    frame = _read(engine, statement)
-    frame["rating_id"] = frame["rating_id"].astype("int64")
-    frame["severity"] = frame["severity"].astype("int64")
-    frame["is_demo"] = frame["is_demo"].astype(bool)
-    return frame
+    return typed(_read(engine, statement), RATING)
 
 
 def known_areas(engine: Engine, profile_id: int) -> list[str]:

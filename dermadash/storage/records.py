@@ -12,6 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from dermadash.columns import (
+    CHECK_IN_INPUT_FIELDS,
+    ROLLER_INPUT_FIELDS,
+    SESSION_COUNT_FIELDS,
+    SESSION_INPUT_FIELDS,
+)
 from dermadash.storage import validation
 from dermadash.storage.db import reading, transaction
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
@@ -59,35 +65,11 @@ class SessionInput:
                 else Problem("needle_mm", "Needle length is required."),
                 *(
                     validation.number_problem(name, getattr(self, name))
-                    for name in (
-                        "passes_vertical",
-                        "passes_horizontal",
-                        "passes_diagonal",
-                        "pain",
-                    )
+                    for name in SESSION_COUNT_FIELDS
                 ),
                 validation.text_problem("notes", "Notes", self.notes, validation.NOTES_MAX_CHARS),
             ]
         )
-
-
-SESSION_COLUMNS = (
-    "started_at",
-    "needle_mm",
-    "roller_id",
-    "passes_vertical",
-    "passes_horizontal",
-    "passes_diagonal",
-    "sterilized_before",
-    "sterilized_after",
-    "skin_cleansed",
-    "active_acne",
-    "retinoid_48h",
-    "pinpoint_bleeding",
-    "pain",
-    "mask_applied",
-    "notes",
-)
 
 
 @dataclass(frozen=True)
@@ -116,17 +98,6 @@ class CheckInInput:
                 validation.text_problem("notes", "Notes", self.notes, validation.NOTES_MAX_CHARS),
             ]
         )
-
-
-CHECK_IN_COLUMNS = (
-    "redness_hours",
-    "stinging_minutes",
-    "peeling",
-    "side_effect",
-    "makeup_48h",
-    "sun_24h",
-    "notes",
-)
 
 
 @dataclass(frozen=True)
@@ -181,16 +152,6 @@ class RollerInput:
         )
 
 
-ROLLER_COLUMNS = (
-    "name",
-    "needle_mm",
-    "needle_count",
-    "first_used",
-    "retired_on",
-    "shared",
-)
-
-
 def _owned(session: Session, model: type, record_id: int, profile_id: int):  # type: ignore[no-untyped-def]
     record = session.get(model, record_id)
     if record is None or record.profile_id != profile_id:
@@ -215,7 +176,7 @@ def _apply_session(
     session: Session, record: RollingSession, data: SessionInput, profile_id: int
 ) -> None:
     _check_roller(session, data.roller_id, profile_id)
-    for name in SESSION_COLUMNS:
+    for name in SESSION_INPUT_FIELDS:
         setattr(record, name, getattr(data, name))
     record.notes = (data.notes or "").strip() or None
     record.areas = [
@@ -262,7 +223,7 @@ def put_check_in(session: Session, profile_id: int, session_id: int, data: Check
     data.validate()
     record = _owned_session(session, session_id, profile_id)
     check_in = record.check_in or CheckIn(session_id=session_id)
-    for name in CHECK_IN_COLUMNS:
+    for name in CHECK_IN_INPUT_FIELDS:
         setattr(check_in, name, getattr(data, name))
     check_in.notes = (data.notes or "").strip() or None
     record.check_in = check_in
@@ -321,7 +282,7 @@ def delete_scar_rating(engine: Engine, profile_id: int, rating_id: int) -> None:
 
 
 def _apply_roller(record: Roller, data: RollerInput) -> None:
-    for name in ROLLER_COLUMNS:
+    for name in ROLLER_INPUT_FIELDS:
         setattr(record, name, getattr(data, name))
     record.name = data.name.strip()
 
@@ -353,13 +314,6 @@ def retire_roller(engine: Engine, profile_id: int, roller_id: int, retired_on: d
     raise_if_any([validation.day_problem("retired_on", "Retired on", retired_on)])
     with transaction(engine) as session:
         _owned(session, Roller, roller_id, profile_id).retired_on = retired_on
-        mark_changed(session, profile_id)
-
-
-def delete_roller(engine: Engine, profile_id: int, roller_id: int) -> None:
-    """Delete a roller; its sessions keep their needle length but lose the link."""
-    with transaction(engine) as session:
-        session.delete(_owned(session, Roller, roller_id, profile_id))
         mark_changed(session, profile_id)
 
 

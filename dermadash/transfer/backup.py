@@ -32,6 +32,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from dermadash import photos
+from dermadash.columns import CHECK_IN_INPUT_FIELDS, ROLLER_INPUT_FIELDS, SESSION_INPUT_FIELDS
 from dermadash.rules.protocol import load_protocol
 from dermadash.storage.db import reading, transaction, with_retry
 from dermadash.storage.models import (
@@ -47,9 +48,6 @@ from dermadash.storage.models import (
 )
 from dermadash.storage.profiles import ProfileSettings, mark_changed
 from dermadash.storage.records import (
-    CHECK_IN_COLUMNS,
-    ROLLER_COLUMNS,
-    SESSION_COLUMNS,
     CheckInInput,
     RollerInput,
     ScarRatingInput,
@@ -114,7 +112,7 @@ VIEW_BATCH = 1000
 
 Document = dict[str, Any]
 PROFILE_FIELDS = tuple(name for name in ProfilePart.model_fields)
-SESSION_FIELDS = tuple(name for name in SESSION_COLUMNS if name != "roller_id")
+SESSION_FIELDS = tuple(name for name in SESSION_INPUT_FIELDS if name != "roller_id")
 PLACE_NAMES = {
     "profile": "Profile",
     "rollers": "Roller",
@@ -174,7 +172,9 @@ def _profile_part(profile: Profile) -> ProfilePart:
 def _check_in_part(check_in: CheckIn | None) -> CheckInPart | None:
     if check_in is None:
         return None
-    return CheckInPart(**_columns(check_in, CHECK_IN_COLUMNS), recorded_at=check_in.recorded_at)
+    return CheckInPart(
+        **_columns(check_in, CHECK_IN_INPUT_FIELDS), recorded_at=check_in.recorded_at
+    )
 
 
 def _session_part(ref: int, record: RollingSession, roller_refs: dict[int, int]) -> SessionPart:
@@ -253,7 +253,7 @@ def build_backup(engine: Engine, profile_id: int, now: datetime | None = None) -
             app_version=app_version(),
             profile=_profile_part(profile),
             rollers=[
-                RollerPart(ref=ref, **_columns(roller, ROLLER_COLUMNS), is_demo=roller.is_demo)
+                RollerPart(ref=ref, **_columns(roller, ROLLER_INPUT_FIELDS), is_demo=roller.is_demo)
                 for ref, roller in enumerate(rollers, start=1)
             ],
             sessions=[
@@ -674,15 +674,6 @@ def parse_backup(data: bytes) -> tuple[BackupContent | None, list[ImportProblem]
     if walk.problems:
         return None, [ImportProblem(None, None, message) for message in walk.problems]
     return BackupContent(walk.version, data, counter.counts), []
-
-
-def parse_document(document: Any) -> tuple[BackupContent | None, list[ImportProblem]]:
-    """Check a backup already in memory (tests and small documents)."""
-    try:
-        data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    except (TypeError, ValueError):
-        return _refused(NOT_A_BACKUP)
-    return parse_backup(data)
 
 
 # --- restoring ----------------------------------------------------------------------

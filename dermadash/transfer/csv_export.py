@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import Engine
 
+from dermadash import columns
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
 from dermadash.transfer import backup, spreadsheet
@@ -86,7 +87,7 @@ def sessions_rows(frame: pd.DataFrame, timezone: str) -> list[list[Any]]:
 
 
 def session_header() -> tuple[str, ...]:
-    return spreadsheet.SESSION_COLUMNS + spreadsheet.SESSION_EXTRA_COLUMNS
+    return columns.SPREADSHEET_SESSION_COLUMNS + columns.SPREADSHEET_SESSION_EXTRA_COLUMNS
 
 
 def sessions_csv(engine: Engine, profile_id: int) -> bytes:
@@ -103,16 +104,16 @@ def ratings_csv(engine: Engine, profile_id: int) -> bytes:
         [record["rated_on"], record["area"], _native(record["severity"]), _native(record["notes"])]
         for record in frame.to_dict("records")
     ]
-    return csv_bytes(spreadsheet.RATING_COLUMNS, rows)
+    return csv_bytes(columns.SPREADSHEET_RATING_COLUMNS, rows)
 
 
 def flags_csv(flags: pd.DataFrame) -> bytes:
     """The safety flags (``rules.evaluate`` output) as a CSV file."""
     rows = [
-        [_native(record.get(name)) for name in spreadsheet.FLAG_COLUMNS]
+        [_native(record.get(name)) for name in columns.SPREADSHEET_FLAG_COLUMNS]
         for record in flags.to_dict("records")
     ]
-    return csv_bytes(spreadsheet.FLAG_COLUMNS, rows)
+    return csv_bytes(columns.SPREADSHEET_FLAG_COLUMNS, rows)
 
 
 def everything_zip(engine: Engine, profile_id: int, flags: pd.DataFrame | None) -> bytes:
@@ -180,5 +181,7 @@ def sessions_template() -> bytes:
         "sun_24h": False,
     }
     minimal = {"date": "2026-03-09", "area": "Forehead", "needle_mm": 0.25}
-    rows = [[row.get(name) for name in spreadsheet.SESSION_COLUMNS] for row in (full, minimal)]
-    return csv_bytes(spreadsheet.SESSION_COLUMNS, rows)
+    rows = [
+        [row.get(name) for name in columns.SPREADSHEET_SESSION_COLUMNS] for row in (full, minimal)
+    ]
+    return csv_bytes(columns.SPREADSHEET_SESSION_COLUMNS, rows)

@@ -7,7 +7,7 @@ touching the database; :func:`write_csv_import` writes the rows in one transacti
 Accepted input: UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1252 / latin-1,
 or any encoding the person names (``ENCODINGS``); comma, semicolon or tab between cells
 (chosen from the header row); decimal commas. Header names match whatever their case
-and spacing, and a near miss of a known name is refused (``csv_columns``).
+and spacing, and a near miss of a known name is refused (``csv_header``).
 
 ``date`` of a session: an ISO date or date-time, or a day-first or month-first date as
 spreadsheets write them (``csv_dates``). A date-time without an offset is in the
@@ -37,6 +37,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dermadash import columns
 from dermadash.storage import validation
 from dermadash.storage.db import transaction, with_retry
 from dermadash.storage.models import Roller, RollingSession, ScarRating, SessionArea
@@ -66,35 +67,10 @@ DATE_ONLY_TIME = time(12, 0)
 DELIMITERS = (",", ";", "\t")
 MAX_QUOTED_CHARS = 40
 WRITE_ATTEMPTS = 3
+NUMBERS_BESIDE_NEEDLE = tuple(
+    name for name in columns.SPREADSHEET_SESSION_NUMBERS if name != "needle_mm"
+)
 
-SESSION_NUMBER_COLUMNS = (
-    "needle_mm",
-    "passes_vertical",
-    "passes_horizontal",
-    "passes_diagonal",
-    "pain",
-    "redness_hours",
-    "stinging_minutes",
-)
-SESSION_FLAG_COLUMNS = (
-    "sterilized_before",
-    "sterilized_after",
-    "skin_cleansed",
-    "active_acne",
-    "retinoid_48h",
-    "pinpoint_bleeding",
-    "mask_applied",
-)
-CHECK_IN_FLAG_COLUMNS = ("peeling", "makeup_48h", "sun_24h")
-CHECK_IN_COLUMNS = (
-    "redness_hours",
-    "stinging_minutes",
-    "peeling",
-    "side_effect",
-    "makeup_48h",
-    "sun_24h",
-    "check_in_notes",
-)
 SIDE_EFFECT_WORDS: dict[str, str] = {
     **{choice: choice for choice in validation.SIDE_EFFECTS},
     **{label.lower(): choice for choice, label in validation.SIDE_EFFECT_LABELS.items()},
@@ -233,8 +209,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 def _choose_delimiter(first_line: str) -> str:
     """The delimiter that splits the header into the most column names dermadash knows."""
-    known = set(spreadsheet.SESSION_COLUMNS + spreadsheet.SESSION_EXTRA_COLUMNS)
-    known |= set(spreadsheet.RATING_COLUMNS)
+    known = set(columns.SPREADSHEET_SESSION_COLUMNS + columns.SPREADSHEET_SESSION_EXTRA_COLUMNS)
+    known |= set(columns.SPREADSHEET_RATING_COLUMNS)
 
     def score(delimiter: str) -> tuple[int, int]:
         # At most MAX_COLUMNS names, each cut to MAX_NAME_CHARS: a huge header costs no
@@ -260,9 +236,9 @@ def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[
     text = text.replace("\x00", "")
     first_line = text.split("\n", 1)[0]
     delimiter = _choose_delimiter(first_line)
-    if (columns := first_line.count(delimiter) + 1) > csv_header.MAX_COLUMNS:
+    if (count := first_line.count(delimiter) + 1) > csv_header.MAX_COLUMNS:
         # Refused before a single cell is read: the file may hold millions of them.
-        return [], [], [_too_many_columns(columns)]
+        return [], [], [_too_many_columns(count)]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     problems: list[ImportProblem] = []
@@ -473,8 +449,11 @@ def _session_row(
     reader.add(
         validation.text_problem("roller", "The roller's name", roller, validation.NAME_MAX_CHARS)
     )
-    numbers = {name: reader.number(name) for name in SESSION_NUMBER_COLUMNS[1:]}
-    flags = {name: reader.flag(name) for name in SESSION_FLAG_COLUMNS + CHECK_IN_FLAG_COLUMNS}
+    numbers = {name: reader.number(name) for name in NUMBERS_BESIDE_NEEDLE}
+    flags = {
+        name: reader.flag(name)
+        for name in columns.SPREADSHEET_SESSION_FLAGS + columns.SPREADSHEET_CHECK_IN_FLAGS
+    }
     side_effect = _side_effect(reader)
     notes = reader.notes("notes")
     check_in_notes = reader.notes("check_in_notes")
@@ -490,9 +469,11 @@ def _session_row(
         pain=numbers["pain"],  # type: ignore[arg-type]  # number() gives int here
         notes=notes,
         import_key=session_key(moment, areas),
-        **{name: flags[name] for name in SESSION_FLAG_COLUMNS},
+        **{name: flags[name] for name in columns.SPREADSHEET_SESSION_FLAGS},
     )
-    has_check_in = any(reader.text(name) is not None for name in CHECK_IN_COLUMNS)
+    has_check_in = any(
+        reader.text(name) is not None for name in columns.SPREADSHEET_CHECK_IN_COLUMNS
+    )
     check_in = (
         CheckInInput(
             redness_hours=numbers["redness_hours"],
@@ -558,11 +539,15 @@ def _header_problems(header: list[str], kind: str) -> tuple[list[ImportProblem],
                 "date, area and needle_mm; a scar-ratings file needs date, area and severity.",
             )
         ], []
-    required = spreadsheet.SESSION_REQUIRED if kind == "sessions" else spreadsheet.RATING_REQUIRED
-    known = (
-        spreadsheet.SESSION_COLUMNS + spreadsheet.SESSION_EXTRA_COLUMNS
+    required = (
+        columns.SPREADSHEET_SESSION_REQUIRED
         if kind == "sessions"
-        else spreadsheet.RATING_COLUMNS
+        else columns.SPREADSHEET_RATING_REQUIRED
+    )
+    known = (
+        columns.SPREADSHEET_SESSION_COLUMNS + columns.SPREADSHEET_SESSION_EXTRA_COLUMNS
+        if kind == "sessions"
+        else columns.SPREADSHEET_RATING_COLUMNS
     )
     problems = [
         ImportProblem(1, name, "This column is required but missing from the first row.")

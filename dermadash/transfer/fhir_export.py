@@ -47,7 +47,6 @@ from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
 from dermadash.storage.validation import SIDE_EFFECT_LABELS
 
-FHIR_VERSION = "4.3.0"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 LOCAL_CODES = "urn:dermadash:fhir:codes"

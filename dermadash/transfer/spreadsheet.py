@@ -1,8 +1,9 @@
 """The spreadsheet (CSV) format shared by import and export.
 
-Column names are a public interface (PRODUCT.md, "Spreadsheet import"). Export writes
-exactly these columns, plus three optional ones (``mask_applied``, ``peeling``,
-``check_in_notes``) that make an export → import round trip lossless.
+Column names are a public interface (the README, "Import, backup and export"), defined with the
+schema in ``dermadash.columns`` (``SPREADSHEET_*``). Export writes exactly those columns,
+plus three optional ones (``mask_applied``, ``peeling``, ``check_in_notes``) that make an
+export → import round trip lossless.
 
 Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or
 ``@`` as a formula (and a leading tab or carriage return can hide one). Export puts an
@@ -12,36 +13,6 @@ apostrophe in front of such text; import takes exactly that apostrophe away agai
 from __future__ import annotations
 
 import re
-
-SESSION_COLUMNS = (
-    "date",
-    "area",
-    "needle_mm",
-    "roller",
-    "passes_vertical",
-    "passes_horizontal",
-    "passes_diagonal",
-    "sterilized_before",
-    "sterilized_after",
-    "skin_cleansed",
-    "active_acne",
-    "retinoid_48h",
-    "pinpoint_bleeding",
-    "pain",
-    "notes",
-    "redness_hours",
-    "stinging_minutes",
-    "side_effect",
-    "makeup_48h",
-    "sun_24h",
-)
-SESSION_EXTRA_COLUMNS = ("mask_applied", "peeling", "check_in_notes")
-SESSION_REQUIRED = ("date", "area", "needle_mm")
-
-RATING_COLUMNS = ("date", "area", "severity", "notes")
-RATING_REQUIRED = ("date", "area", "severity")
-
-FLAG_COLUMNS = ("rule", "severity", "date", "session", "area", "message", "advice", "source")
 
 AREA_SEPARATOR = ";"
 TRUE_WORDS = frozenset({"yes", "true", "1", "y"})

@@ -13,83 +13,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dermadash.storage.queries import (
-    BOOLEAN_CHECK_IN_COLUMNS,
-    BOOLEAN_SESSION_COLUMNS,
-    INTEGER_SESSION_COLUMNS,
-)
+from dermadash.columns import ROLLER, ROLLER_FRAME_COLUMNS, SESSION, SESSION_FRAME_COLUMNS, typed
 
 BREACH = 0.03
 
-SESSION_COLUMNS = [
-    "session_id",
-    "started_at",
-    "roller_id",
-    "roller_name",
-    "needle_mm",
-    "passes_vertical",
-    "passes_horizontal",
-    "passes_diagonal",
-    "sterilized_before",
-    "sterilized_after",
-    "skin_cleansed",
-    "active_acne",
-    "retinoid_48h",
-    "pinpoint_bleeding",
-    "pain",
-    "mask_applied",
-    "notes",
-    "is_demo",
-    "has_check_in",
-    "redness_hours",
-    "stinging_minutes",
-    "peeling",
-    "side_effect",
-    "makeup_48h",
-    "sun_24h",
-    "check_in_notes",
-    "areas",
-]
-CHECK_IN_FIELDS = (
-    "redness_hours",
-    "stinging_minutes",
-    "side_effect",
-    "peeling",
-    "makeup_48h",
-    "sun_24h",
+# A check-in's values (not its notes): any of them given means the session has one.
+CHECK_IN_FIELDS = tuple(
+    column.name
+    for column in SESSION
+    if column.source == "check_in" and column.name != "check_in_notes"
 )
-ROLLER_COLUMNS = [
-    "roller_id",
-    "name",
-    "needle_mm",
-    "needle_count",
-    "first_used",
-    "retired_on",
-    "shared",
-    "is_demo",
-    "sessions_used",
-]
 
 
 def typed_sessions(columns: Mapping[str, Any]) -> pd.DataFrame:
     """A sessions frame with the dtypes ``queries.sessions_frame`` gives."""
-    frame = pd.DataFrame({name: columns.get(name) for name in SESSION_COLUMNS})
-    frame["session_id"] = frame["session_id"].astype("int64")
-    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
-    frame["roller_id"] = frame["roller_id"].astype("Int64")
-    frame["roller_name"] = frame["roller_name"].astype(object)
-    frame["needle_mm"] = frame["needle_mm"].astype("float64")
-    for name in INTEGER_SESSION_COLUMNS:
-        frame[name] = frame[name].astype("Int64")
-    for name in BOOLEAN_SESSION_COLUMNS + BOOLEAN_CHECK_IN_COLUMNS:
-        frame[name] = frame[name].astype("boolean")
-    for name in ("redness_hours", "stinging_minutes"):
-        frame[name] = frame[name].astype("Float64")
-    for name in ("notes", "side_effect", "check_in_notes"):
-        frame[name] = frame[name].astype(object)
-    frame["has_check_in"] = frame["has_check_in"].fillna(False).astype(bool)
-    frame["is_demo"] = frame["is_demo"].fillna(False).astype(bool)
-    return frame
+    frame = pd.DataFrame({name: columns.get(name) for name in SESSION_FRAME_COLUMNS})
+    frame["has_check_in"] = frame["has_check_in"].fillna(False)
+    frame["is_demo"] = frame["is_demo"].fillna(False)
+    return typed(frame, SESSION)
 
 
 def sessions_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -100,7 +41,7 @@ def sessions_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """
     rows = []
     for position, record in enumerate(records, start=1):
-        row = {name: record.get(name) for name in SESSION_COLUMNS}
+        row = {name: record.get(name) for name in SESSION_FRAME_COLUMNS}
         row["session_id"] = record.get("session_id", position)
         row["areas"] = list(record.get("areas", ["Left cheek"]))
         row["needle_mm"] = record.get("needle_mm", 0.25)
@@ -108,7 +49,7 @@ def sessions_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         if "has_check_in" not in record:
             row["has_check_in"] = any(record.get(name) is not None for name in CHECK_IN_FIELDS)
         rows.append(row)
-    columns = {name: [row[name] for row in rows] for name in SESSION_COLUMNS}
+    columns = {name: [row[name] for row in rows] for name in SESSION_FRAME_COLUMNS}
     columns["areas"] = pd.Series([row["areas"] for row in rows], dtype=object)
     frame = typed_sessions(columns)
     return frame.sort_values(["started_at", "session_id"], kind="stable").reset_index(drop=True)
@@ -130,15 +71,7 @@ def rollers_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         }
         for record in records
     ]
-    frame = pd.DataFrame(rows, columns=ROLLER_COLUMNS)
-    frame["roller_id"] = frame["roller_id"].astype("int64")
-    frame["name"] = frame["name"].astype(object)
-    frame["needle_mm"] = frame["needle_mm"].astype("float64")
-    frame["needle_count"] = frame["needle_count"].astype("Int64")
-    frame["sessions_used"] = frame["sessions_used"].astype("int64")
-    frame["shared"] = frame["shared"].astype(bool)
-    frame["is_demo"] = frame["is_demo"].astype(bool)
-    return frame
+    return typed(pd.DataFrame(rows, columns=ROLLER_FRAME_COLUMNS), ROLLER)
 
 
 def _maybe(generator: np.random.Generator, values: np.ndarray, missing: float) -> list[Any]:

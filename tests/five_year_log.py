@@ -23,10 +23,10 @@ from datetime import date, datetime, time, timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import Engine
 
-from dermadash import photos
+from dermadash import columns, photos
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
-from dermadash.transfer import importing, spreadsheet
+from dermadash.transfer import importing
 
 YEARS = 5
 WEEKS = YEARS * 52
@@ -37,8 +37,8 @@ SESSIONS_PER_WEEK = (
 )
 AREAS = ("Left cheek", "Right cheek", "Forehead", "Chin")
 ROLLER_WEEKS = 12  # a new roller about every three months (the protocol says 10 sessions)
-SESSION_HEADER = list(spreadsheet.SESSION_COLUMNS)  # exactly the import's header
-RATING_HEADER = list(spreadsheet.RATING_COLUMNS)
+SESSION_HEADER = list(columns.SPREADSHEET_SESSION_COLUMNS)  # exactly the import's header
+RATING_HEADER = list(columns.SPREADSHEET_RATING_COLUMNS)
 PHOTO_EVERY = 2  # a photo with every second (fortnightly) rating: monthly per area
 PHOTO_SIZE = (160, 120)
 
