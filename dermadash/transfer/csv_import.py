@@ -299,7 +299,7 @@ def parse_number(column: str, text: str) -> tuple[float | int | None, Problem | 
             column,
             f"{rule.label} must be a number {rule.describe_range()} (you wrote {_quoted(text)}).",
         )
-    if rule.integer and math.isfinite(value) and value.is_integer():
+    if rule.integer and math.isfinite(value) and float(value).is_integer():
         value = int(value)
     return value, validation.number_problem(column, value)
 
@@ -469,7 +469,7 @@ def _session_row(
         pain=numbers["pain"],  # type: ignore[arg-type]  # number() gives int here
         notes=notes,
         import_key=session_key(moment, areas),
-        **{name: flags[name] for name in columns.SPREADSHEET_SESSION_FLAGS},
+        **{name: flags[name] for name in columns.SPREADSHEET_SESSION_FLAGS},  # type: ignore[arg-type]  # None only with a problem (returned above)
     )
     has_check_in = any(
         reader.text(name) is not None for name in columns.SPREADSHEET_CHECK_IN_COLUMNS
@@ -728,7 +728,8 @@ def _new_rows(parsed: ParsedCsv, existing: set[str]) -> tuple[list[SessionRow | 
     """Rows not yet in the profile (nor earlier in the same file), and how many are."""
     fresh: list[SessionRow | RatingRow] = []
     seen = set(existing)
-    for item in [*parsed.sessions, *parsed.ratings]:
+    rows: list[SessionRow | RatingRow] = [*parsed.sessions, *parsed.ratings]
+    for item in rows:
         key = item.session.import_key if isinstance(item, SessionRow) else item.rating.import_key
         if key in seen:
             continue
