@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from benchmarks.random_logs import rollers_frame, sessions_frame
 from benchmarks.reference_rules import reference_evaluate
-from dermadash.rules import evaluation
+from dermadash.rules import evaluation, scheduling
 from dermadash.storage.profiles import ProfileSettings
 
 AREAS = ["Left cheek", "Right cheek", "Forehead", "Chin"]
@@ -140,7 +140,7 @@ def test_area_intervals_agree_with_too_frequent_flags(
     records: list[dict[str, Any]], profile: ProfileSettings
 ) -> None:
     sessions = sessions_frame(records)
-    intervals = evaluation.area_intervals(profile, sessions)
+    intervals = scheduling.area_intervals(profile, sessions)
     flags = evaluation.evaluate(profile, sessions, rollers_frame([]), now=START)
     too_frequent = flags[flags["rule"] == "too-frequent"]
     flagged = set(zip(too_frequent["session"].astype(int), too_frequent["area"], strict=True))
