@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -230,7 +230,7 @@ def _check_area(
     value: Callable[[str], float],
     prescribed: int | None,
     previous: dict[str, Any],
-    row: dict[str, Any],
+    row: Mapping[Hashable, Any],
     day: date,
     area: str,
 ) -> None:
