@@ -48,6 +48,7 @@ def found(
     session_rows: np.ndarray | None = None,
     area: np.ndarray | None = None,
 ) -> Found:
+    """The flags at ``index`` with their message and advice filled from ``values``."""
     return Found(
         spec=spec,
         severity=severity,

@@ -30,6 +30,7 @@ def area_intervals(
 
 
 def intervals_frame(data: Sessions, rows: AreaRows) -> pd.DataFrame:
+    """``area_intervals`` from sessions and area rows already prepared."""
     days = pd.array(rows.days, dtype="Int64")
     days[rows.first_on_area] = pd.NA
     frame = pd.DataFrame(
@@ -76,6 +77,7 @@ def next_safe_frame(
     rows: AreaRows,
     now: datetime | None,
 ) -> pd.DataFrame:
+    """``next_safe_dates`` from sessions and area rows already prepared."""
     columns = ["area", "last_session", "next_safe_date", "days_to_wait", "reason"]
     today = today_number(profile.timezone, now)
     last = np.ones(len(rows.session_row), dtype=bool)

@@ -75,6 +75,7 @@ def needle_too_long(spec: RuleSpec, data: Sessions, experienced: bool) -> list[F
 
 
 def flag_when(spec: RuleSpec, data: Sessions, mask: np.ndarray) -> list[Found]:
+    """A rule with one severity and nothing to fill: flag the sessions where ``mask`` holds."""
     return [_session_found(spec, spec.severities[0], data, mask)]
 
 
