@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from benchmarks.reference_rules import reference_evaluate
 from dermadash.rules import evaluation
 from dermadash.storage.profiles import ProfileSettings
 from tests.random_logs import random_log
+from tests.reference_rules import reference_evaluate
 
 DEFAULT_SESSIONS = 1_000_000
 DEFAULT_SAMPLE = 100_000

@@ -1,7 +1,7 @@
 """In Chromium, on the five-year log: what a dermatologist and a long-time owner wait for,
 each against the floor page in the same run.
 
-One SQLite file holds the five-year log (``benchmarks/five_year_log.py``: about 800
+One SQLite file holds the five-year log (``tests/five_year_log.py``: about 800
 sessions, 1,000+ flags) and a share link; the app and ``benchmarks/floor_page.py`` each
 run as a server of their own. Each visit opens a fresh browser context (no cookies, no
 cache) on warm servers (one untimed visit of each first); the visits take turns, and

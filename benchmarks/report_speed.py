@@ -3,7 +3,7 @@
 What a person waits for: ``python -m dermadash report --out x.pdf`` against
 ``python -m dermadash report --out x.html``, each a whole command-line process (start,
 read, check, draw, lay out, write), on the same SQLite file holding the five-year log
-(``benchmarks/five_year_log.py``). One untimed run of each first (the file system's
+(``tests/five_year_log.py``). One untimed run of each first (the file system's
 cache, Chromium's first start), then alternating runs; the result is a ratio of medians
 (target: the PDF at most 2× the HTML).
 """

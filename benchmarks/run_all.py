@@ -13,7 +13,7 @@ Rows (skip any by name with ``--skip``):
   (≥ 20× faster);
 - ``browser``: in Chromium, time until the dashboard's charts are drawn against the
   floor page (≤ 1.5×), and the bytes the dashboard sends (≤ 1 MB);
-- ``long-log``: in Chromium on the five-year log (``benchmarks/five_year_log.py``): the
+- ``long-log``: in Chromium on the five-year log (``tests/five_year_log.py``): the
   shared view (period "All") until its charts are drawn (≤ 1.5×), the Flags page
   (≤ 1.5×), each against the floor page, and the owner's period change until the charts
   are redrawn against a rerun of the floor page (≤ 2×);

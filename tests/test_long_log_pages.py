@@ -1,6 +1,6 @@
 """Five years of history keep every page the same shape: at most 400 elements each.
 
-The log is the benchmarks' five-year log (``benchmarks/five_year_log.py``: about 800
+The log is the benchmarks' five-year log (``tests/five_year_log.py``: about 800
 sessions on four areas with check-ins, 1,000+ flags, fortnightly ratings, monthly
 photos), imported through dermadash's own import code, so the benchmark and these tests
 read the same history.

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from dermadash import demo
-from dermadash.rules import evaluation
+from dermadash.rules import evaluation, scheduling
 from dermadash.rules.protocol import RULE_IDS, load_protocol
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
@@ -90,7 +90,7 @@ def test_next_safe_dates_per_area() -> None:
         ]
     )
     now = at(DAY + timedelta(days=5), 9)
-    found = evaluation.next_safe_dates(person(experienced=True), sessions, now=now)
+    found = scheduling.next_safe_dates(person(experienced=True), sessions, now=now)
     by_area = found.set_index("area")
     assert list(found.columns) == [
         "area",
@@ -103,20 +103,20 @@ def test_next_safe_dates_per_area() -> None:
     assert by_area.loc["Chin", "days_to_wait"] == 2
     assert by_area.loc["Forehead", "next_safe_date"] == DAY + timedelta(days=31)
     assert "28 days" in by_area.loc["Forehead", "reason"]
-    later = evaluation.next_safe_dates(person(), sessions, now=at(DAY + timedelta(days=60)))
+    later = scheduling.next_safe_dates(person(), sessions, now=at(DAY + timedelta(days=60)))
     assert set(later["days_to_wait"]) == {0}
 
 
 def test_next_safe_dates_follow_prescription_redness_and_isotretinoin() -> None:
     sessions = sessions_frame([{"started_at": at(DAY, 21), "redness_hours": 80}])
-    prescribed = evaluation.next_safe_dates(
+    prescribed = scheduling.next_safe_dates(
         person(prescribed_interval_days=3), sessions, now=at(DAY)
     )
     # Redness ends Friday 05:00, so Saturday is the first clear day (not Friday).
     assert prescribed.loc[0, "next_safe_date"] == DAY + timedelta(days=5)
     assert "redness" in prescribed.loc[0, "reason"]
     dosed = person(isotretinoin_last_dose=date(2026, 1, 10))
-    waiting = evaluation.next_safe_dates(dosed, sessions, now=at(DAY))
+    waiting = scheduling.next_safe_dates(dosed, sessions, now=at(DAY))
     assert waiting.loc[0, "next_safe_date"] == date(2026, 7, 10)
     assert "isotretinoin" in waiting.loc[0, "reason"]
 
@@ -128,7 +128,7 @@ def test_area_intervals() -> None:
             {"started_at": at(DAY + timedelta(days=3)), "areas": ["Chin"]},
         ]
     )
-    intervals = evaluation.area_intervals(person(), sessions)
+    intervals = scheduling.area_intervals(person(), sessions)
     assert intervals[["session_id", "area"]].values.tolist() == [
         [1, "Left cheek"],
         [1, "Chin"],
@@ -140,7 +140,7 @@ def test_area_intervals() -> None:
     assert intervals["too_frequent"].tolist() == [False, False, True]
     assert intervals["critical"].tolist() == [False, False, True]
     assert intervals.loc[2, "local_date"] == DAY + timedelta(days=3)
-    assert evaluation.area_intervals(person(), sessions_frame([])).empty
+    assert scheduling.area_intervals(person(), sessions_frame([])).empty
 
 
 def test_engine_reads_the_real_query_frames(engine: Engine, profile_id: int) -> None:
@@ -167,7 +167,7 @@ def test_engine_reads_the_real_query_frames(engine: Engine, profile_id: int) -> 
         "roller-worn",
     }
     assert expected <= set(flags["rule"])
-    assert len(evaluation.next_safe_dates(profile, sessions)) == 4
+    assert len(scheduling.next_safe_dates(profile, sessions)) == 4
 
 
 def test_analyse_gives_what_the_three_separate_calls_give(engine: Engine, profile_id: int) -> None:
@@ -181,9 +181,9 @@ def test_analyse_gives_what_the_three_separate_calls_give(engine: Engine, profil
     pd.testing.assert_frame_equal(
         analysis.flags, evaluation.evaluate(profile, sessions, rollers, now=now)
     )
-    pd.testing.assert_frame_equal(analysis.intervals, evaluation.area_intervals(profile, sessions))
+    pd.testing.assert_frame_equal(analysis.intervals, scheduling.area_intervals(profile, sessions))
     pd.testing.assert_frame_equal(
-        analysis.next_safe, evaluation.next_safe_dates(profile, sessions, now=now)
+        analysis.next_safe, scheduling.next_safe_dates(profile, sessions, now=now)
     )
     assert len(analysis.flags) >= 14  # one at least for each of the demo's breaches
     assert set(analysis.next_safe["area"]) == set(analysis.intervals["area"])

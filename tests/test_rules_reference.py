@@ -3,26 +3,46 @@
 Values are drawn around every threshold (0.5 mm, 7 and 28 days, 24 and 72 h, ...),
 times at whole minutes over spring and autumn clock changes, in several time zones,
 with overrides and prescribed intervals, so exact-threshold cases come up often.
+Each log is written to a real SQLite database with the real ``records`` functions and
+read back with the real queries, which both sides then read. They are compared on
+what each flag is about (rule, severity, date, session, area, areas); the texts are
+tested in ``tests/test_flag_messages.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 
-from benchmarks.reference_rules import reference_evaluate
-from dermadash.rules import evaluation
-from dermadash.storage.profiles import ProfileSettings
-from tests.random_logs import rollers_frame, sessions_frame
+from dermadash.rules import evaluation, scheduling
+from dermadash.storage import db, queries
+from dermadash.storage.profiles import (
+    ProfileSettings,
+    ProfileSnapshot,
+    create_profile,
+    load_profile,
+)
+from dermadash.storage.records import (
+    CheckInInput,
+    RollerInput,
+    SessionInput,
+    insert_roller,
+    insert_session,
+    put_check_in,
+)
+from tests.reference_rules import REFERENCE_COLUMNS, reference_evaluate
 
 AREAS = ["Left cheek", "Right cheek", "Forehead", "Chin"]
 ZONES = ["UTC", "Europe/London", "America/New_York", "Pacific/Auckland", "Asia/Kolkata"]
 START = datetime(2026, 3, 1, tzinfo=UTC)  # clocks change in March (and April down under)
-COMPARED = [*evaluation.FLAG_COLUMNS, "title", "why", "areas"]
 
 maybe_bool = st.sampled_from([None, True, False])
 
@@ -108,13 +128,86 @@ moments = st.integers(min_value=0, max_value=60 * 24 * 80).map(
 )
 
 
+@dataclass(frozen=True)
+class StoredLog:
+    """A random log as the real queries read it back from the database."""
+
+    profile: ProfileSnapshot
+    sessions: pd.DataFrame
+    rollers: pd.DataFrame
+
+
+@pytest.fixture(scope="module")
+def log_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One SQLite file for every example of a test; each example has a profile of its own."""
+    path = tmp_path_factory.mktemp("rules") / "dermadash.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+SESSION_FIELDS = (
+    "passes_vertical",
+    "passes_horizontal",
+    "passes_diagonal",
+    "sterilized_before",
+    "sterilized_after",
+    "skin_cleansed",
+    "active_acne",
+    "retinoid_48h",
+    "pain",
+)
+CHECK_IN_FIELDS = ("redness_hours", "stinging_minutes", "side_effect", "makeup_48h", "sun_24h")
+
+
+def stored_log(
+    engine: Engine,
+    profile: ProfileSettings,
+    session_rows: list[dict[str, Any]],
+    roller_rows: list[dict[str, Any]],
+) -> StoredLog:
+    """Write the log with the real ``records`` functions, then read it with the real queries."""
+    profile_id = create_profile(engine, profile)
+    with db.transaction(engine) as session:
+        roller_ids = {
+            row["roller_id"]: insert_roller(
+                session,
+                profile_id,
+                RollerInput(name=row["name"], needle_mm=0.25, shared=row["shared"]),
+            )
+            for row in roller_rows
+        }
+        for row in session_rows:
+            session_id = insert_session(
+                session,
+                profile_id,
+                SessionInput(
+                    started_at=row["started_at"],
+                    areas=row["areas"],
+                    needle_mm=row["needle_mm"],
+                    roller_id=roller_ids.get(row["roller_id"]),
+                    **{name: row[name] for name in SESSION_FIELDS},
+                ),
+            )
+            if row["has_check_in"]:
+                check_in = CheckInInput(**{name: row[name] for name in CHECK_IN_FIELDS})
+                put_check_in(session, profile_id, session_id, check_in)
+    return StoredLog(
+        profile=load_profile(engine, profile_id),
+        sessions=queries.sessions_frame(engine, profile_id),
+        rollers=queries.rollers_frame(engine, profile_id),
+    )
+
+
 def comparable(flags: pd.DataFrame) -> list[list[Any]]:
     if flags.empty:
         return []
-    rows = flags[COMPARED].astype(object).to_numpy().tolist()
+    rows = flags[REFERENCE_COLUMNS].astype(object).to_numpy().tolist()
     return [[None if value is pd.NA else value for value in row] for row in rows]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1500,
     deadline=None,
@@ -122,26 +215,28 @@ def comparable(flags: pd.DataFrame) -> list[list[Any]]:
 )
 @given(records=session_records(), profile=profiles, rollers=roller_records, now=moments)
 def test_engine_agrees_with_the_reference(
+    log_database: Engine,
     records: list[dict[str, Any]],
     profile: ProfileSettings,
     rollers: list[dict[str, Any]],
     now: datetime,
 ) -> None:
-    sessions = sessions_frame(records)
-    roller_frame = rollers_frame(rollers)
-    engine_flags = evaluation.evaluate(profile, sessions, roller_frame, now=now)
-    reference_flags = reference_evaluate(profile, sessions, roller_frame, now=now)
+    log = stored_log(log_database, profile, records, rollers)
+    assert len(log.sessions) == len(records)
+    engine_flags = evaluation.evaluate(log.profile, log.sessions, log.rollers, now=now)
+    reference_flags = reference_evaluate(log.profile, log.sessions, log.rollers, now=now)
     assert comparable(engine_flags) == comparable(reference_flags)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=session_records(), profile=profiles)
 def test_area_intervals_agree_with_too_frequent_flags(
-    records: list[dict[str, Any]], profile: ProfileSettings
+    log_database: Engine, records: list[dict[str, Any]], profile: ProfileSettings
 ) -> None:
-    sessions = sessions_frame(records)
-    intervals = evaluation.area_intervals(profile, sessions)
-    flags = evaluation.evaluate(profile, sessions, rollers_frame([]), now=START)
+    log = stored_log(log_database, profile, records, [])
+    intervals = scheduling.area_intervals(log.profile, log.sessions)
+    flags = evaluation.evaluate(log.profile, log.sessions, log.rollers, now=START)
     too_frequent = flags[flags["rule"] == "too-frequent"]
     flagged = set(zip(too_frequent["session"].astype(int), too_frequent["area"], strict=True))
     from_intervals = intervals[intervals["too_frequent"]]

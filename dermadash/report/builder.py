@@ -40,7 +40,7 @@ from dermadash.report.chromium import (
     drawer,
     warm_up,
 )
-from dermadash.rules import evaluation
+from dermadash.rules import evaluation, scheduling
 from dermadash.rules.protocol import load_protocol
 from dermadash.storage import queries
 from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME, load_profile
@@ -156,8 +156,8 @@ def _dashboard_data(engine: Engine, profile_id: int, now: datetime) -> Dashboard
         sessions=sessions,
         ratings=queries.scar_ratings_frame(engine, profile_id),
         flags=evaluation.evaluate(profile, sessions, rollers, now=now),
-        intervals=evaluation.area_intervals(profile, sessions),
-        next_safe=evaluation.next_safe_dates(profile, sessions, now=now),
+        intervals=scheduling.area_intervals(profile, sessions),
+        next_safe=scheduling.next_safe_dates(profile, sessions, now=now),
         timezone=profile.timezone,
         limits=figures.ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
     )

@@ -94,14 +94,17 @@ class Threshold:
 
     def problem(self, value: object) -> Problem | None:
         """What is wrong with ``value`` as an override, in plain words, or None."""
-        wrong_type = isinstance(value, bool) or not isinstance(value, int | float)
-        if wrong_type or math.isnan(value) or math.isinf(value):  # type: ignore[arg-type]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             return Problem(self.key, f"{self.label} must be a number {self.describe_bounds()}.")
-        if self.integer and value != int(value):  # type: ignore[call-overload]
+        if self.integer and value != int(value):
             return Problem(
                 self.key, f"{self.label} must be a whole number {self.describe_bounds()}."
             )
-        if not self.minimum <= value <= self.maximum:  # type: ignore[operator]
+        if not self.minimum <= value <= self.maximum:
             return Problem(
                 self.key,
                 f"{self.label} must stay {self.describe_bounds()} to remain safe "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -137,7 +138,7 @@ def with_typed_answers(
     timezone: str | None = None,
 ) -> ProfileSettings:
     """``current`` with each given answer read from text; every problem at once."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # each answer has its field's own type
     problems: list[Problem] = []
     readers = (
         ("experienced", experienced, parse_experienced),
@@ -155,7 +156,7 @@ def with_typed_answers(
         changes["scar_baseline"] = baseline.strip().lower()
     if timezone is not None:
         changes["timezone"] = timezone.strip()
-    updated = replace(current, **changes)  # type: ignore[arg-type]
+    updated = replace(current, **changes)
     try:
         updated.validate()
     except ValidationError as error:
