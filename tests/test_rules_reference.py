@@ -3,7 +3,7 @@
 Values are drawn around every threshold (0.5 mm, 7 and 28 days, 24 and 72 h, ...),
 times at whole minutes over spring and autumn clock changes, in several time zones,
 with overrides and prescribed intervals, so exact-threshold cases come up often.
-Each log is written to a real SQLite database with the real ``records`` functions and
+Each log passes the real input validation, is written to a real SQLite database and
 read back with the real queries, which both sides then read. They are compared on
 what each flag is about (rule, severity, date, session, area, areas); the texts are
 tested in ``tests/test_flag_messages.py``.
@@ -12,7 +12,7 @@ tested in ``tests/test_flag_messages.py``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,24 +20,19 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, insert
 
 from dermadash.rules import evaluation, scheduling
 from dermadash.storage import db, queries
+from dermadash.storage.models import CheckIn, Roller, RollingSession, SessionArea
 from dermadash.storage.profiles import (
     ProfileSettings,
     ProfileSnapshot,
     create_profile,
     load_profile,
 )
-from dermadash.storage.records import (
-    CheckInInput,
-    RollerInput,
-    SessionInput,
-    insert_roller,
-    insert_session,
-    put_check_in,
-)
+from dermadash.storage.records import CheckInInput, RollerInput, SessionInput
+from tests.random_logs import rollers_frame, sessions_frame
 from tests.reference_rules import REFERENCE_COLUMNS, reference_evaluate
 
 AREAS = ["Left cheek", "Right cheek", "Forehead", "Chin"]
@@ -167,37 +162,68 @@ def stored_log(
     session_rows: list[dict[str, Any]],
     roller_rows: list[dict[str, Any]],
 ) -> StoredLog:
-    """Write the log with the real ``records`` functions, then read it with the real queries."""
+    """Write the log to the database's tables, then read it back with the real queries.
+
+    Each record passes the real input validation; the rows then go in as plain inserts
+    in one transaction: the ``records`` functions' per-row bookkeeping (the revision
+    bump, the ORM's flushes) made this test five times slower and is tested elsewhere.
+    """
     profile_id = create_profile(engine, profile)
-    with db.transaction(engine) as session:
-        roller_ids = {
-            row["roller_id"]: insert_roller(
-                session,
-                profile_id,
-                RollerInput(name=row["name"], needle_mm=0.25, shared=row["shared"]),
+    with engine.begin() as connection:
+        roller_ids: dict[int, int] = {}
+        for row in roller_rows:
+            roller = RollerInput(name=row["name"], needle_mm=0.25, shared=row["shared"])
+            roller.validate()
+            roller_ids[row["roller_id"]] = _inserted_id(
+                connection, Roller, profile_id=profile_id, **asdict(roller)
             )
-            for row in roller_rows
-        }
         for row in session_rows:
-            session_id = insert_session(
-                session,
-                profile_id,
-                SessionInput(
-                    started_at=row["started_at"],
-                    areas=row["areas"],
-                    needle_mm=row["needle_mm"],
-                    roller_id=roller_ids.get(row["roller_id"]),
-                    **{name: row[name] for name in SESSION_FIELDS},
-                ),
+            session = SessionInput(
+                started_at=row["started_at"],
+                areas=row["areas"],
+                needle_mm=row["needle_mm"],
+                roller_id=roller_ids.get(row["roller_id"]),
+                **{name: row[name] for name in SESSION_FIELDS},
+            )
+            session.validate()
+            session_id = _inserted_id(
+                connection,
+                RollingSession,
+                profile_id=profile_id,
+                started_at=session.started_at,
+                needle_mm=session.needle_mm,
+                roller_id=session.roller_id,
+                **{name: getattr(session, name) for name in SESSION_FIELDS},
+            )
+            connection.execute(
+                insert(SessionArea),
+                [
+                    {"session_id": session_id, "area": area, "position": position}
+                    for position, area in enumerate(session.areas)
+                ],
             )
             if row["has_check_in"]:
                 check_in = CheckInInput(**{name: row[name] for name in CHECK_IN_FIELDS})
-                put_check_in(session, profile_id, session_id, check_in)
+                check_in.validate()
+                connection.execute(
+                    insert(CheckIn).values(
+                        session_id=session_id,
+                        recorded_at=session.started_at,
+                        **{name: getattr(check_in, name) for name in CHECK_IN_FIELDS},
+                    )
+                )
     return StoredLog(
         profile=load_profile(engine, profile_id),
         sessions=queries.sessions_frame(engine, profile_id),
         rollers=queries.rollers_frame(engine, profile_id),
     )
+
+
+def _inserted_id(
+    connection: Connection, table: type[Roller | RollingSession], **values: Any
+) -> int:
+    """Insert one row; its new id."""
+    return int(connection.execute(insert(table).values(**values)).inserted_primary_key[0])
 
 
 def comparable(flags: pd.DataFrame) -> list[list[Any]]:
@@ -228,15 +254,16 @@ def test_engine_agrees_with_the_reference(
     assert comparable(engine_flags) == comparable(reference_flags)
 
 
-@pytest.mark.slow
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=session_records(), profile=profiles)
 def test_area_intervals_agree_with_too_frequent_flags(
-    log_database: Engine, records: list[dict[str, Any]], profile: ProfileSettings
+    records: list[dict[str, Any]], profile: ProfileSettings
 ) -> None:
-    log = stored_log(log_database, profile, records, [])
-    intervals = scheduling.area_intervals(log.profile, log.sessions)
-    flags = evaluation.evaluate(log.profile, log.sessions, log.rollers, now=START)
+    """Two engine functions agree with each other: frames typed as the queries type them
+    (``tests/test_columns.py``) are enough, without the database's round trip."""
+    sessions = sessions_frame(records)
+    intervals = scheduling.area_intervals(profile, sessions)
+    flags = evaluation.evaluate(profile, sessions, rollers_frame([]), now=START)
     too_frequent = flags[flags["rule"] == "too-frequent"]
     flagged = set(zip(too_frequent["session"].astype(int), too_frequent["area"], strict=True))
     from_intervals = intervals[intervals["too_frequent"]]
