@@ -76,8 +76,9 @@ def made_reports() -> _MadeReports:
 
 
 def report_photos(profile_id: int, since: date | None = None) -> Sequence[ReportPhoto]:
-    """The profile's scar photos for the report (read only when they are included)."""
-    return stored_photos(common.engine(), profile_id)
+    """The profile's scar photos for the report (read only when they are included), of
+    those rated since a share link's first day when it has one."""
+    return stored_photos(common.engine(), profile_id, since=since)
 
 
 def _make(key: ReportKey, progress: pdf.ReportProgress) -> bytes:
