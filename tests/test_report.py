@@ -308,3 +308,21 @@ def test_one_chromium_stays_warm_between_reports(engine: Engine, demo_profile: i
     assert first.is_alive()
     build_pdf(engine, demo_profile, now=NOW)
     assert warm._thread is first  # the same Chromium session drew the second report
+
+
+def test_a_links_report_has_only_the_photos_rated_since_its_first_day(app_database: str) -> None:
+    """The report made from a share link shows its photos as the link does: none rated
+    before the link's first day."""
+    from dermadash.storage import db
+    from tests.photo_helpers import add_rated_photo
+    from views import report_parts
+
+    engine = db.make_engine(app_database)
+    db.upgrade(engine)
+    person = create_profile(engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    add_rated_photo(engine, person, "Chin", date(2026, 1, 5), 6)
+    add_rated_photo(engine, person, "Chin", date(2026, 2, 9), 4)
+    engine.dispose()
+    since = [photo.caption for photo in report_parts.report_photos(person, date(2026, 2, 1))]
+    assert since == ["Chin, Mon 9 Feb 2026, severity 4/10"]
+    assert len(report_parts.report_photos(person)) == 2
