@@ -13,6 +13,7 @@ from dermadash.sharing import DISABLED, RESTORED, RESTORED_EXPLANATION, LinkOpti
 def describe_link(link: dict[str, object], timezone: str) -> str:
     """One line about a ``list_links`` row: created, expiry or revocation, views, photos."""
 
+    # The row's cells are typed ``object``: a moment for pd.Timestamp, a count for int().
     def moment(key: str) -> str:
         return format_moment(pd.Timestamp(link[key]).to_pydatetime(), timezone)  # type: ignore[arg-type]
 
