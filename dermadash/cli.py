@@ -22,7 +22,8 @@ from dermadash.calendar.commands import add_calendar_commands
 from dermadash.dashboard import insights
 from dermadash.formatting import format_day, format_moment
 from dermadash.frame_rows import frame_rows
-from dermadash.report import builder, chromium
+from dermadash.report import chart_images, content, html_page, pdf
+from dermadash.report.chromium import chromium_available, chromium_path
 from dermadash.rules import flagging, safety_questions
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id, load_profile
@@ -312,8 +313,8 @@ def cmd_insights(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def _report_photos(args: argparse.Namespace, engine: Engine) -> list[builder.ReportPhoto]:
-    return builder.stored_photos(engine, default_profile_id(engine)) if args.photos else []
+def _report_photos(args: argparse.Namespace, engine: Engine) -> list[content.ReportPhoto]:
+    return content.stored_photos(engine, default_profile_id(engine)) if args.photos else []
 
 
 def cmd_report(args: argparse.Namespace, engine: Engine) -> int:
@@ -323,20 +324,20 @@ def cmd_report(args: argparse.Namespace, engine: Engine) -> int:
     if suffix not in (".pdf", ".html", ".htm"):
         raise CommandError(f"{path.name}: the file name must end in .pdf or .html.")
     if suffix == ".pdf":
-        if not chromium.chromium_available():
+        if not chromium_available():
             raise CommandError(
-                builder.NO_CHROMIUM_MESSAGE.format(path=chromium.chromium_path())
+                chart_images.NO_CHROMIUM_MESSAGE.format(path=chromium_path())
                 + f" Try: python -m dermadash report --out {path.with_suffix('.html')}"
             )
         try:
-            data = builder.build_pdf(
+            data = pdf.build_pdf(
                 engine, profile_id, include_photos=args.photos, photos=_report_photos(args, engine)
             )
-        except (builder.ChromiumMissing, builder.ChartDrawingFailed) as problem:
+        except (chart_images.ChromiumMissing, chart_images.ChartDrawingFailed) as problem:
             raise CommandError(str(problem)) from problem
         what = "the PDF report"
     else:
-        data = builder.build_html(
+        data = html_page.build_html(
             engine, profile_id, include_photos=args.photos, photos=_report_photos(args, engine)
         ).encode("utf-8")
         what = "the HTML report (it opens in any browser, also offline)"

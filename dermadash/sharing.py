@@ -29,8 +29,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select, update
 
 from dermadash import auth, settings
-from dermadash.dashboard import typed_tables
-from dermadash.formatting import format_day, format_mm, format_moment
+from dermadash.formatting import format_day
 from dermadash.storage import validation
 from dermadash.storage.db import transaction
 from dermadash.storage.models import Profile, ShareLink, ShareLinkView
@@ -407,109 +406,3 @@ def is_local_only(base_url: str) -> bool:
     """Whether an address only works on the computer the app runs on."""
     host = urlsplit(base_url).hostname
     return host is None or host.lower() in LOOPBACK_HOSTS
-
-
-# --- What the shared view shows ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KeyFacts:
-    """The figures a dermatologist reads first, from ``queries.sessions_frame`` output."""
-
-    session_count: int
-    first_day: str | None
-    last_day: str | None
-    needle_lengths: str
-    check_ins: int
-
-
-def key_facts(sessions: pd.DataFrame, timezone: str) -> KeyFacts:
-    if sessions.empty:
-        return KeyFacts(0, None, None, "none", 0)
-    local = sessions["started_at"].dt.tz_convert(timezone)
-    lengths = sorted(set(sessions["needle_mm"].dropna().astype(float)))
-    return KeyFacts(
-        session_count=len(sessions),
-        first_day=format_day(local.min()),
-        last_day=format_day(local.max()),
-        needle_lengths=", ".join(format_mm(length) for length in lengths) or "none",
-        check_ins=int(sessions["has_check_in"].sum()),
-    )
-
-
-def _yes_no(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return "yes" if bool(value) else "no"
-
-
-def _with_unit(value: object, unit: str) -> str:
-    if value is None or value is pd.NA or pd.isna(value):  # type: ignore[arg-type]
-        return ""
-    return f"{float(value):g} {unit}"  # type: ignore[arg-type]
-
-
-def sessions_table(
-    sessions: pd.DataFrame, timezone: str, *, include_notes: bool = True
-) -> pd.DataFrame:
-    """The sessions as a plain, read-only table for the dermatologist, newest first
-    (without the Notes column when the link does not share notes)."""
-    if not include_notes:
-        return sessions_table(sessions, timezone).drop(columns="Notes")
-    columns = typed_tables.SESSION_TABLE_COLUMNS  # the same columns, typed, for the pages
-    if sessions.empty:
-        return pd.DataFrame(columns=columns)
-    ordered = sessions.iloc[::-1]
-    local = ordered["started_at"].dt.tz_convert(timezone)
-
-    def passes(row: pd.Series) -> str:
-        counts = [row["passes_vertical"], row["passes_horizontal"], row["passes_diagonal"]]
-        return "/".join("–" if pd.isna(count) else str(int(count)) for count in counts)
-
-    side_effects = ordered["side_effect"].map(
-        lambda value: validation.SIDE_EFFECT_LABELS.get(value, "") if isinstance(value, str) else ""
-    )
-    return pd.DataFrame(
-        {
-            "Date": [f"{format_day(moment)}, {moment:%H:%M}" for moment in local],
-            "Areas": [", ".join(areas) for areas in ordered["areas"]],
-            "Needle": [format_mm(value) for value in ordered["needle_mm"]],
-            "Passes (V/H/D)": [passes(row) for _, row in ordered.iterrows()],
-            "Sterilized before": [_yes_no(value) for value in ordered["sterilized_before"]],
-            "Pain": ["" if pd.isna(value) else f"{int(value)} / 10" for value in ordered["pain"]],
-            "Redness": [_with_unit(value, "h") for value in ordered["redness_hours"]],
-            "Stinging": [_with_unit(value, "min") for value in ordered["stinging_minutes"]],
-            "Side effect": list(side_effects),
-            "Notes": [value if isinstance(value, str) else "" for value in ordered["notes"]],
-        },
-        columns=columns,
-    )
-
-
-def describe_link(link: dict[str, object], timezone: str) -> str:
-    """One line about a ``list_links`` row: created, expiry or revocation, views, photos."""
-
-    def moment(key: str) -> str:
-        return format_moment(pd.Timestamp(link[key]).to_pydatetime(), timezone)  # type: ignore[arg-type]
-
-    views = int(link["views"])  # type: ignore[call-overload]
-    opened = (
-        "not opened yet"
-        if views == 0
-        else f"opened {views} {'time' if views == 1 else 'times'}, last on {moment('last_viewed')}"
-    )
-    ending = {
-        "active": lambda: f"expires {moment('expires_at')}",
-        "expired": lambda: f"expired {moment('expires_at')}",
-        "revoked": lambda: f"revoked {moment('revoked_at')}",
-        RESTORED: lambda: RESTORED_EXPLANATION,
-        DISABLED: lambda: f"switched off {moment('disabled_at')}: {link['disabled_reason']}",
-    }[str(link["status"])]()
-    since = link.get("since_date")
-    options = LinkOptions(
-        include_notes=bool(link.get("include_notes")),
-        include_photos=bool(link["include_photos"]),
-        since=since if isinstance(since, date) else None,
-    ).describe()
-    passcode = " · needs a passcode" if link.get("has_passcode") else ""
-    return f"Created {moment('created_at')} · {ending} · {opened} · {options}{passcode}"

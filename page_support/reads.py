@@ -120,12 +120,18 @@ def _analysis(url: str, profile_id: int, revision: int, hour: str) -> evaluation
         _profile(url, profile_id, revision),
         _sessions(url, profile_id, revision),
         _rollers(url, profile_id, revision),
+        now=clock(),
     )
+
+
+def clock() -> datetime:
+    """This moment: the one clock of the cached analysis and its keys (a test moves it)."""
+    return datetime.now(UTC)
 
 
 def hour_key() -> str:
     """Part of cache keys for what moves with the clock (missing check-ins, 'generated')."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H")
+    return clock().strftime("%Y-%m-%dT%H")
 
 
 def analysis(profile_id: int) -> evaluation.Analysis:
@@ -139,7 +145,7 @@ def flags(profile_id: int) -> pd.DataFrame:
 
 
 def next_safe(profile_id: int) -> pd.DataFrame:
-    """The next safe session date per area (``evaluation.next_safe_dates``)."""
+    """The next safe session date per area (``scheduling.next_safe_dates``)."""
     return analysis(profile_id).next_safe
 
 

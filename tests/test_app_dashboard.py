@@ -176,3 +176,57 @@ def test_charts_are_drawn_in_the_browsers_theme(demo_profile: int, theme: str) -
     assert drawn <= palette | {figures.theme_named(theme).background}
     assert drawn & (palette - other)  # e.g. the warnings' orange, darker on white
     assert not drawn & (other - palette)  # nothing of the other theme's own colours
+
+
+def _dashboard_flag_rules(app: AppTest) -> set[str]:
+    """The rules the dashboard's flags chart shows (none when it says there are none)."""
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec["layout"]["title"]["text"] == "Safety flags over time":
+            return {label for trace in spec["data"] for label in trace["y"]}
+    return set()
+
+
+def _flags_page_rules(app: AppTest) -> set[str]:
+    """The rules the Flags page offers to filter by, as the chart labels them."""
+    pickers = [picker for picker in app.multiselect if picker.key == "flags_rules"]
+    if not pickers:
+        return set()
+    rule_ids = [option.rsplit("(", 1)[1].rstrip(")") for option in pickers[0].options]
+    return {rule.replace("-", " ").capitalize() for rule in rule_ids}
+
+
+def test_the_dashboard_shows_a_missing_check_in_when_the_flags_page_does(
+    app_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two hours later the same day a session's check-in is overdue: the dashboard's
+    flags change with the Flags page's, not a day later."""
+    from page_support import reads
+
+    morning = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    profile_id = default_profile_id(app_engine, "Europe/London")
+    with db.transaction(app_engine) as session:
+        insert_session(
+            session,
+            profile_id,
+            SessionInput(started_at=morning - timedelta(hours=47), areas=["Chin"], needle_mm=0.25),
+        )
+
+    def both_pages() -> tuple[set[str], set[str]]:
+        app.switch_page("views/home.py").run()
+        assert_no_exception(app)
+        on_dashboard = _dashboard_flag_rules(app)
+        app.switch_page("views/flags.py").run()
+        assert_no_exception(app)
+        return on_dashboard, _flags_page_rules(app)
+
+    monkeypatch.setattr(reads, "clock", lambda: morning)
+    app = open_app()
+    on_dashboard, on_flags_page = both_pages()
+    assert "Check in missing" not in on_flags_page  # 47 h after the session
+    assert on_dashboard == on_flags_page
+
+    monkeypatch.setattr(reads, "clock", lambda: morning + timedelta(hours=2))
+    on_dashboard, on_flags_page = both_pages()
+    assert "Check in missing" in on_flags_page  # 49 h after: the check-in is overdue
+    assert on_dashboard == on_flags_page

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dermadash import demo, sharing
 from dermadash.dashboard import typed_tables
 from dermadash.escaping import escape_markdown
-from dermadash.report import builder
+from dermadash.report.chromium import BROWSER_PATH_VARIABLE
 from dermadash.rules import flagging
 from dermadash.storage import erase, records
 from dermadash.storage.models import ShareLinkView
@@ -153,7 +153,7 @@ def test_the_viewer_can_download_the_report(
     key = next(key for key in made._reports if key.profile_id == sam)
     assert made.get(key).startswith(b"%PDF")
     # Without Chromium the same report comes as one self-contained web page.
-    monkeypatch.setenv(builder.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
+    monkeypatch.setenv(BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
     app.run()
     assert _download_labels(app) == [report_parts.HTML_LABEL, fhir_parts.FHIR_LABEL]
     assert "needs Chromium" in texts(app)

@@ -11,11 +11,11 @@ import math
 import pytest
 
 from benchmarks import long_log_browser, report_speed
-from dermadash.report import builder
+from dermadash.report.chromium import chromium_available
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not builder.chromium_available(), reason="no Chromium here"),
+    pytest.mark.skipif(not chromium_available(), reason="no Chromium here"),
 ]
 
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from dermadash import auth, demo, sharing
-from dermadash.report import builder
+from dermadash.report.chromium import chromium_available
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
@@ -132,7 +132,7 @@ def test_report_command_writes_a_pdf_and_an_html_report(database_url: str, tmp_p
     assert "Dermarolling progress report" in page
     assert "Plotly.newPlot(" in page
 
-    if not builder.chromium_available():
+    if not chromium_available():
         pytest.skip("no Chromium to draw the PDF's charts")
     pdf_file = tmp_path / "builder.pdf"
     written = run_cli(database_url, "report", "--out", str(pdf_file))

@@ -12,8 +12,23 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from dermadash import demo, sharing
-from dermadash.dashboard import typed_tables
-from dermadash.report import builder
+from dermadash.dashboard import figures, model, typed_tables
+from dermadash.formatting import format_day
+from dermadash.report.chart_images import ChromiumMissing
+from dermadash.report.chromium import BROWSER_PATH_VARIABLE, chromium_available, drawer
+from dermadash.report.content import (
+    COMPLETE_LISTS,
+    DISCLAIMER,
+    NEEDLE_COLUMNS,
+    RECENT_SESSIONS,
+    ReportPhoto,
+    compact_sessions,
+    needle_usage,
+    report_content,
+    stored_photos,
+)
+from dermadash.report.html_page import build_html, escape_html
+from dermadash.report.pdf import build_pdf
 from dermadash.rules import flagging
 from dermadash.storage import queries
 from dermadash.storage.profiles import ProfileSettings, create_profile
@@ -22,7 +37,7 @@ from tests.five_year_log import import_five_year_log
 
 NOW = datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 12, 0, tzinfo=UTC)
 needs_chromium = pytest.mark.skipif(
-    not builder.chromium_available(), reason="no Chromium to draw the charts"
+    not chromium_available(), reason="no Chromium to draw the charts"
 )
 
 
@@ -45,8 +60,8 @@ def demo_profile(engine: Engine, profile_id: int) -> int:
 
 
 def _charts_with_data(engine: Engine, profile_id: int) -> int:
-    content = builder.report_content(engine, profile_id, NOW)
-    return len([chart for chart in content.charts if not builder.figures.empty_message(chart)])
+    content = report_content(engine, profile_id, NOW)
+    return len([chart for chart in content.charts if not figures.empty_message(chart)])
 
 
 def _jpeg(colour: str) -> bytes:
@@ -57,17 +72,17 @@ def _jpeg(colour: str) -> bytes:
 
 @needs_chromium
 def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profile: int) -> None:
-    data = builder.build_pdf(engine, demo_profile, now=NOW)
+    data = build_pdf(engine, demo_profile, now=NOW)
     assert data.startswith(b"%PDF")
     text, images = _pdf_text(data)
     squashed = _squashed(text)
     sessions = queries.sessions_frame(engine, demo_profile)
-    facts = sharing.key_facts(sessions, "Europe/London")
+    facts = model.key_facts(sessions, "Europe/London")
 
     assert "Dermarolling progress report: Sam" in text
     assert _squashed(f"Period covered {facts.first_day} to {facts.last_day}") in squashed
     assert _squashed("Generated Mon 2 Mar 2026, 12:00 (Europe/London)") in squashed
-    assert squashed.count(_squashed(builder.DISCLAIMER)) == 1
+    assert squashed.count(_squashed(DISCLAIMER)) == 1
     assert "Key figures" in text
     assert _squashed(f"Sessions in the period {len(sessions)}") in squashed
     # Every chart with data is in as an image.
@@ -89,10 +104,10 @@ def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profil
     # Sessions per month, and the most recent sessions one row each.
     for month in {f"{moment:%b %Y}" for moment in sessions["started_at"]}:
         assert _squashed(month) in squashed
-    table = builder.compact_sessions(sessions, "Europe/London").head(builder.RECENT_SESSIONS)
+    table = compact_sessions(sessions, "Europe/London").head(RECENT_SESSIONS)
     for row in table.itertuples(index=False):
         assert _squashed(row.Date) in squashed
-    assert _squashed(builder.COMPLETE_LISTS) in squashed
+    assert _squashed(COMPLETE_LISTS) in squashed
     assert "Needle lengths used" in text
     for length in sorted(set(sessions["needle_mm"])):
         assert f"{length:g} mm" in text
@@ -104,11 +119,9 @@ def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profil
 def test_pdf_shows_photos_only_when_included(sqlite_engine: Engine) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
-    photos = [builder.ReportPhoto("Left cheek, Mon 2 Feb 2026", _jpeg("peru"))]
-    without = builder.build_pdf(sqlite_engine, person, photos=photos, now=NOW)
-    with_photos = builder.build_pdf(
-        sqlite_engine, person, include_photos=True, photos=photos, now=NOW
-    )
+    photos = [ReportPhoto("Left cheek, Mon 2 Feb 2026", _jpeg("peru"))]
+    without = build_pdf(sqlite_engine, person, photos=photos, now=NOW)
+    with_photos = build_pdf(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
     text_without, images_without = _pdf_text(without)
     text_with, images_with = _pdf_text(with_photos)
     assert "Left cheek, Mon 2 Feb 2026" not in text_without
@@ -119,12 +132,12 @@ def test_pdf_shows_photos_only_when_included(sqlite_engine: Engine) -> None:
 def test_an_empty_profile_gets_a_report_that_says_so(sqlite_engine: Engine) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     # No chart has data, so no Chromium is needed.
-    text, images = _pdf_text(builder.build_pdf(sqlite_engine, person, now=NOW))
+    text, images = _pdf_text(build_pdf(sqlite_engine, person, now=NOW))
     assert "Period covered no sessions yet" in text
     assert "No sessions logged yet." in text
     assert "No flags: every session logged follows the safety protocol." in text
     assert images == 0
-    page = builder.build_html(sqlite_engine, person, now=NOW)
+    page = build_html(sqlite_engine, person, now=NOW)
     assert "no sessions yet" in page
     assert "Plotly.newPlot" not in page
 
@@ -132,7 +145,7 @@ def test_an_empty_profile_gets_a_report_that_says_so(sqlite_engine: Engine) -> N
 def test_html_report_is_self_contained_with_charts_and_flags(
     engine: Engine, demo_profile: int
 ) -> None:
-    page = builder.build_html(engine, demo_profile, now=NOW)
+    page = build_html(engine, demo_profile, now=NOW)
     assert page.startswith("<!DOCTYPE html>")
     # Nothing fetched from anywhere: no external script, stylesheet, font or image.
     assert not re.search(r"<script[^>]*\ssrc=", page, re.IGNORECASE)
@@ -145,13 +158,13 @@ def test_html_report_is_self_contained_with_charts_and_flags(
     for title in ("Sessions per week", "How long redness lasted", "Safety flags over time"):
         assert title in page
     assert "Dermarolling progress report: Sam" in page
-    assert page.count(builder.DISCLAIMER) == 1
+    assert page.count(DISCLAIMER) == 1
     flags = flagging.profile_flags(engine, demo_profile, now=NOW)
     for flag in typed_tables.flags_since(flags, NOW.date()).itertuples():
-        assert builder._escape(flag.message) in page
+        assert escape_html(flag.message) in page
     for title in set(flags["title"]):
-        assert builder._escape(title) in page
-    assert builder._escape(builder.COMPLETE_LISTS) in page
+        assert escape_html(title) in page
+    assert escape_html(COMPLETE_LISTS) in page
     assert "Scar photos" not in page
 
 
@@ -159,8 +172,8 @@ def test_html_escapes_what_people_typed(sqlite_engine: Engine) -> None:
     person = create_profile(
         sqlite_engine, ProfileSettings(display_name="<script>x</script>", timezone="UTC")
     )
-    photos = [builder.ReportPhoto('<img src="http://evil">', _jpeg("white"))]
-    page = builder.build_html(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
+    photos = [ReportPhoto('<img src="http://evil">', _jpeg("white"))]
+    page = build_html(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
     assert "<script>x</script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page
     assert '<img src="http://evil">' not in page
@@ -172,17 +185,17 @@ def test_no_chromium_means_no_pdf_and_says_why(
 ) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
-    monkeypatch.setenv(builder.BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
-    assert not builder.chromium_available()
-    with pytest.raises(builder.ChromiumMissing, match="HTML report"):
-        builder.build_pdf(sqlite_engine, person, now=NOW)
-    assert "Plotly.newPlot(" in builder.build_html(sqlite_engine, person, now=NOW)
+    monkeypatch.setenv(BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
+    assert not chromium_available()
+    with pytest.raises(ChromiumMissing, match="HTML report"):
+        build_pdf(sqlite_engine, person, now=NOW)
+    assert "Plotly.newPlot(" in build_html(sqlite_engine, person, now=NOW)
 
 
 def test_needle_usage_counts_each_length(engine: Engine, demo_profile: int) -> None:
     sessions = queries.sessions_frame(engine, demo_profile)
-    usage = builder.needle_usage(sessions, "Europe/London")
-    assert list(usage.columns) == builder.NEEDLE_COLUMNS
+    usage = needle_usage(sessions, "Europe/London")
+    assert list(usage.columns) == NEEDLE_COLUMNS
     assert sum(int(count) for count in usage["Sessions"]) == len(sessions)
     assert list(usage["Needle"]) == [f"{length:g} mm" for length in sorted(set(sessions.needle_mm))]
     assert all(re.fullmatch(r"\w{3} \d{1,2} \w{3} \d{4}", day) for day in usage["First used"])
@@ -196,14 +209,11 @@ def test_stored_photos_reach_the_report_only_when_asked(sqlite_engine: Engine) -
     demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
     rating = queries.scar_ratings_frame(sqlite_engine, person).iloc[-1]
     photos.add_photo(sqlite_engine, person, int(rating["rating_id"]), _jpeg("peru"))
-    stored = builder.stored_photos(sqlite_engine, person)
+    stored = stored_photos(sqlite_engine, person)
     assert [photo.caption for photo in stored] == [
-        f"{rating['area']}, {builder.format_day(rating['rated_on'])}, "
-        f"severity {rating['severity']}/10"
+        f"{rating['area']}, {format_day(rating['rated_on'])}, severity {rating['severity']}/10"
     ]
-    with_photos = builder.build_pdf(
-        sqlite_engine, person, include_photos=True, photos=stored, now=NOW
-    )
+    with_photos = build_pdf(sqlite_engine, person, include_photos=True, photos=stored, now=NOW)
     text, _images = _pdf_text(with_photos)
     assert stored[0].caption in _squashed(text) or stored[0].caption in text
 
@@ -232,7 +242,7 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     _log_weekly(sqlite_engine, person, 6, "private-note")  # 5 Jan to 9 Feb 2026
     options = sharing.LinkOptions(include_notes=False, since=date(2026, 1, 26))
-    data = builder.build_pdf(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
+    data = build_pdf(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
     reader = PdfReader(BytesIO(data))
     footer = "made for Dr Example on Mon 2 Mar 2026, 12:00 (UTC)"
     for page in reader.pages:  # every page names the link and when it was made
@@ -242,13 +252,11 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
     assert "Sessions logged 3" in text
     assert "Mon 19 Jan 2026" not in text  # before the link's first day
     assert "private-note" not in text
-    page = builder.build_html(
-        sqlite_engine, person, now=NOW, options=options, made_for="Dr Example"
-    )
+    page = build_html(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
     assert footer in page
     assert "private-note" not in page
     assert "Mon 19 Jan 2026" not in page
-    owner = builder.build_html(sqlite_engine, person, now=NOW)
+    owner = build_html(sqlite_engine, person, now=NOW)
     assert "Mon 5 Jan 2026 to Mon 9 Feb 2026" in owner  # the owner's own: whole course
     assert "made for" not in owner
 
@@ -266,7 +274,7 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
     sqlite_engine: Engine, five_years: int
 ) -> None:
     steps: list[tuple[str, float]] = []
-    data = builder.build_pdf(
+    data = build_pdf(
         sqlite_engine, five_years, now=NOW, progress=lambda what, done: steps.append((what, done))
     )
     reader = PdfReader(BytesIO(data))
@@ -277,13 +285,13 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
     critical = typed_tables.flags_to_read_in_full(flags, NOW.date())
     assert len(critical) >= 3
     for flag in critical.itertuples():
-        assert _squashed(f"{flag.title} · {builder.format_day(flag.date)}") in text
+        assert _squashed(f"{flag.title} · {format_day(flag.date)}") in text
         assert _squashed(flag.message) in text
         assert _squashed(f"What to do: {flag.advice}") in text
     # Every rule that ever flagged is counted, with its first and last date.
     for rule, mine in flags.groupby("rule"):
-        assert _squashed(builder.format_day(mine["date"].max())) in text, rule
-    assert _squashed(builder.COMPLETE_LISTS) in text
+        assert _squashed(format_day(mine["date"].max())) in text, rule
+    assert _squashed(COMPLETE_LISTS) in text
     # Progress is told in order, up to done.
     fractions = [done for _what, done in steps]
     assert fractions == sorted(fractions)
@@ -293,10 +301,28 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
 
 @needs_chromium
 def test_one_chromium_stays_warm_between_reports(engine: Engine, demo_profile: int) -> None:
-    builder.build_pdf(engine, demo_profile, now=NOW)
-    drawer = builder.drawer()
-    first = drawer._thread
+    build_pdf(engine, demo_profile, now=NOW)
+    warm = drawer()
+    first = warm._thread
     assert first is not None
     assert first.is_alive()
-    builder.build_pdf(engine, demo_profile, now=NOW)
-    assert drawer._thread is first  # the same Chromium session drew the second report
+    build_pdf(engine, demo_profile, now=NOW)
+    assert warm._thread is first  # the same Chromium session drew the second report
+
+
+def test_a_links_report_has_only_the_photos_rated_since_its_first_day(app_database: str) -> None:
+    """The report made from a share link shows its photos as the link does: none rated
+    before the link's first day."""
+    from dermadash.storage import db
+    from tests.photo_helpers import add_rated_photo
+    from views import report_parts
+
+    engine = db.make_engine(app_database)
+    db.upgrade(engine)
+    person = create_profile(engine, ProfileSettings(display_name="Kim", timezone="UTC"))
+    add_rated_photo(engine, person, "Chin", date(2026, 1, 5), 6)
+    add_rated_photo(engine, person, "Chin", date(2026, 2, 9), 4)
+    engine.dispose()
+    since = [photo.caption for photo in report_parts.report_photos(person, date(2026, 2, 1))]
+    assert since == ["Chin, Mon 9 Feb 2026, severity 4/10"]
+    assert len(report_parts.report_photos(person)) == 2

@@ -10,7 +10,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from dermadash.report import builder, fonts
+from dermadash.report import fonts
+from dermadash.report.chromium import chromium_available
+from dermadash.report.pdf import build_pdf
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from dermadash.storage.records import SessionInput, add_session
 
@@ -32,7 +34,7 @@ def test_the_fonts_ship_with_the_project() -> None:
     assert (fonts.FONT_DIR / "LICENSE-DroidSansFallback-Apache-2.0.txt").is_file()
 
 
-@pytest.mark.skipif(not builder.chromium_available(), reason="no Chromium to draw the charts")
+@pytest.mark.skipif(not chromium_available(), reason="no Chromium to draw the charts")
 def test_names_in_any_script_come_out_of_the_pdf_and_stay_out_of_the_log(
     sqlite_engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -48,7 +50,7 @@ def test_names_in_any_script_come_out_of_the_pdf_and_stay_out_of_the_log(
             ),
         )
     with caplog.at_level(logging.DEBUG):
-        data = builder.build_pdf(sqlite_engine, person, now=NOW)
+        data = build_pdf(sqlite_engine, person, now=NOW)
     text = squashed(data)
     for name in NAMES:
         assert name in text

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from dermadash import sharing
+from dermadash import link_wording, sharing
+from dermadash.dashboard import model
+from dermadash.report.content import worded_sessions
 from dermadash.storage import queries, records
 from dermadash.storage.db import transaction
 from dermadash.storage.models import ShareLink, ShareLinkView
@@ -231,32 +233,32 @@ def test_key_facts_and_table(engine: Engine, profile_id: int) -> None:
             ),
         )
     frame = queries.sessions_frame(engine, profile_id)
-    facts = sharing.key_facts(frame, "Europe/London")
+    facts = model.key_facts(frame, "Europe/London")
     assert facts.session_count == 3
     assert facts.first_day == "Tue 3 Feb 2026"
     assert facts.last_day == "Tue 17 Feb 2026"
     assert facts.needle_lengths == "0.25 mm, 0.5 mm"
-    table = sharing.sessions_table(frame, "Europe/London")
+    table = worded_sessions(frame, "Europe/London")
     assert table["Date"].iloc[0] == "Tue 17 Feb 2026, 21:00"  # newest first
     assert table["Areas"].iloc[0] == "Cheeks, Forehead"
     assert table["Passes (V/H/D)"].iloc[0] == "4/–/–"
     assert table["Pain"].iloc[0] == "3 / 10"
-    empty = sharing.key_facts(frame.iloc[0:0], "UTC")
+    empty = model.key_facts(frame.iloc[0:0], "UTC")
     assert empty.session_count == 0
-    assert sharing.sessions_table(frame.iloc[0:0], "UTC").empty
+    assert worded_sessions(frame.iloc[0:0], "UTC").empty
 
 
 def test_describe_link(engine: Engine, profile_id: int) -> None:
     new = sharing.create_link(engine, profile_id, "Dr Rivera", days=7, now=NOW)
     row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
-    assert sharing.describe_link(row, "Europe/London") == (
+    assert link_wording.describe_link(row, "Europe/London") == (
         "Created Mon 2 Mar 2026, 12:00 · expires Mon 9 Mar 2026, 12:00 · not opened yet"
         " · without notes · without photos · whole course"
     )
     sharing.record_view(engine, new.link_id, now=NOW + timedelta(hours=1))
     sharing.revoke_link(engine, profile_id, new.link_id, now=NOW + timedelta(hours=2))
     row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
-    assert sharing.describe_link(row, "Europe/London") == (
+    assert link_wording.describe_link(row, "Europe/London") == (
         "Created Mon 2 Mar 2026, 12:00 · revoked Mon 2 Mar 2026, 14:00 · opened 1 time, "
         "last on Mon 2 Mar 2026, 13:00 · without notes · without photos · whole course"
     )
@@ -278,7 +280,7 @@ def test_a_restored_link_never_opens_and_says_why(engine: Engine, profile_id: in
     assert sharing.resolve_token(engine, new.token, now=NOW) is None
     row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
     assert row["status"] == sharing.RESTORED
-    assert sharing.describe_link(row, "Europe/London") == (
+    assert link_wording.describe_link(row, "Europe/London") == (
         f"Created Mon 2 Mar 2026, 12:00 · {sharing.RESTORED_EXPLANATION} · not opened yet"
         " · without notes · without photos · whole course"
     )
@@ -320,7 +322,7 @@ def test_a_link_carries_the_owners_choices(engine: Engine, profile_id: int) -> N
     assert listed.loc["Dr Okafor", "since_date"] == date(2026, 2, 1)
     assert bool(listed.loc["Dr Okafor", "include_notes"]) is True
     assert bool(listed.loc["Dr Rivera", "include_notes"]) is False
-    assert "with notes · with photos · since Sun 1 Feb 2026" in sharing.describe_link(
+    assert "with notes · with photos · since Sun 1 Feb 2026" in link_wording.describe_link(
         listed.reset_index().iloc[0].to_dict(), "UTC"
     )
 
@@ -373,7 +375,7 @@ def test_ten_wrong_passcodes_switch_the_link_off_and_say_why(
     row = sharing.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
     assert row["status"] == sharing.DISABLED
     assert row["disabled_reason"] == sharing.TOO_MANY_PASSCODES_REASON
-    assert "10 wrong passcodes" in sharing.describe_link(row, "UTC")
+    assert "10 wrong passcodes" in link_wording.describe_link(row, "UTC")
     # Revoking still works, and wins.
     sharing.revoke_link(engine, profile_id, new.link_id, now=NOW)
     assert sharing.list_links(engine, profile_id, now=NOW)["status"].tolist() == ["revoked"]

@@ -1,25 +1,21 @@
 """The progress dashboard, drawn for the owner (home) or a read-only viewer (shared link).
 
-Only arrangement lives here: the frames come from ``views.common``'s cached readers,
-the filters and key figures from ``dermadash.dashboard.model``, the charts from
-``dermadash.dashboard.figures``.
+Only caching and arrangement live here: the frames come from ``page_support.reads``' cached
+readers, put together by ``dermadash.dashboard.assembly`` (as the shared view and the
+report put them together), the filters from ``dermadash.dashboard.model``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from dermadash import shared_scope
-from dermadash.dashboard import figures, insights, model
-from dermadash.dashboard.figures import ReactionLimits
+from dermadash.dashboard import assembly, figures, insights, model
 from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.escaping import escape_markdown
-from dermadash.rules.protocol import load_protocol
 from dermadash.sharing import LinkOptions
 from dermadash.timezones import local_today
 from page_support import reads as common
@@ -35,55 +31,39 @@ PLOTLY_CONFIG = {
 }
 
 
-def load_data(profile_id: int) -> DashboardData:
-    """Every frame the dashboard needs, through the cached readers."""
-    profile = common.profile(profile_id)
-    analysis = common.analysis(profile_id)
-    return DashboardData(
-        sessions=common.sessions(profile_id),
-        ratings=common.scar_ratings(profile_id),
-        flags=analysis.flags,
-        intervals=analysis.intervals,
-        next_safe=analysis.next_safe,
-        timezone=profile.timezone,
-        limits=ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
-    )
-
-
-@dataclass(frozen=True)
-class _View:
-    """What one filter choice shows: key figures and charts, built once per data revision."""
-
-    key_figures: model.KeyFigures
-    charts: dict[str, go.Figure]
-
-
 # Shared, never copied (cache_resource): nothing downstream mutates these objects, and a
-# rerun with the same data and filters then costs nothing to rebuild. The data revision
-# and today's date are in the keys, so a write or a new day makes them fresh.
+# rerun with the same data and filters then costs nothing to rebuild. The keys hold what
+# the frames depend on: the data revision (any write), the hour the rule engine's
+# analysis is cached for (so the flags here are the Flags page's: a check-in going
+# missing shows on both at once) and, for the key figures, the person's today.
 # ``scope``: a share link's choices (Streamlit hashes the dataclass's fields), or None.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _data(
-    url: str, profile_id: int, revision: int, today: date, scope: LinkOptions | None
+    url: str, profile_id: int, revision: int, hour: str, scope: LinkOptions | None
 ) -> DashboardData:
-    data = load_data(profile_id)
-    return data if scope is None else shared_scope.shown_data(data, scope)
+    return assembly.dashboard_data(
+        common.profile(profile_id),
+        common.sessions(profile_id),
+        common.scar_ratings(profile_id),
+        common.analysis(profile_id),
+        scope,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _shown_insights(
-    url: str, profile_id: int, revision: int, today: date, scope: LinkOptions
+    url: str, profile_id: int, revision: int, hour: str, scope: LinkOptions
 ) -> insights.Insights:
     """The insights of what a share link shows (its first day, never more)."""
-    data = _data(url, profile_id, revision, today, scope)
-    return insights.compute(data.sessions, data.ratings, common.profile(profile_id).timezone)
+    data = _data(url, profile_id, revision, hour, scope)
+    return insights.compute(data.sessions, data.ratings, data.timezone)
 
 
 def viewer_data(profile_id: int, options: LinkOptions) -> DashboardData:
     """The dashboard's frames as a share link shows them (cached like the owner's)."""
-    url, revision = common.database_url(), common.revision(profile_id)
-    today = local_today(common.profile(profile_id).timezone)
-    return _data(url, profile_id, revision, today, options)
+    return _data(
+        common.database_url(), profile_id, common.revision(profile_id), common.hour_key(), options
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -91,22 +71,17 @@ def _view(
     url: str,
     profile_id: int,
     revision: int,
+    hour: str,
     today: date,
     start: date | None,
     end: date,
     area: str,
     scope: LinkOptions | None,
     theme: str,
-) -> _View:
-    data = _data(url, profile_id, revision, today, scope)
-    period = Period(start, end)
-    everything = data.filtered(Period(None, date.max), area)
-    shown = data.filtered(period, area)
-    return _View(
-        model.key_figures(everything, shown, period, today),
-        model.dashboard_charts(
-            shown, data.areas(), data.time_axis(period), figures.theme_named(theme)
-        ),
+) -> assembly.DashboardView:
+    data = _data(url, profile_id, revision, hour, scope)
+    return assembly.dashboard_view(
+        data, Period(start, end), today, area, figures.theme_named(theme)
     )
 
 
@@ -120,9 +95,9 @@ def render_dashboard(
 ) -> None:
     """Filters, key figures and charts of one profile (``for_viewer``: nothing to change;
     ``options``: only what that share link shows)."""
-    url, revision = common.database_url(), common.revision(profile_id)
-    today = local_today(common.profile(profile_id).timezone)
-    data = _data(url, profile_id, revision, today, options)
+    url, revision, hour = common.database_url(), common.revision(profile_id), common.hour_key()
+    data = _data(url, profile_id, revision, hour, options)
+    today = local_today(data.timezone, common.clock())
     if data.sessions.empty and data.ratings.empty:
         st.info(
             "Nothing has been logged here yet."
@@ -143,12 +118,21 @@ def render_dashboard(
     shown_area = area.lower() if area == ALL_AREAS else escape_markdown(area)
     st.caption(f"Showing {period.describe()}, {shown_area}.")
     view = _view(
-        url, profile_id, revision, today, period.start, period.end, area, options, page_theme()
+        url,
+        profile_id,
+        revision,
+        hour,
+        today,
+        period.start,
+        period.end,
+        area,
+        options,
+        page_theme(),
     )
     _key_figures(view.key_figures)
     shown = None
     if options is not None:
-        shown = _shown_insights(url, profile_id, revision, today, options)
+        shown = _shown_insights(url, profile_id, revision, hour, options)
     insights_parts.dashboard_section(profile_id, for_viewer=for_viewer, shown=shown)
     _charts(view.charts)
 

@@ -19,7 +19,9 @@ from datetime import date
 import streamlit as st
 
 from dermadash import sharing
-from dermadash.report import builder
+from dermadash.report import chart_images, html_page, pdf
+from dermadash.report.chromium import chromium_available
+from dermadash.report.content import ReportPhoto, stored_photos
 from dermadash.timezones import local_today
 from page_support import reads as common
 
@@ -73,12 +75,13 @@ def made_reports() -> _MadeReports:
     return _MadeReports(KEPT_REPORTS)
 
 
-def report_photos(profile_id: int, since: date | None = None) -> Sequence[builder.ReportPhoto]:
-    """The profile's scar photos for the report (read only when they are included)."""
-    return builder.stored_photos(common.engine(), profile_id)
+def report_photos(profile_id: int, since: date | None = None) -> Sequence[ReportPhoto]:
+    """The profile's scar photos for the report (read only when they are included), of
+    those rated since a share link's first day when it has one."""
+    return stored_photos(common.engine(), profile_id, since=since)
 
 
-def _make(key: ReportKey, progress: builder.ReportProgress) -> bytes:
+def _make(key: ReportKey, progress: pdf.ReportProgress) -> bytes:
     options = key.options
     include_photos = bool(options and options.include_photos)
     photos = report_photos(key.profile_id, options.since) if options and include_photos else ()
@@ -89,8 +92,8 @@ def _make(key: ReportKey, progress: builder.ReportProgress) -> bytes:
         "made_for": key.made_for,
     }
     if key.kind == "pdf":
-        return builder.build_pdf(common.engine(), key.profile_id, progress=progress, **arguments)
-    return builder.build_html(common.engine(), key.profile_id, **arguments).encode("utf-8")
+        return pdf.build_pdf(common.engine(), key.profile_id, progress=progress, **arguments)
+    return html_page.build_html(common.engine(), key.profile_id, **arguments).encode("utf-8")
 
 
 def _make_with_progress(key: ReportKey) -> bytes | None:
@@ -100,7 +103,7 @@ def _make_with_progress(key: ReportKey) -> bytes | None:
         bar = st.progress(0.0, text="Starting")
         try:
             data = _make(key, lambda what, fraction: bar.progress(min(1.0, fraction), text=what))
-        except (builder.ChromiumMissing, builder.ChartDrawingFailed) as problem:
+        except (chart_images.ChromiumMissing, chart_images.ChartDrawingFailed) as problem:
             status.update(label="The PDF report could not be made", state="error")
             st.error(f"{problem} Try again in a moment.")
             return None
@@ -120,7 +123,7 @@ def report_download(
     then its download button; a report already made is offered at once. With a share
     ``link``: what the link shows, named in the footer; without one, the owner's own
     report (no photos)."""
-    pdf = builder.chromium_available()
+    pdf = chromium_available()
     kind = "pdf" if pdf else "html"
     report_key = ReportKey(
         url=common.database_url(),

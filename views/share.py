@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from dermadash import sharing
+from dermadash import link_wording, sharing
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_days, format_moment
 from dermadash.storage.validation import NAME_MAX_CHARS, ValidationError
@@ -156,7 +156,7 @@ for link in links.itertuples():
     with st.container(border=True):
         text_column, action_column = st.columns([4, 1], vertical_alignment="center")
         text_column.markdown(f"**{escape_markdown(link.label)}** {STATUS_BADGES[link.status]}")
-        text_column.caption(sharing.describe_link(link._asdict(), me.timezone))
+        text_column.caption(link_wording.describe_link(link._asdict(), me.timezone))
         if link.status == "active" and action_column.button(
             "Revoke", key=f"revoke_{link.link_id}", icon=":material/link_off:"
         ):

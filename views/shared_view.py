@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import streamlit as st
 
 from dermadash import photos, shared_scope, sharing
+from dermadash.dashboard import model
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day, format_moment
 from dermadash.server import shared_photos
@@ -83,7 +84,7 @@ def _record_view_once(link: sharing.LinkInfo) -> None:
         st.session_state[marker] = True
 
 
-def _key_facts(link: sharing.LinkInfo, facts: sharing.KeyFacts) -> None:
+def _key_facts(link: sharing.LinkInfo, facts: model.KeyFacts) -> None:
     """Sessions, check-ins, needle lengths and whether photos are shared, at a glance."""
     first, second, third, fourth = st.columns(4)
     first.metric("Sessions logged", facts.session_count)
@@ -157,7 +158,7 @@ _record_view_once(link)
 
 person = common.profile(link.profile_id)
 sessions = viewer_data(link.profile_id, link.options).sessions
-facts = sharing.key_facts(sessions, person.timezone)
+facts = model.key_facts(sessions, person.timezone)
 viewer_timezone = common.browser_timezone()
 
 name = escape_markdown(person.display_name)

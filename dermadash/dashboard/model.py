@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dermadash.dashboard import figures
-from dermadash.formatting import format_day, format_days, format_hours
+from dermadash.formatting import format_day, format_days, format_hours, format_mm
 from dermadash.timezones import local_dates
 
 PERIODS: dict[str, int | None] = {
@@ -129,6 +129,32 @@ class DashboardData:
         about_profile = flags["session"].isna()
         keep = same_area.fillna(False) | (no_area & (session_kept | about_profile))
         return flags[keep.astype(bool)]
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """The figures a dermatologist reads first, from ``queries.sessions_frame`` output."""
+
+    session_count: int
+    first_day: str | None
+    last_day: str | None
+    needle_lengths: str
+    check_ins: int
+
+
+def key_facts(sessions: pd.DataFrame, timezone: str) -> KeyFacts:
+    """How many sessions and check-ins, over which days, with which needle lengths."""
+    if sessions.empty:
+        return KeyFacts(0, None, None, "none", 0)
+    local = sessions["started_at"].dt.tz_convert(timezone)
+    lengths = sorted(set(sessions["needle_mm"].dropna().astype(float)))
+    return KeyFacts(
+        session_count=len(sessions),
+        first_day=format_day(local.min()),
+        last_day=format_day(local.max()),
+        needle_lengths=", ".join(format_mm(length) for length in lengths) or "none",
+        check_ins=int(sessions["has_check_in"].sum()),
+    )
 
 
 @dataclass(frozen=True)
@@ -249,15 +275,16 @@ def area_figures(next_safe: pd.DataFrame, ratings: pd.DataFrame, today: date) ->
         "Change since first rating": "—",
     }
     rows: dict[str, dict[str, str]] = {}
-    for row in next_safe.sort_values(["next_safe_date", "area"]).itertuples():
-        rows[row.area] = {**missing, "Next safe session": next_safe_text(row.next_safe_date, today)}
+    soonest = next_safe.sort_values(["next_safe_date", "area"])
+    for area, day in zip(soonest["area"].tolist(), soonest["next_safe_date"].tolist(), strict=True):
+        rows[area] = {**missing, "Next safe session": next_safe_text(day, today)}
     ordered = ratings.sort_values(["rated_on", "rating_id"])
     for area, mine in ordered.groupby("area", sort=True):
         first, latest = int(mine["severity"].iloc[0]), int(mine["severity"].iloc[-1])
         since = format_day(mine["rated_on"].iloc[0])
         signed = _signed(latest - first).replace("-", "−")
         change = f"{signed} since {since}" if len(mine) > 1 else "— (needs a second rating)"
-        rows.setdefault(area, dict(missing)).update(
+        rows.setdefault(str(area), dict(missing)).update(
             {"Scar severity": f"{latest}/10", "Change since first rating": change}
         )
     return pd.DataFrame(
