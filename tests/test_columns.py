@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -9,6 +10,8 @@ from sqlalchemy import Engine
 
 from dermadash import columns, demo
 from dermadash.storage import queries
+from dermadash.storage.records import CheckInInput, RollerInput, SessionInput
+from dermadash.transfer import backup_format
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 from tests.random_logs import rollers_frame, sessions_frame
 
@@ -50,3 +53,30 @@ def test_the_readme_documents_the_spreadsheet_header() -> None:
     header, extra = (tuple(re.split(r",\s*", text)) for text in found.groups())
     assert header == columns.SPREADSHEET_SESSION_COLUMNS
     assert extra == columns.SPREADSHEET_SESSION_EXTRA_COLUMNS
+
+
+def test_the_typed_declarations_name_the_schemas_fields() -> None:
+    """The input dataclasses and the backup's parts are written out for the type checker;
+    they declare the schema's fields and only the bookkeeping each adds."""
+    assert _dataclass_fields(SessionInput) == {
+        *columns.SESSION_INPUT_FIELDS,
+        *{"areas", "is_demo", "import_key"},
+    }
+    assert _dataclass_fields(CheckInInput) == set(columns.CHECK_IN_INPUT_FIELDS)
+    assert _dataclass_fields(RollerInput) == {*columns.ROLLER_INPUT_FIELDS, "is_demo"}
+    assert set(backup_format.SessionPart.model_fields) == {
+        *(set(columns.SESSION_INPUT_FIELDS) - {"roller_id"}),
+        *{"ref", "roller_ref", "areas", "check_in", "created_at", "is_demo", "import_key"},
+    }
+    assert set(backup_format.CheckInPart.model_fields) == {
+        *columns.CHECK_IN_INPUT_FIELDS,
+        "recorded_at",
+    }
+    assert set(backup_format.RollerPart.model_fields) == {
+        *columns.ROLLER_INPUT_FIELDS,
+        *{"ref", "is_demo"},
+    }
+
+
+def _dataclass_fields(kind: type) -> set[str]:
+    return {field.name for field in dataclasses.fields(kind)}

@@ -16,9 +16,10 @@ import streamlit as st
 from dermadash.dashboard import assembly, figures, insights, model
 from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.escaping import escape_markdown
+from dermadash.settings import database_url
 from dermadash.sharing import LinkOptions
 from dermadash.timezones import local_today
-from page_support import reads as common
+from page_support import reads
 from views import insights_parts
 
 METRICS_PER_ROW = 4
@@ -42,10 +43,10 @@ def _data(
     url: str, profile_id: int, revision: int, hour: str, scope: LinkOptions | None
 ) -> DashboardData:
     return assembly.dashboard_data(
-        common.profile(profile_id),
-        common.sessions(profile_id),
-        common.scar_ratings(profile_id),
-        common.analysis(profile_id),
+        reads.profile(profile_id),
+        reads.sessions(profile_id),
+        reads.scar_ratings(profile_id),
+        reads.analysis(profile_id),
         scope,
     )
 
@@ -61,9 +62,7 @@ def _shown_insights(
 
 def viewer_data(profile_id: int, options: LinkOptions) -> DashboardData:
     """The dashboard's frames as a share link shows them (cached like the owner's)."""
-    return _data(
-        common.database_url(), profile_id, common.revision(profile_id), common.hour_key(), options
-    )
+    return _data(database_url(), profile_id, reads.revision(profile_id), reads.hour_key(), options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -95,9 +94,9 @@ def render_dashboard(
 ) -> None:
     """Filters, key figures and charts of one profile (``for_viewer``: nothing to change;
     ``options``: only what that share link shows)."""
-    url, revision, hour = common.database_url(), common.revision(profile_id), common.hour_key()
+    url, revision, hour = database_url(), reads.revision(profile_id), reads.hour_key()
     data = _data(url, profile_id, revision, hour, options)
-    today = local_today(data.timezone, common.clock())
+    today = local_today(data.timezone, reads.clock())
     if data.sessions.empty and data.ratings.empty:
         st.info(
             "Nothing has been logged here yet."

@@ -22,8 +22,9 @@ from dermadash import sharing
 from dermadash.report import chart_images, html_page, pdf
 from dermadash.report.chromium import chromium_available
 from dermadash.report.content import ReportPhoto, stored_photos
+from dermadash.settings import database_url
 from dermadash.timezones import local_today
-from page_support import reads as common
+from page_support import database, reads
 
 PDF_LABEL = "Download PDF report"
 HTML_LABEL = "Download HTML report"
@@ -78,7 +79,7 @@ def made_reports() -> _MadeReports:
 def report_photos(profile_id: int, since: date | None = None) -> Sequence[ReportPhoto]:
     """The profile's scar photos for the report (read only when they are included), of
     those rated since a share link's first day when it has one."""
-    return stored_photos(common.engine(), profile_id, since=since)
+    return stored_photos(database.engine(), profile_id, since=since)
 
 
 def _make(key: ReportKey, progress: pdf.ReportProgress) -> bytes:
@@ -92,8 +93,8 @@ def _make(key: ReportKey, progress: pdf.ReportProgress) -> bytes:
         "made_for": key.made_for,
     }
     if key.kind == "pdf":
-        return pdf.build_pdf(common.engine(), key.profile_id, progress=progress, **arguments)
-    return html_page.build_html(common.engine(), key.profile_id, **arguments).encode("utf-8")
+        return pdf.build_pdf(database.engine(), key.profile_id, progress=progress, **arguments)
+    return html_page.build_html(database.engine(), key.profile_id, **arguments).encode("utf-8")
 
 
 def _make_with_progress(key: ReportKey) -> bytes | None:
@@ -126,15 +127,15 @@ def report_download(
     pdf = chromium_available()
     kind = "pdf" if pdf else "html"
     report_key = ReportKey(
-        url=common.database_url(),
+        url=database_url(),
         kind=kind,
         profile_id=profile_id,
-        revision=common.revision(profile_id),
-        hour=common.hour_key(),
+        revision=reads.revision(profile_id),
+        hour=reads.hour_key(),
         options=link.options if link else None,
         made_for=link.label if link else None,
     )
-    day = local_today(common.profile(profile_id).timezone).isoformat()
+    day = local_today(reads.profile(profile_id).timezone).isoformat()
     if not pdf:
         st.caption(
             "The PDF report needs Chromium, which is not installed where dermadash runs. "

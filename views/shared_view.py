@@ -21,7 +21,7 @@ from dermadash.server import shared_photos
 from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.timezones import local_today
 from dermadash.transfer import fhir_export
-from page_support import reads as common
+from page_support import database, reads
 from views import photo_parts
 from views.dashboard_parts import render_dashboard, viewer_data
 from views.fhir_parts import fhir_download
@@ -58,7 +58,7 @@ def _require_passcode(link: sharing.LinkInfo) -> None:
         )
         submitted = st.form_submit_button("Open", type="primary", key="share_passcode_open")
     if submitted:
-        answer = sharing.check_passcode(common.engine(), link.link_id, typed)
+        answer = sharing.check_passcode(database.engine(), link.link_id, typed)
         if answer.accepted:
             st.session_state[marker] = True
             st.rerun()
@@ -80,7 +80,7 @@ def _record_view_once(link: sharing.LinkInfo) -> None:
     """One audit row per opening of the page (browser session), not per rerun."""
     marker = VIEW_MARKER.format(link_id=link.link_id)
     if not st.session_state.get(marker):
-        sharing.record_view(common.engine(), link.link_id)
+        sharing.record_view(database.engine(), link.link_id)
         st.session_state[marker] = True
 
 
@@ -115,7 +115,7 @@ def _photos(link: sharing.LinkInfo) -> None:
     photo, nor even the list of them, is read."""
     if not link.include_photos:
         return
-    photo_list = shared_scope.shown_photos(common.photo_list(link.profile_id), link.options)
+    photo_list = shared_scope.shown_photos(reads.photo_list(link.profile_id), link.options)
     st.subheader("Scar photos")
     if photo_list.empty:
         st.info("No scar photos have been added yet. Open the same link again later.")
@@ -149,17 +149,17 @@ def _photo_addresses(
 
 
 token = st.query_params.get("share", "")
-link = sharing.resolve_token(common.engine(), token)
+link = sharing.resolve_token(database.engine(), token)
 if link is None:
     _not_valid()
 assert link is not None  # _not_valid() stops the run
 _require_passcode(link)
 _record_view_once(link)
 
-person = common.profile(link.profile_id)
+person = reads.profile(link.profile_id)
 sessions = viewer_data(link.profile_id, link.options).sessions
 facts = model.key_facts(sessions, person.timezone)
-viewer_timezone = common.browser_timezone()
+viewer_timezone = reads.browser_timezone()
 
 name = escape_markdown(person.display_name)
 st.title(
@@ -188,13 +188,13 @@ report_download(
     link=link,
     key="viewer_report",
     # Checked again on the click: a link revoked since this run downloads nothing.
-    still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
+    still_allowed=lambda: sharing.resolve_token(database.engine(), token) is not None,
 )
 fhir_download(
     link.profile_id,
     fhir_export.choice_for_link(link),
     key="viewer_fhir",
-    still_allowed=lambda: sharing.resolve_token(common.engine(), token) is not None,
+    still_allowed=lambda: sharing.resolve_token(database.engine(), token) is not None,
 )
 
 _charts_and_flags(link, bool(facts.session_count), person.timezone)
