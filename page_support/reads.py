@@ -1,8 +1,9 @@
 """What the pages read, cached per (profile, data revision).
 
 Streamlit's caching lives here, in the pages' layer, over ``dermadash``'s plain reads
-(``storage.queries``, ``storage.logbook``, ``photos``, the rule engine): any write, in this
-replica or another, gives the profile a new revision, so the next read is fresh.
+(``storage.queries``, ``storage.entry_defaults`` and the other logging helpers, ``photos``,
+the rule engine): any write, in this replica or another, gives the profile a new revision,
+so the next read is fresh.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dermadash import photos
 from dermadash.rules import evaluation
 from dermadash.rules.protocol import load_protocol
 from dermadash.settings import database_url
-from dermadash.storage import logbook, queries
+from dermadash.storage import entry_defaults, pending_check_ins, queries
 from dermadash.storage.profiles import ProfileSnapshot, data_revision, load_profile
 from page_support.database import cached_engine, engine
 
@@ -80,17 +81,19 @@ def scar_ratings(profile_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _session_defaults(url: str, profile_id: int, revision: int) -> logbook.SessionDefaults:
+def _session_defaults(url: str, profile_id: int, revision: int) -> entry_defaults.SessionDefaults:
     passes = load_protocol().default_passes
-    return logbook.session_defaults(cached_engine(url), profile_id, passes_per_direction=passes)
+    return entry_defaults.session_defaults(
+        cached_engine(url), profile_id, passes_per_direction=passes
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _area_choices(url: str, profile_id: int, revision: int) -> list[str]:
-    return logbook.area_choices(cached_engine(url), profile_id)
+    return entry_defaults.area_choices(cached_engine(url), profile_id)
 
 
-def session_defaults(profile_id: int) -> logbook.SessionDefaults:
+def session_defaults(profile_id: int) -> entry_defaults.SessionDefaults:
     """What Log a session starts with: the last session's areas and roller, and the
     protocol's passes per direction."""
     return _session_defaults(database_url(), profile_id, revision(profile_id))
@@ -102,7 +105,7 @@ def area_choices(profile_id: int) -> list[str]:
 
 def pending_check_in_count(profile_id: int) -> int:
     """Sessions still waiting for a check-in (one COUNT; not cached: it depends on now)."""
-    return logbook.pending_check_in_count(engine(), profile_id)
+    return pending_check_ins.pending_check_in_count(engine(), profile_id)
 
 
 def timezone(profile_id: int) -> str:

@@ -13,7 +13,7 @@ from dateutil.tz import tzical
 from sqlalchemy import Engine
 
 from dermadash.rules import evaluation
-from dermadash.storage import logbook, queries
+from dermadash.storage import pending_check_ins, queries
 from dermadash.storage.profiles import load_profile
 
 CHECK_IN = "Check-in: "
@@ -84,7 +84,7 @@ def assert_feed_matches_the_engine(
         found_safe.add((event.name, day, reason))
     assert found_safe == expected_safe
 
-    waiting = logbook.waiting_for_check_in(sessions, now)
+    waiting = pending_check_ins.waiting_for_check_in(sessions, now)
     expected_check_ins = set()
     for row in waiting.itertuples():
         local = row.started_at.to_pydatetime().astimezone(zone).replace(second=0, microsecond=0)

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dermadash import sharing
 from dermadash.escaping import escape_markdown
 from dermadash.storage import records
-from dermadash.storage.logbook import local_moment
+from dermadash.storage.entry_defaults import local_moment
 from dermadash.storage.profiles import ProfileSettings, default_profile_id, update_settings
 from dermadash.timezones import local_today
 from tests.apptest import assert_no_exception, open_app, texts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dermadash.escaping import escape_markdown
-from dermadash.storage import logbook, records
+from dermadash.storage import pending_check_ins, record_forms, records
 from dermadash.storage.validation import ValidationError
 from page_support import database, owner_guard, reads
 from views import entry_form_parts
@@ -32,7 +32,7 @@ if saved is not None:
     st.success(f"Check-in saved for {escape_markdown(saved['title'])}.")
     entry_form_parts.side_effect_warning(saved["side_effect"])
 
-waiting = logbook.waiting_for_check_in(sessions)
+waiting = pending_check_ins.waiting_for_check_in(sessions)
 others = sessions[~sessions["session_id"].isin(waiting["session_id"])].sort_values(
     ["started_at", "session_id"], ascending=False
 )
@@ -63,7 +63,7 @@ choice = st.selectbox(
 row = next(sessions[sessions["session_id"] == choice].itertuples())
 st.caption(escape_markdown(entry_form_parts.session_summary(row)))
 
-existing = logbook.load_check_in(engine, profile_id, choice)
+existing = record_forms.load_check_in(engine, profile_id, choice)
 prefix = f"checkin_{choice}"
 entered = entry_form_parts.check_in_fields(prefix, existing)
 label = "Save changes" if existing else "Save check-in"

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dermadash.formatting import format_hours, format_minutes, format_mm, format_moment
-from dermadash.storage import logbook, validation
+from dermadash.storage import entry_defaults, save_once, validation
 from dermadash.storage.records import CheckInInput, SessionInput
 from dermadash.timezones import local_today
 
@@ -63,13 +63,13 @@ def optional_number(label: str, key: str, initial: float | None, step: float) ->
 
 def form_token(prefix: str) -> str:
     """The idempotency key of the form currently on screen."""
-    return str(st.session_state[seed(f"{prefix}__token", logbook.new_form_token())])
+    return str(st.session_state[seed(f"{prefix}__token", save_once.new_form_token())])
 
 
 def save_form_once(prefix: str, save: Callable[[], T]) -> tuple[T, bool]:
     """Save what this rendering of the form holds, once whatever the clicks."""
     saved = st.session_state.setdefault(SAVED_TOKENS_KEY, {})
-    return logbook.save_once(saved, form_token(prefix), save)
+    return save_once.save_once(saved, form_token(prefix), save)
 
 
 def new_form(prefix: str) -> None:
@@ -192,7 +192,7 @@ def session_fields(
     notes = st.text_area(
         "Notes", height=80, max_chars=None, key=seed(f"{prefix}_notes", initial.notes or "")
     )
-    started_at = logbook.local_moment(day, clock, timezone) if day and clock else None
+    started_at = entry_defaults.local_moment(day, clock, timezone) if day and clock else None
     return SessionInput(
         started_at=started_at,  # type: ignore[arg-type]  # None is reported by validate()
         areas=list(areas),
@@ -216,10 +216,10 @@ SESSION_QUESTIONS = (
 )
 
 
-def session_input_now(defaults: logbook.SessionDefaults, timezone: str) -> SessionInput:
+def session_input_now(defaults: entry_defaults.SessionDefaults, timezone: str) -> SessionInput:
     """A new session's starting values: now, the last areas and roller, default passes."""
     return SessionInput(
-        started_at=logbook.local_now(timezone),
+        started_at=entry_defaults.local_now(timezone),
         areas=defaults.areas,
         needle_mm=defaults.needle_mm,  # type: ignore[arg-type]  # None: the field starts empty
         roller_id=defaults.roller_id,

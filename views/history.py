@@ -10,7 +10,7 @@ import streamlit as st
 
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.storage import logbook, records, validation
+from dermadash.storage import history_filters, record_forms, records, validation
 from dermadash.storage.records import ScarRatingInput
 from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
@@ -87,7 +87,7 @@ def edit_session(session_id: int) -> None:
     st.subheader("Change session")
     entered = entry_form_parts.session_fields(
         prefix,
-        logbook.load_session(engine, profile_id, session_id),
+        record_forms.load_session(engine, profile_id, session_id),
         rollers=reads.rollers(profile_id),
         area_options=reads.area_choices(profile_id),
         timezone=timezone,
@@ -105,7 +105,7 @@ def edit_check_in(session_id: int) -> None:
     row = next(sessions[sessions["session_id"] == session_id].itertuples())
     st.subheader("Check-in")
     st.caption(escape_markdown(entry_form_parts.session_title(row, timezone)))
-    existing = logbook.load_check_in(engine, profile_id, session_id)
+    existing = record_forms.load_check_in(engine, profile_id, session_id)
     entered = entry_form_parts.check_in_fields(prefix, existing)
 
     def save() -> None:
@@ -125,7 +125,7 @@ def edit_check_in(session_id: int) -> None:
 def edit_rating(rating_id: int) -> None:
     prefix = f"edit_rating_{rating_id}"
     seed = entry_form_parts.seed
-    initial = logbook.load_scar_rating(engine, profile_id, rating_id)
+    initial = record_forms.load_scar_rating(engine, profile_id, rating_id)
     st.subheader("Change scar rating")
     rated_on = st.date_input(
         "Date",
@@ -237,9 +237,9 @@ days = PERIODS[period]
 first_day = today - timedelta(days=days - 1) if days else None
 chosen_area = None if area == ALL_AREAS else area
 
-shown = logbook.filter_sessions(sessions, timezone, first_day=first_day, area=chosen_area)
+shown = history_filters.filter_sessions(sessions, timezone, first_day=first_day, area=chosen_area)
 limit = int(st.session_state.get(LIMIT_KEY, PAGE_SIZE))
-shown_ratings = logbook.filter_ratings(ratings, first_day=first_day, area=chosen_area)
+shown_ratings = history_filters.filter_ratings(ratings, first_day=first_day, area=chosen_area)
 sessions_tab, ratings_tab = st.tabs(
     [f"Sessions ({len(shown)})", f"Scar ratings ({len(shown_ratings)})"]
 )

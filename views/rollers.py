@@ -9,7 +9,7 @@ import streamlit as st
 
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day, format_mm
-from dermadash.storage import logbook, records, validation
+from dermadash.storage import record_forms, records, validation
 from dermadash.storage.records import RollerInput
 from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
@@ -80,7 +80,7 @@ def show_editor(roller_id: int) -> None:
     prefix = f"roller_{roller_id}"
     st.subheader("Change roller")
     entered = roller_fields(
-        prefix, logbook.load_roller(engine, profile_id, roller_id), editing=True
+        prefix, record_forms.load_roller(engine, profile_id, roller_id), editing=True
     )
     save_column = cancel_column = st.container(horizontal=True)
     if save_column.button("Save changes", type="primary", key=f"{prefix}_save"):

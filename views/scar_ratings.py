@@ -7,7 +7,7 @@ import streamlit as st
 from dermadash import photos
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day
-from dermadash.storage import logbook, validation
+from dermadash.storage import entry_defaults, history_filters, validation
 from dermadash.storage.records import ScarRatingInput
 from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
@@ -22,7 +22,7 @@ profile_id = owner_guard.current_profile_id()
 engine = database.engine()
 timezone = reads.timezone(profile_id)
 ratings = reads.scar_ratings(profile_id)
-last_ratings = logbook.last_rating_per_area(ratings)
+last_ratings = history_filters.last_rating_per_area(ratings)
 last_by_area = {row.area: row for row in last_ratings.itertuples()}
 
 st.title("Scar ratings")
@@ -38,7 +38,9 @@ if saved_count:
 
 own_areas = [area for area in reads.area_choices(profile_id) if area in last_by_area]
 treated = reads.session_areas(profile_id)["area"].unique().tolist()
-areas = list(dict.fromkeys(own_areas + treated)) or list(logbook.COMMON_AREAS[:STARTING_AREAS])
+areas = list(dict.fromkeys(own_areas + treated)) or list(
+    entry_defaults.COMMON_AREAS[:STARTING_AREAS]
+)
 
 rated_on = st.date_input(
     "Date",

@@ -6,8 +6,9 @@ so calendar apps update an event instead of adding a copy (a hash, naming nothin
 - ``next-safe``: per area, an all-day event on the rule engine's next safe session date
   (``evaluation.analyse``), with the engine's reason. UIDs number the areas in the order they
   were first treated, so a UID never carries an area's name.
-- ``check-in``: per session still waiting for its check-in (``logbook``'s rule), a short
-  event at the same clock time the next day, with an alarm; gone once the check-in exists.
+- ``check-in``: per session still waiting for its check-in (the rule of
+  ``storage.pending_check_ins``), a short event at the same clock time the next day, with
+  an alarm; gone once the check-in exists.
 - ``rate-scars``: a fortnightly all-day reminder from the day ratings are next due.
 
 With generic titles no text names an area, a treatment or a reason: a calendar may be
@@ -26,7 +27,7 @@ import pandas as pd
 from dermadash.formatting import format_day, format_moment
 from dermadash.frame_rows import frame_rows
 from dermadash.rules import evaluation
-from dermadash.storage import logbook
+from dermadash.storage import pending_check_ins
 from dermadash.storage.profiles import ProfileSnapshot
 from dermadash.timezones import local_today
 
@@ -130,7 +131,7 @@ def check_in_reminders(
     now: datetime | None = None,
 ) -> list[Reminder]:
     found = []
-    for row in frame_rows(logbook.waiting_for_check_in(sessions, now)):
+    for row in frame_rows(pending_check_ins.waiting_for_check_in(sessions, now)):
         started = pd.Timestamp(row.started_at).to_pydatetime()
         start = check_in_moment(started, timezone)
         areas = ", ".join(row.areas) or "your session"
