@@ -28,7 +28,14 @@ from dermadash.rules import flagging, safety_questions
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.storage.validation import ValidationError
-from dermadash.transfer import backup, backup_format, csv_dates, csv_export, fhir_export, importing
+from dermadash.transfer import (
+    backup,
+    backup_format,
+    csv_dates,
+    csv_export,
+    fhir_export,
+    file_import,
+)
 
 Handler = Callable[[argparse.Namespace, Engine], int]
 # A command that needs no database (``needs_database=False``) is handed None.
@@ -225,7 +232,7 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
         data = path.read_bytes()
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
-    parsed = importing.parse_upload(
+    parsed = file_import.parse_upload(
         data,
         load_profile(engine, profile_id).timezone,
         date_order=args.dates,
@@ -245,11 +252,11 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
             print(f"  {problem.describe()}", file=sys.stderr)
         return 2
     if args.dry_run:
-        plan = importing.plan_import(engine, profile_id, parsed)
+        plan = file_import.plan_import(engine, profile_id, parsed)
         print(f"{path.name} is {parsed.label}. Importing it would give: {plan.describe()}")
         return 2 if plan.refusal else 0
     try:
-        result = importing.apply_import(engine, profile_id, parsed)
+        result = file_import.apply_import(engine, profile_id, parsed)
     except backup.RestoreRefused as refusal:
         raise CommandError(str(refusal)) from refusal
     print(f"Imported {path.name} ({parsed.label}): {result.describe()}")

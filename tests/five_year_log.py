@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from dermadash import columns, photos
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
-from dermadash.transfer import importing
+from dermadash.transfer import file_import
 
 YEARS = 5
 WEEKS = YEARS * 52
@@ -183,11 +183,11 @@ def import_five_year_log(
     timezone = load_profile(engine, profile_id).timezone
     log = five_year_log(today or date.today())
     for data in (log.sessions_csv, log.ratings_csv):
-        parsed = importing.parse_upload(data, timezone)
+        parsed = file_import.parse_upload(data, timezone)
         if not parsed.ok:
             problems = "; ".join(problem.describe() for problem in parsed.problems[:5])
             raise ValueError(f"the five-year log does not import: {problems}")
-        importing.apply_import(engine, profile_id, parsed)
+        file_import.apply_import(engine, profile_id, parsed)
     if with_photos:
         add_monthly_photos(engine, profile_id)
     return log

@@ -21,7 +21,7 @@ from dermadash.storage import erase, records
 from dermadash.storage.models import ShareLinkView
 from dermadash.storage.profiles import ProfileSettings, create_profile, default_profile_id
 from dermadash.timezones import local_today
-from dermadash.transfer import backup, importing
+from dermadash.transfer import backup, file_import
 from tests.apptest import (
     APP,
     as_read,
@@ -404,8 +404,8 @@ def test_share_page_shows_a_restored_link_as_restored_and_deletes_it(app_engine:
     open_app(query={"share": new.token})  # opened once: the view history is restored too
     document = backup.build_backup(app_engine, me)
     erase.erase_profile_data(app_engine, me, erase.CONFIRMATION_WORD)
-    parsed = importing.parse_upload(backup.dumps(document).encode(), "UTC")
-    importing.apply_import(app_engine, me, parsed)
+    parsed = file_import.parse_upload(backup.dumps(document).encode(), "UTC")
+    file_import.apply_import(app_engine, me, parsed)
 
     viewer = open_app(query={"share": new.token})
     assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]

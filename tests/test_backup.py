@@ -19,7 +19,7 @@ from dermadash.storage.models import Profile, ShareLink, ShareLinkView
 from dermadash.storage.profiles import ProfileSettings, create_profile, load_profile
 from dermadash.storage.records import RollerInput, add_roller
 from dermadash.storage.validation import ValidationError
-from dermadash.transfer import backup, backup_format, importing
+from dermadash.transfer import backup, backup_format, file_import
 from tests.data_helpers import fill_everything, fresh_database_like, parse_document
 from tests.photo_helpers import jpeg_with_gps, png_bytes
 
@@ -40,10 +40,10 @@ def comparable(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def restore_bytes(engine: Engine, profile_id: int, data: bytes) -> None:
-    parsed = importing.parse_upload(data, "UTC")
+    parsed = file_import.parse_upload(data, "UTC")
     assert parsed.ok, [problem.describe() for problem in parsed.problems]
     assert parsed.kind == "backup"
-    importing.apply_import(engine, profile_id, parsed)
+    file_import.apply_import(engine, profile_id, parsed)
 
 
 def test_backup_restore_backup_gives_the_same_document(
@@ -271,7 +271,7 @@ def test_a_hostile_backup_is_refused_with_a_message_and_writes_nothing(
     document = json.loads(FIXTURE_V1.read_text())
     HOSTILE[damage](document)
     data = json.dumps(document).encode()  # ASCII escapes, as a hand-made file has them
-    parsed = importing.parse_upload(data, "UTC")
+    parsed = file_import.parse_upload(data, "UTC")
     assert parsed.kind == "backup"
     assert not parsed.ok
     assert all(
@@ -333,12 +333,12 @@ def test_not_a_backup(data: bytes) -> None:
 
 def test_restoring_into_a_profile_with_entries_is_refused(engine: Engine, profile_id: int) -> None:
     add_roller(engine, profile_id, RollerInput("Mine", 0.25))
-    parsed = importing.parse_upload(FIXTURE_V1.read_bytes(), "UTC")
-    plan = importing.plan_import(engine, profile_id, parsed)
+    parsed = file_import.parse_upload(FIXTURE_V1.read_bytes(), "UTC")
+    plan = file_import.plan_import(engine, profile_id, parsed)
     assert plan.refusal is not None
     assert "empty profile" in plan.refusal
     with pytest.raises(backup.RestoreRefused):
-        importing.apply_import(engine, profile_id, parsed)
+        file_import.apply_import(engine, profile_id, parsed)
     assert queries.session_count(engine, profile_id) == 0
     assert load_profile(engine, profile_id).display_name == "Sam"
 

@@ -16,7 +16,7 @@ from dermadash import demo
 from dermadash.storage import queries
 from dermadash.storage.db import transaction
 from dermadash.storage.models import Profile, RollingSession
-from dermadash.transfer import backup, importing
+from dermadash.transfer import backup, file_import
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 from tests.workers import START
 
@@ -108,8 +108,8 @@ def test_a_killed_import_leaves_the_database_as_it_was(
     after.pop("exported_at")
     assert after == before
     # The database is not left locked: the same file imports fine now.
-    result = importing.apply_import(
-        engine, profile_id, importing.parse_upload(source.read_bytes(), "Europe/London")
+    result = file_import.apply_import(
+        engine, profile_id, file_import.parse_upload(source.read_bytes(), "Europe/London")
     )
     assert (result.new, result.already_there) == (400, 0)
     assert queries.session_count(engine, profile_id) == len(before["sessions"]) + 400

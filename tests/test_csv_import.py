@@ -21,7 +21,7 @@ from dermadash.storage.records import (
     insert_session,
 )
 from dermadash.storage.validation import ValidationError
-from dermadash.transfer import csv_import, importing
+from dermadash.transfer import csv_import, file_import
 from dermadash.transfer.import_report import ImportResult
 
 LONDON = "Europe/London"
@@ -140,7 +140,7 @@ def test_every_problem_is_listed_with_its_row_and_column() -> None:
     assert "between 0.1 and 3 mm" in messages[(5, "needle_mm")]
     assert "whole number" in messages[(6, "passes_vertical")]
     assert parsed.sessions == []
-    listed = importing.parse_upload(data, LONDON).problems_csv().decode("utf-8-sig")
+    listed = file_import.parse_upload(data, LONDON).problems_csv().decode("utf-8-sig")
     assert listed.splitlines()[0] == "Row,Column,What is wrong"
     assert len(listed.splitlines()) == 1 + len(parsed.problems)
 
@@ -241,11 +241,11 @@ def sessions_file(count: int, start: datetime = datetime(2026, 1, 5, 21, 0)) -> 
 
 
 def test_import_writes_sessions_check_ins_and_a_new_roller(engine: Engine, profile_id: int) -> None:
-    parsed = importing.parse_upload(sessions_file(5), LONDON)
-    plan = importing.plan_import(engine, profile_id, parsed)
+    parsed = file_import.parse_upload(sessions_file(5), LONDON)
+    plan = file_import.plan_import(engine, profile_id, parsed)
     assert (plan.new, plan.already_there, plan.rollers_to_create) == (5, 0, ["My roller"])
     assert queries.session_count(engine, profile_id) == 0  # planning wrote nothing
-    result = importing.apply_import(engine, profile_id, parsed)
+    result = file_import.apply_import(engine, profile_id, parsed)
     assert (result.new, result.already_there, result.rollers_created) == (5, 0, ["My roller"])
     sessions = queries.sessions_frame(engine, profile_id)
     assert len(sessions) == 5
@@ -258,10 +258,12 @@ def test_import_writes_sessions_check_ins_and_a_new_roller(engine: Engine, profi
 
 
 def test_reimporting_the_same_file_adds_nothing(engine: Engine, profile_id: int) -> None:
-    importing.apply_import(engine, profile_id, importing.parse_upload(sessions_file(4), LONDON))
-    again = importing.parse_upload(sessions_file(6), LONDON)
-    assert importing.plan_import(engine, profile_id, again).describe() == "2 new, 4 already there."
-    result = importing.apply_import(engine, profile_id, again)
+    file_import.apply_import(engine, profile_id, file_import.parse_upload(sessions_file(4), LONDON))
+    again = file_import.parse_upload(sessions_file(6), LONDON)
+    assert (
+        file_import.plan_import(engine, profile_id, again).describe() == "2 new, 4 already there."
+    )
+    result = file_import.apply_import(engine, profile_id, again)
     assert (result.new, result.already_there) == (2, 4)
     assert result.describe() == "2 new sessions, 4 already there."
     assert queries.session_count(engine, profile_id) == 6
@@ -278,22 +280,22 @@ def test_a_session_logged_by_hand_counts_as_already_there(engine: Engine, profil
             needle_mm=0.5,
         ),
     )
-    result = importing.apply_import(
-        engine, profile_id, importing.parse_upload(sessions_file(2), LONDON)
+    result = file_import.apply_import(
+        engine, profile_id, file_import.parse_upload(sessions_file(2), LONDON)
     )
     assert (result.new, result.already_there) == (1, 1)
 
 
 def test_duplicate_rows_in_one_file_are_written_once(engine: Engine, profile_id: int) -> None:
     data = csv_text("date,area,needle_mm", "2026-03-02 21:00,Chin,0.5", "2026-03-02 21:00,chin,0.5")
-    result = importing.apply_import(engine, profile_id, importing.parse_upload(data, LONDON))
+    result = file_import.apply_import(engine, profile_id, file_import.parse_upload(data, LONDON))
     assert (result.new, result.already_there) == (1, 1)
 
 
 def test_an_existing_roller_is_matched_by_name(engine: Engine, profile_id: int) -> None:
     roller_id = add_roller(engine, profile_id, RollerInput("my ROLLER", 0.25))
-    result = importing.apply_import(
-        engine, profile_id, importing.parse_upload(sessions_file(2), LONDON)
+    result = file_import.apply_import(
+        engine, profile_id, file_import.parse_upload(sessions_file(2), LONDON)
     )
     assert result.rollers_created == []
     sessions = queries.sessions_frame(engine, profile_id)
@@ -303,8 +305,8 @@ def test_an_existing_roller_is_matched_by_name(engine: Engine, profile_id: int) 
 
 def test_ratings_import_and_reimport(engine: Engine, profile_id: int) -> None:
     data = csv_text("date,area,severity,notes", "2026-03-02,Chin,6,", "2026-03-16,Chin,5,better")
-    first = importing.apply_import(engine, profile_id, importing.parse_upload(data, LONDON))
-    second = importing.apply_import(engine, profile_id, importing.parse_upload(data, LONDON))
+    first = file_import.apply_import(engine, profile_id, file_import.parse_upload(data, LONDON))
+    second = file_import.apply_import(engine, profile_id, file_import.parse_upload(data, LONDON))
     assert (first.new, second.new, second.already_there) == (2, 0, 2)
     assert first.describe() == "2 new scar ratings, 0 already there."
     assert queries.scar_ratings_frame(engine, profile_id)["severity"].tolist() == [6, 5]
@@ -312,10 +314,10 @@ def test_ratings_import_and_reimport(engine: Engine, profile_id: int) -> None:
 
 def test_a_file_with_problems_writes_nothing(engine: Engine, profile_id: int) -> None:
     data = csv_text("date,area,needle_mm", "2026-03-02,Chin,0.5", "2026-03-03,Chin,nine")
-    parsed = importing.parse_upload(data, LONDON)
+    parsed = file_import.parse_upload(data, LONDON)
     assert not parsed.ok
     with pytest.raises(ValidationError):
-        importing.apply_import(engine, profile_id, parsed)
+        file_import.apply_import(engine, profile_id, parsed)
     assert queries.session_count(engine, profile_id) == 0
 
 
@@ -332,10 +334,10 @@ def test_a_failure_half_way_leaves_nothing_behind(engine: Engine, profile_id: in
 
 def test_progress_is_reported_up_to_the_total(engine: Engine, profile_id: int) -> None:
     seen: list[tuple[int, int]] = []
-    importing.apply_import(
+    file_import.apply_import(
         engine,
         profile_id,
-        importing.parse_upload(sessions_file(250, datetime(2020, 1, 6, 21, 0)), LONDON),
+        file_import.parse_upload(sessions_file(250, datetime(2020, 1, 6, 21, 0)), LONDON),
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen[-1] == (250, 250)

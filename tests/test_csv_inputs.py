@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dermadash.transfer import csv_import, importing
+from dermadash.transfer import csv_import, file_import
 from tests.test_cli_data import sessions_in
 from tests.test_cli_foundation import run_cli
 
@@ -188,7 +188,7 @@ def parse_seconds(data: bytes) -> float:
     timings = []
     for _ in range(5):
         started = time.perf_counter()
-        parsed = importing.parse_upload(data, BERLIN)
+        parsed = file_import.parse_upload(data, BERLIN)
         timings.append(time.perf_counter() - started)
         assert not parsed.ok
     return min(timings)
@@ -196,7 +196,7 @@ def parse_seconds(data: bytes) -> float:
 
 def test_a_very_wide_header_is_refused_in_time_linear_in_its_length() -> None:
     narrow, wide = wide_file(1_000), wide_file(100_000)
-    parsed = importing.parse_upload(wide, BERLIN)
+    parsed = file_import.parse_upload(wide, BERLIN)
     assert "names 100,003 columns; dermadash reads at most 500" in parsed.problems[0].message
     ratio = parse_seconds(wide) / parse_seconds(narrow)
     # Linear work grows about 100-fold (caches make it up to twice that); work quadratic

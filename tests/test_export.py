@@ -16,7 +16,7 @@ from dermadash import columns
 from dermadash.storage import queries
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from dermadash.storage.records import ScarRatingInput, add_scar_rating
-from dermadash.transfer import csv_export, importing, spreadsheet
+from dermadash.transfer import csv_export, file_import, spreadsheet
 from tests.data_helpers import fill_everything
 
 HOSTILE = [
@@ -100,15 +100,15 @@ def test_sessions_export_round_trips_through_import(engine: Engine, profile_id: 
         *columns.SPREADSHEET_SESSION_EXTRA_COLUMNS,
     ]
     target = create_profile(engine, ProfileSettings(display_name="Copy", timezone="Asia/Tokyo"))
-    parsed = importing.parse_upload(data, "Asia/Tokyo")
+    parsed = file_import.parse_upload(data, "Asia/Tokyo")
     assert parsed.ok, [problem.describe() for problem in parsed.problems]
-    importing.apply_import(engine, target, parsed)
+    file_import.apply_import(engine, target, parsed)
     before = queries.sessions_frame(engine, profile_id)[COMPARED]
     after = queries.sessions_frame(engine, target)[COMPARED]
     pd.testing.assert_frame_equal(before.reset_index(drop=True), after.reset_index(drop=True))
     # And the export of the copy is the same file (times are written in each profile's zone).
-    again = importing.parse_upload(csv_export.sessions_csv(engine, target), "Asia/Tokyo")
-    assert importing.plan_import(engine, profile_id, again).new == 0
+    again = file_import.parse_upload(csv_export.sessions_csv(engine, target), "Asia/Tokyo")
+    assert file_import.plan_import(engine, profile_id, again).new == 0
 
 
 def test_ratings_export_round_trips_through_import(engine: Engine, profile_id: int) -> None:
@@ -122,7 +122,7 @@ def test_ratings_export_round_trips_through_import(engine: Engine, profile_id: i
         "notes": "'=2+2",
     }
     target = create_profile(engine, ProfileSettings(display_name="Copy"))
-    importing.apply_import(engine, target, importing.parse_upload(data, "UTC"))
+    file_import.apply_import(engine, target, file_import.parse_upload(data, "UTC"))
     columns = ["rated_on", "area", "severity", "notes"]
     pd.testing.assert_frame_equal(
         queries.scar_ratings_frame(engine, profile_id)[columns],
@@ -137,9 +137,9 @@ def test_hostile_text_is_neutralised_in_the_file_and_restored_on_import(
     for index, text in enumerate(HOSTILE):
         guarded = '"' + spreadsheet.guard_cell(text).replace('"', '""') + '"'
         lines.append(f"2026-01-{index + 1:02d} 21:00,{guarded},0.5,{guarded},{guarded}")
-    parsed = importing.parse_upload("\n".join(lines).encode(), "UTC")
+    parsed = file_import.parse_upload("\n".join(lines).encode(), "UTC")
     assert parsed.ok, [problem.describe() for problem in parsed.problems]
-    importing.apply_import(engine, profile_id, parsed)
+    file_import.apply_import(engine, profile_id, parsed)
     exported = read_csv(csv_export.sessions_csv(engine, profile_id))
     for row in exported:
         for column in ("area", "roller", "notes"):
@@ -184,4 +184,4 @@ def test_everything_zip(engine: Engine, profile_id: int) -> None:
     data = csv_export.everything_zip(engine, profile_id, flags=None)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == ["backup.json", "scar_ratings.csv", "sessions.csv"]
-        assert importing.parse_upload(archive.read("backup.json"), "UTC").ok
+        assert file_import.parse_upload(archive.read("backup.json"), "UTC").ok

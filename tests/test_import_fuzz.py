@@ -14,7 +14,7 @@ from dermadash import columns
 from dermadash.storage.db import transaction
 from dermadash.storage.models import CheckIn, Roller, RollingSession, ScarRating, SessionArea
 from dermadash.storage.validation import ValidationError
-from dermadash.transfer import importing
+from dermadash.transfer import file_import
 from dermadash.transfer.backup import RestoreRefused
 
 COLUMNS = [
@@ -152,7 +152,7 @@ def counts(engine: Engine) -> tuple[int, ...]:
 @settings(max_examples=400, deadline=None)
 @given(files)
 def test_parsing_never_raises(data: bytes) -> None:
-    parsed = importing.parse_upload(data, "Europe/London")
+    parsed = file_import.parse_upload(data, "Europe/London")
     assert parsed.ok or parsed.problems
     for problem in parsed.problems:
         assert problem.describe()
@@ -167,11 +167,11 @@ def test_parsing_never_raises(data: bytes) -> None:
 )
 @given(data=files)
 def test_an_import_is_all_or_nothing(engine: Engine, profile_id: int, data: bytes) -> None:
-    parsed = importing.parse_upload(data, "Europe/London")
+    parsed = file_import.parse_upload(data, "Europe/London")
     before = counts(engine)
-    plan = importing.plan_import(engine, profile_id, parsed)
+    plan = file_import.plan_import(engine, profile_id, parsed)
     try:
-        result = importing.apply_import(engine, profile_id, parsed)
+        result = file_import.apply_import(engine, profile_id, parsed)
     except (ValidationError, RestoreRefused, ValueError):
         assert not parsed.ok or plan.refusal
         assert counts(engine) == before

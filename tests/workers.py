@@ -21,7 +21,7 @@ from pathlib import Path
 from dermadash.storage import db
 from dermadash.storage.profiles import load_profile
 from dermadash.storage.records import SessionInput, add_session
-from dermadash.transfer import importing
+from dermadash.transfer import file_import
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -52,7 +52,7 @@ def upgrade(url: str, go_file: Path) -> None:
 
 def import_and_hang(url: str, profile_id: int, path: Path) -> None:
     engine = db.make_engine(url)
-    parsed = importing.parse_upload(path.read_bytes(), load_profile(engine, profile_id).timezone)
+    parsed = file_import.parse_upload(path.read_bytes(), load_profile(engine, profile_id).timezone)
     assert parsed.ok, parsed.problems
 
     def hang_half_way(done: int, total: int) -> None:
@@ -60,7 +60,7 @@ def import_and_hang(url: str, profile_id: int, path: Path) -> None:
             print("halfway", flush=True)
             time.sleep(600)
 
-    importing.apply_import(engine, profile_id, parsed, progress=hang_half_way)
+    file_import.apply_import(engine, profile_id, parsed, progress=hang_half_way)
 
 
 def main(argv: list[str]) -> None:

@@ -9,7 +9,7 @@ from dermadash.storage import erase
 from dermadash.storage.queries import has_any_entries
 from dermadash.storage.validation import ValidationError
 from dermadash.timezones import local_today
-from dermadash.transfer import backup, csv_export, importing
+from dermadash.transfer import backup, csv_export, file_import
 from dermadash.transfer.backup import RestoreRefused
 from dermadash.transfer.fhir_export import FhirChoice
 from dermadash.transfer.import_report import ProgressCallback
@@ -45,13 +45,13 @@ def _show_done(flow: str) -> None:
 
 def _parsed(
     flow: str, file_id: str, data: bytes, encoding: str | None, dates: str | None
-) -> importing.ParsedImport:
+) -> file_import.ParsedImport:
     """Parse an upload once per file and reading choice (reruns reuse it)."""
     cache_key = f"{flow}_parsed"
     identity = (file_id, encoding, dates)
     cached = st.session_state.get(cache_key)
     if cached is None or cached[0] != identity:
-        parsed = importing.parse_upload(data, me.timezone, date_order=dates, encoding=encoding)
+        parsed = file_import.parse_upload(data, me.timezone, date_order=dates, encoding=encoding)
         cached = (identity, parsed)
         st.session_state[cache_key] = cached
     return cached[1]
@@ -89,7 +89,7 @@ def import_flow(flow: str, label: str, types: list[str], hint: str) -> None:
     st.dataframe(parsed.preview_frame(), hide_index=True, width="stretch")
     if parsed.kind != "backup" and parsed.entry_count > 50:
         st.caption(f"Showing the first 50 of {parsed.entry_count:,} rows.")
-    plan = importing.plan_import(engine, profile_id, parsed)
+    plan = file_import.plan_import(engine, profile_id, parsed)
     if plan.refusal:
         st.warning(plan.refusal)
         return
@@ -100,14 +100,14 @@ def import_flow(flow: str, label: str, types: list[str], hint: str) -> None:
     verb = "Restore" if parsed.kind == "backup" else "Import"
     if st.button(f"{verb} {plan.new:,} entries", type="primary", key=f"{flow}_go"):
         try:
-            result = importing.apply_import(engine, profile_id, parsed, _progress_bar())
+            result = file_import.apply_import(engine, profile_id, parsed, _progress_bar())
         except (ValidationError, RestoreRefused) as problem:
             st.error(f"{escape_markdown(str(problem))} Nothing was imported.")
             return
         _finish(flow, escape_markdown(result.describe()))
 
 
-def show_problems(flow: str, parsed: importing.ParsedImport) -> None:
+def show_problems(flow: str, parsed: file_import.ParsedImport) -> None:
     """Every problem, in words that wrap on a phone; a file of them when there are many."""
     count = len(parsed.problems)
     st.error(
