@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from dermadash import sharing
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.profiles import ProfileSettings, create_profile, mark_changed
 from dermadash.storage.records import (
@@ -247,7 +247,7 @@ def share_token(database_url: str, profile_id: int) -> str:
     """A share link for the benchmark's person (the shared view's address carries it)."""
     engine = db.make_engine(database_url)
     try:
-        return sharing.create_link(engine, profile_id, "Benchmark").token
+        return share_links.create_link(engine, profile_id, "Benchmark").token
     finally:
         engine.dispose()
 

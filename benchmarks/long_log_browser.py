@@ -33,7 +33,7 @@ from benchmarks.browser_load import (
     FLOOR_CHARTS,
     VIEWPORT,
 )
-from dermadash import sharing
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.five_year_log import import_five_year_log
@@ -177,7 +177,7 @@ def _five_year_database(folder: Path) -> tuple[str, str, int, int]:
     db.upgrade(engine)
     profile_id = default_profile_id(engine)
     import_five_year_log(engine, profile_id, today=date.today())
-    token = sharing.create_link(engine, profile_id, "Benchmark").token
+    token = share_links.create_link(engine, profile_id, "Benchmark").token
     flags = len(flagging.profile_flags(engine, profile_id))
     sessions = len(queries.sessions_frame(engine, profile_id))
     engine.dispose()

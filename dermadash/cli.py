@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dermadash import auth, demo, settings, sharing
+from dermadash import auth, demo, settings
 from dermadash.calendar.commands import add_calendar_commands
 from dermadash.dashboard import insights
 from dermadash.formatting import format_day, format_moment
@@ -25,6 +25,7 @@ from dermadash.frame_rows import frame_rows
 from dermadash.report import chart_images, content, html_page, pdf
 from dermadash.report.chromium import chromium_available, chromium_path
 from dermadash.rules import flagging, safety_questions
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.storage.validation import ValidationError
@@ -78,8 +79,8 @@ def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
 
 def cmd_share_create(args: argparse.Namespace, engine: Engine) -> int:
     profile_id = default_profile_id(engine)
-    options = sharing.LinkOptions(args.notes, args.photos, args.since)
-    new = sharing.create_link(
+    options = share_links.LinkOptions(args.notes, args.photos, args.since)
+    new = share_links.create_link(
         engine,
         profile_id,
         args.label,
@@ -89,7 +90,7 @@ def cmd_share_create(args: argparse.Namespace, engine: Engine) -> int:
         since=options.since,
         passcode=args.passcode,
     )
-    base = sharing.configured_public_url() or sharing.DEFAULT_PUBLIC_URL
+    base = share_links.configured_public_url() or share_links.DEFAULT_PUBLIC_URL
     print(f"Share link {new.link_id} for {args.label.strip()}: {options.describe()}.")
     print(
         f"Anyone holding it{' and its passcode' if new.passcode else ''} can read your "
@@ -98,24 +99,25 @@ def cmd_share_create(args: argparse.Namespace, engine: Engine) -> int:
         "unless you revoke it with: "
         f"python -m dermadash share revoke {new.link_id}"
     )
-    if sharing.is_local_only(base):
+    if share_links.is_local_only(base):
         print(
             f"Note: {base} only opens on this computer; set {settings.PUBLIC_URL_VARIABLE} "
             "to the address others use, or give your dermatologist the PDF report."
         )
     if new.passcode:
         print(
-            f"Its passcode, shown only now (send it separately from the link; after "
-            f"{sharing.MAX_PASSCODE_FAILURES} wrong tries the link switches off): {new.passcode}"
+            "Its passcode, shown only now (send it separately from the link; after "
+            f"{share_links.MAX_PASSCODE_FAILURES} wrong tries the link switches off): "
+            f"{new.passcode}"
         )
     print("The link is shown only now; dermadash keeps only a fingerprint of it:")
-    print(sharing.share_url(base, new.token))
+    print(share_links.share_url(base, new.token))
     return 0
 
 
 def cmd_share_list(args: argparse.Namespace, engine: Engine) -> int:
     profile_id = default_profile_id(engine)
-    links = sharing.list_links(engine, profile_id, now=datetime.now(UTC))
+    links = share_links.list_links(engine, profile_id, now=datetime.now(UTC))
     if links.empty:
         print("No share links yet. Create one with: python -m dermadash share create --label NAME")
         return 0
@@ -125,9 +127,9 @@ def cmd_share_list(args: argparse.Namespace, engine: Engine) -> int:
             f"{link.link_id:>4}  {link.status:<8}  {format_day(link.expires_at):<16}  "
             f"{link.views:>5}  {link.label}"
         )
-        if link.status == sharing.DISABLED:
+        if link.status == share_links.DISABLED:
             print(f"      switched off {format_day(link.disabled_at)}: {link.disabled_reason}")
-    if (links["status"] == sharing.RESTORED).any():
+    if (links["status"] == share_links.RESTORED).any():
         print(
             "A link marked restored came back from a backup and cannot be opened (backups "
             "never hold a link's secret address): create a new one; revoke the old one with "
@@ -139,8 +141,8 @@ def cmd_share_list(args: argparse.Namespace, engine: Engine) -> int:
 def cmd_share_revoke(args: argparse.Namespace, engine: Engine) -> int:
     profile_id = default_profile_id(engine)
     try:
-        sharing.revoke_link(engine, profile_id, args.link_id)
-    except sharing.LinkNotFound as missing:
+        share_links.revoke_link(engine, profile_id, args.link_id)
+    except share_links.LinkNotFound as missing:
         raise CommandError(f"There is no share link with id {args.link_id}.") from missing
     print(f"Share link {args.link_id} is revoked: it no longer opens anything.")
     return 0
@@ -194,8 +196,11 @@ def _add_share_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     create.add_argument(
         "--days",
         type=_positive_days,
-        default=sharing.DEFAULT_DAYS,
-        help=f"days until it expires (default {sharing.DEFAULT_DAYS}, at most {sharing.MAX_DAYS})",
+        default=share_links.DEFAULT_DAYS,
+        help=(
+            f"days until it expires (default {share_links.DEFAULT_DAYS}, "
+            f"at most {share_links.MAX_DAYS})"
+        ),
     )
     create.add_argument("--photos", action="store_true", help="include scar photos")
     create.add_argument(

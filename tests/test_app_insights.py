@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import demo, sharing
+from dermadash import demo
 from dermadash.dashboard import insights
+from dermadash.sharing import share_links
 from dermadash.storage import records
 from tests.apptest import assert_no_exception, open_app, seen_texts, texts
 from tests.test_app_typed_text import AREA, assert_shown_literally
@@ -105,7 +106,7 @@ def test_the_dashboard_shows_the_top_few_and_links_to_the_page(
 def test_the_shared_view_shows_the_insights_with_every_factor_inside(
     app_engine: Engine, me: int, needle_log: None
 ) -> None:
-    link = sharing.create_link(app_engine, me, "Dr Rivera", include_notes=True)
+    link = share_links.create_link(app_engine, me, "Dr Rivera", include_notes=True)
     app = open_app(query={"share": link.token})
     assert_no_exception(app)
     shown = texts(app)
@@ -157,7 +158,7 @@ def test_a_link_from_a_first_day_shows_the_insights_of_that_period_only(
 ) -> None:
     """Chin was rated six times from 5 Jan; a link since 2 Mar shows its last two only,
     so its viewer sees no trend, and no redness comparison of sessions before 2 Mar."""
-    link = sharing.create_link(app_engine, me, "Dr Rivera", since=date(2026, 3, 2))
+    link = share_links.create_link(app_engine, me, "Dr Rivera", since=date(2026, 3, 2))
     viewer = open_app(query={"share": link.token})
     assert_no_exception(viewer)
     shown = seen_texts(viewer)

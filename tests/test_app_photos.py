@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import Engine, event
 from streamlit.testing.v1 import AppTest
 
-from dermadash import photos, sharing
+from dermadash import photos
+from dermadash.sharing import share_links
 from dermadash.storage import queries, records
 from dermadash.timezones import local_today
 from dermadash.transfer import backup
@@ -177,7 +178,7 @@ def test_one_photo_of_an_area_asks_for_a_second(app_engine: Engine, me: int) -> 
 def test_deleting_a_photo_removes_it_everywhere(
     app_engine: Engine, me: int, chin_photos: list[int]
 ) -> None:
-    link = sharing.create_link(app_engine, me, "Dr Rivera", include_photos=True)
+    link = share_links.create_link(app_engine, me, "Dr Rivera", include_photos=True)
     gone = chin_photos[-1]
     app = open_app(PHOTOS)
     app.button(key=f"photos_gallery_delete_{gone}").click().run()
@@ -218,7 +219,7 @@ def test_a_photo_can_be_added_to_an_earlier_rating(app_engine: Engine, me: int) 
 def test_a_link_without_photos_never_reads_or_shows_one(
     app_engine: Engine, me: int, chin_photos: list[int]
 ) -> None:
-    link = sharing.create_link(app_engine, me, "Dr Okafor")
+    link = share_links.create_link(app_engine, me, "Dr Okafor")
     with photo_reads() as reads:
         app = open_app(query={"share": link.token})
     assert_no_exception(app)
@@ -228,7 +229,7 @@ def test_a_link_without_photos_never_reads_or_shows_one(
 
 
 def test_a_link_with_photos_shows_them(app_engine: Engine, me: int, chin_photos: list[int]) -> None:
-    link = sharing.create_link(app_engine, me, "Dr Okafor", include_photos=True)
+    link = share_links.create_link(app_engine, me, "Dr Okafor", include_photos=True)
     with photo_reads() as reads:
         app = open_app(query={"share": link.token})
     assert_no_exception(app)
@@ -240,7 +241,7 @@ def test_a_link_with_photos_shows_them(app_engine: Engine, me: int, chin_photos:
 
 def test_a_link_with_photos_but_none_taken_says_so(app_engine: Engine, me: int) -> None:
     add_one_session(app_engine, me)
-    link = sharing.create_link(app_engine, me, "Dr Okafor", include_photos=True)
+    link = share_links.create_link(app_engine, me, "Dr Okafor", include_photos=True)
     app = open_app(query={"share": link.token})
     assert_no_exception(app)
     assert "No scar photos have been added yet" in texts(app)
@@ -274,7 +275,7 @@ def test_two_dates_can_be_blended_with_a_slider(
 def test_a_shared_view_with_photos_blends_them_too(
     app_engine: Engine, me: int, chin_photos: list[int]
 ) -> None:
-    link = sharing.create_link(app_engine, me, "Dr Okafor", include_photos=True)
+    link = share_links.create_link(app_engine, me, "Dr Okafor", include_photos=True)
     app = open_app(query={"share": link.token})
     app.segmented_control(key="shared_compare_Chin_way").set_value("Blend").run()
     assert_no_exception(app)

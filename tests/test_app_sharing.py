@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import demo, sharing
+from dermadash import demo
 from dermadash.dashboard import typed_tables
 from dermadash.escaping import escape_markdown
 from dermadash.report.chromium import BROWSER_PATH_VARIABLE
 from dermadash.rules import flagging
+from dermadash.sharing import share_links
 from dermadash.storage import erase, records
 from dermadash.storage.models import ShareLinkView
 from dermadash.storage.profiles import ProfileSettings, create_profile, default_profile_id
@@ -82,7 +83,7 @@ def test_a_valid_link_shows_that_profile_only(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera", include_notes=True)
+    new = share_links.create_link(app_engine, sam, "Dr Rivera", include_notes=True)
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     shown = _everything_shown(app)
@@ -105,7 +106,7 @@ def test_a_valid_link_shows_the_charts_and_the_flags(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    new = share_links.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     shown = seen_texts(app)
@@ -135,7 +136,7 @@ def test_the_viewer_can_download_the_report(
     app_engine: Engine, two_people: tuple[int, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    new = share_links.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     # Made when asked for, with a progress bar; then downloaded.
@@ -178,7 +179,7 @@ def test_the_only_page_is_the_shared_view_and_nothing_writes(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    new = share_links.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     registered = [info.get("script_path", "") for info in app._registered_pages.values()]
@@ -219,11 +220,11 @@ def test_bad_links_show_one_neutral_message_and_no_data(
 ) -> None:
     sam, _alex = two_people
     long_ago = datetime.now(UTC) - timedelta(days=40)
-    new = sharing.create_link(app_engine, sam, "Dr Rivera", days=30, now=long_ago)
+    new = share_links.create_link(app_engine, sam, "Dr Rivera", days=30, now=long_ago)
     if make_bad != "expired":
-        new = sharing.create_link(app_engine, sam, "Dr Rivera")
+        new = share_links.create_link(app_engine, sam, "Dr Rivera")
     if make_bad == "revoked":
-        sharing.revoke_link(app_engine, sam, new.link_id)
+        share_links.revoke_link(app_engine, sam, new.link_id)
     token = {
         "random": secrets.token_urlsafe(32),
         "truncated": new.token[:-2],
@@ -231,12 +232,12 @@ def test_bad_links_show_one_neutral_message_and_no_data(
         "expired": new.token,
         "revoked": new.token,
         "empty": "",
-        "hash": sharing.hash_token(new.token),
+        "hash": share_links.hash_token(new.token),
     }[make_bad]
     app = open_app(query={"share": token})
     assert_no_exception(app)
     shown = _everything_shown(app)
-    assert [info.value for info in app.info] == [sharing.NOT_VALID_MESSAGE]
+    assert [info.value for info in app.info] == [share_links.NOT_VALID_MESSAGE]
     for secret in ("Sam", "Dr Rivera", "sam-private-note", "Sessions logged", "expired"):
         assert secret not in shown
     assert len(app.dataframe) == 0
@@ -254,7 +255,7 @@ def test_each_opening_is_recorded_once_not_per_rerun(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera")
+    new = share_links.create_link(app_engine, sam, "Dr Rivera")
     app = open_app(query={"share": new.token})
     app.run()
     app.run()
@@ -267,14 +268,14 @@ def test_revoking_reaches_a_view_already_open(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera", include_notes=True)
+    new = share_links.create_link(app_engine, sam, "Dr Rivera", include_notes=True)
     app = open_app(query={"share": new.token})
     assert "sam-private-note" in _everything_shown(app)
-    sharing.revoke_link(app_engine, sam, new.link_id)
+    share_links.revoke_link(app_engine, sam, new.link_id)
     app.run()
     assert_no_exception(app)
     shown = _everything_shown(app)
-    assert [info.value for info in app.info] == [sharing.NOT_VALID_MESSAGE]
+    assert [info.value for info in app.info] == [share_links.NOT_VALID_MESSAGE]
     assert "sam-private-note" not in shown
     assert "Sam" not in shown
     assert len(app.get("plotly_chart")) == 0
@@ -286,15 +287,15 @@ def test_the_photos_choice_reaches_the_view(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    with_photos = sharing.create_link(app_engine, sam, "A", include_photos=True)
-    without = sharing.create_link(app_engine, sam, "B")
+    with_photos = share_links.create_link(app_engine, sam, "A", include_photos=True)
+    without = share_links.create_link(app_engine, sam, "B")
     assert "Scar photos shared" in texts(open_app(query={"share": with_photos.token}))
     assert "Scar photos not shared" in texts(open_app(query={"share": without.token}))
 
 
 def test_a_profile_without_sessions_says_so(app_engine: Engine) -> None:
     empty = create_profile(app_engine, ProfileSettings(display_name="Kim"))
-    new = sharing.create_link(app_engine, empty, "Dr Rivera")
+    new = share_links.create_link(app_engine, empty, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     assert "No sessions have been logged yet" in texts(app)
@@ -320,9 +321,9 @@ def test_share_page_creates_lists_and_revokes(app_engine: Engine) -> None:
     assert "No links yet" in texts(owner)
 
     url = _create_on_share_page(owner, "Dr Rivera", 10)
-    assert url.startswith(f"{sharing.DEFAULT_PUBLIC_URL}/?share=")
+    assert url.startswith(f"{share_links.DEFAULT_PUBLIC_URL}/?share=")
     token = url.split("share=", 1)[1]
-    link = sharing.resolve_token(app_engine, token)
+    link = share_links.resolve_token(app_engine, token)
     assert link is not None
     assert link.profile_id == default_profile_id(app_engine)
     assert link.include_photos is False
@@ -341,13 +342,13 @@ def test_share_page_creates_lists_and_revokes(app_engine: Engine) -> None:
     assert "is revoked" in texts(owner)
     assert not [button for button in owner.button if button.key == f"revoke_{link.link_id}"]
     viewer.run()
-    assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
+    assert [info.value for info in viewer.info] == [share_links.NOT_VALID_MESSAGE]
 
 
 def test_share_page_lists_links_in_a_typed_table(app_engine: Engine) -> None:
     me = default_profile_id(app_engine)
-    opened = sharing.create_link(app_engine, me, "Dr Rivera", days=10)
-    sharing.create_link(app_engine, me, "Dr Okafor", days=90, include_photos=True)
+    opened = share_links.create_link(app_engine, me, "Dr Rivera", days=10)
+    share_links.create_link(app_engine, me, "Dr Okafor", days=90, include_photos=True)
     for _ in range(2):
         open_app(query={"share": opened.token})
     owner = open_app(page="views/share.py")
@@ -367,13 +368,13 @@ def test_share_page_refuses_bad_input(app_engine: Engine) -> None:
     assert_no_exception(owner)
     assert "Label is required" in texts(owner)
     assert len(owner.code) == 0
-    assert sharing.list_links(app_engine, default_profile_id(app_engine)).empty
+    assert share_links.list_links(app_engine, default_profile_id(app_engine)).empty
 
 
 def test_share_page_photos_choice(app_engine: Engine) -> None:
     owner = open_app(page="views/share.py")
     url = _create_on_share_page(owner, "Clinic", 30, photos=True)
-    link = sharing.resolve_token(app_engine, url.split("share=", 1)[1])
+    link = share_links.resolve_token(app_engine, url.split("share=", 1)[1])
     assert link is not None
     assert link.include_photos is True
     assert "with photos" in texts(owner)
@@ -382,7 +383,7 @@ def test_share_page_photos_choice(app_engine: Engine) -> None:
 def test_share_page_warns_when_the_address_is_local(
     app_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(sharing.PUBLIC_URL_VARIABLE, raising=False)
+    monkeypatch.delenv(share_links.PUBLIC_URL_VARIABLE, raising=False)
     local = as_signed_in_owner(AppTest.from_file(APP, default_timeout=60))
     local.context["url"] = "http://localhost:8501/share"
     local.run()
@@ -390,7 +391,7 @@ def test_share_page_warns_when_the_address_is_local(
     assert "only works on this computer" in texts(local)
     assert "PDF report" in texts(local)
 
-    monkeypatch.setenv(sharing.PUBLIC_URL_VARIABLE, "https://derma.example.org")
+    monkeypatch.setenv(share_links.PUBLIC_URL_VARIABLE, "https://derma.example.org")
     public = open_app(page="views/share.py")
     assert "only works on this computer" not in texts(public)
     url = _create_on_share_page(public, "Dr Rivera", 30)
@@ -400,7 +401,7 @@ def test_share_page_warns_when_the_address_is_local(
 def test_share_page_shows_a_restored_link_as_restored_and_deletes_it(app_engine: Engine) -> None:
     me = default_profile_id(app_engine)
     _add_sessions(app_engine, me, "a note", 2, 0.25)
-    new = sharing.create_link(app_engine, me, "Dr Rivera")
+    new = share_links.create_link(app_engine, me, "Dr Rivera")
     open_app(query={"share": new.token})  # opened once: the view history is restored too
     document = backup.build_backup(app_engine, me)
     erase.erase_profile_data(app_engine, me, erase.CONFIRMATION_WORD)
@@ -408,22 +409,22 @@ def test_share_page_shows_a_restored_link_as_restored_and_deletes_it(app_engine:
     file_import.apply_import(app_engine, me, parsed)
 
     viewer = open_app(query={"share": new.token})
-    assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
+    assert [info.value for info in viewer.info] == [share_links.NOT_VALID_MESSAGE]
     owner = open_app(page="views/share.py")
     assert_no_exception(owner)
     shown = texts(owner)
     assert "Dr Rivera** :violet-badge[restored from a backup: cannot be opened]" in shown
     assert "green-badge[active]" not in shown
-    assert sharing.RESTORED_EXPLANATION in shown
+    assert share_links.RESTORED_EXPLANATION in shown
     assert "opened 1 time" in shown
     assert "1 link was restored from a backup" in shown
-    (restored,) = sharing.list_links(app_engine, me)["link_id"]
+    (restored,) = share_links.list_links(app_engine, me)["link_id"]
     assert not [button for button in owner.button if button.key == f"revoke_{restored}"]
 
     owner.button(key=f"delete_{restored}").click().run()
     assert_no_exception(owner)
     assert "Deleted the restored link for Dr Rivera." in texts(owner)
-    assert sharing.list_links(app_engine, me).empty
+    assert share_links.list_links(app_engine, me).empty
     assert "No links yet" in texts(owner)
 
 
@@ -431,7 +432,7 @@ def test_photos_and_ratings_are_shown_before_any_session(app_engine: Engine) -> 
     kim = create_profile(app_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     for rated_on, severity in ((date(2026, 1, 5), 7), (date(2026, 2, 2), 5)):
         add_rated_photo(app_engine, kim, "Chin", rated_on, severity)
-    with_photos = sharing.create_link(app_engine, kim, "Dr Rivera", include_photos=True)
+    with_photos = share_links.create_link(app_engine, kim, "Dr Rivera", include_photos=True)
     app = open_app(query={"share": with_photos.token})
     assert_no_exception(app)
     shown = texts(app)
@@ -446,7 +447,7 @@ def test_photos_and_ratings_are_shown_before_any_session(app_engine: Engine) -> 
     assert len(app.image) >= 2  # before and after
     assert "Severity 7/10 → 5/10 over 28 days" in shown
 
-    without_photos = sharing.create_link(app_engine, kim, "Dr Rivera")
+    without_photos = share_links.create_link(app_engine, kim, "Dr Rivera")
     app = open_app(query={"share": without_photos.token})
     assert_no_exception(app)
     assert "Scar photos" not in [subheader.value for subheader in app.subheader]
@@ -474,7 +475,7 @@ def test_the_shared_view_shows_recent_critical_flags_in_full_and_every_flag_in_t
     today = local_today("Europe/London")
     recent_critical = typed_tables.flags_to_read_in_full(flags, today)
     assert len(recent_critical) >= 1  # the example data ends today, with critical slips
-    new = sharing.create_link(app_engine, me, "Dr Rivera")
+    new = share_links.create_link(app_engine, me, "Dr Rivera")
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
 
@@ -509,7 +510,7 @@ def test_notes_are_not_shared_unless_the_owner_chose_them(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera")  # notes off by default
+    new = share_links.create_link(app_engine, sam, "Dr Rivera")  # notes off by default
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     shown = _everything_shown(app)
@@ -523,7 +524,7 @@ def test_a_link_since_a_day_shows_that_day_on_only(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people  # sessions on Mon 5, 12 and 19 Jan 2026
-    new = sharing.create_link(app_engine, sam, "Dr Rivera", since=date(2026, 1, 12))
+    new = share_links.create_link(app_engine, sam, "Dr Rivera", since=date(2026, 1, 12))
     app = open_app(query={"share": new.token})
     assert_no_exception(app)
     shown = _everything_shown(app)
@@ -543,7 +544,7 @@ def test_a_passcode_is_asked_once_per_browser_session(
     app_engine: Engine, two_people: tuple[int, int]
 ) -> None:
     sam, _alex = two_people
-    new = sharing.create_link(app_engine, sam, "Dr Rivera", passcode=True)
+    new = share_links.create_link(app_engine, sam, "Dr Rivera", passcode=True)
     assert new.passcode is not None
     viewer = open_app(query={"share": new.token})
     assert_no_exception(viewer)
@@ -572,15 +573,15 @@ def test_ten_wrong_passcodes_switch_the_link_off_and_the_owner_sees_why(
 ) -> None:
     owner = open_app(page="views/share.py")
     me = default_profile_id(app_engine)
-    new = sharing.create_link(app_engine, me, "Dr Rivera", passcode=True)
+    new = share_links.create_link(app_engine, me, "Dr Rivera", passcode=True)
     viewer = open_app(query={"share": new.token})
-    for _ in range(sharing.MAX_PASSCODE_FAILURES - 1):
-        sharing.check_passcode(app_engine, new.link_id, "WRONG-CODE")
+    for _ in range(share_links.MAX_PASSCODE_FAILURES - 1):
+        share_links.check_passcode(app_engine, new.link_id, "WRONG-CODE")
     viewer.text_input(key="share_passcode_input").input("STILL-WRONG")
     viewer.button(key="share_passcode_open").click().run()
     assert "that was the last try: the link is switched off" in texts(viewer)
     viewer.run()
-    assert [info.value for info in viewer.info] == [sharing.NOT_VALID_MESSAGE]
+    assert [info.value for info in viewer.info] == [share_links.NOT_VALID_MESSAGE]
     owner.run()
     assert_no_exception(owner)
     assert "switched off: too many wrong passcodes" in texts(owner)
@@ -600,11 +601,11 @@ def test_share_page_shapes_the_link_and_shows_it_in_a_dialog_until_closed(
     url, passcode = (str(block.value) for block in owner.code)
     assert "shown once" in texts(owner)
     assert "with notes · without photos · since Mon 12 Jan 2026" in seen_texts(owner)
-    link = sharing.resolve_token(app_engine, url.split("share=", 1)[1])
+    link = share_links.resolve_token(app_engine, url.split("share=", 1)[1])
     assert link is not None
-    assert link.options == sharing.LinkOptions(True, False, date(2026, 1, 12))
+    assert link.options == share_links.LinkOptions(True, False, date(2026, 1, 12))
     assert link.needs_passcode
-    assert sharing.check_passcode(app_engine, link.link_id, passcode).accepted
+    assert share_links.check_passcode(app_engine, link.link_id, passcode).accepted
     owner.button(key="close_new_link").click().run()
     assert_no_exception(owner)
     assert len(owner.code) == 0  # closed by the owner, and never shown again

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dermadash import auth, sharing
+from dermadash import auth
 from dermadash.server import password_brake
+from dermadash.sharing import share_links
 from dermadash.storage import records
 from dermadash.storage.models import SignInAttempts
 from dermadash.storage.profiles import profile_id_for_identity
@@ -103,7 +104,7 @@ def test_oidc_each_person_sees_only_their_own(oidc: Engine) -> None:
     alex = profile_id_for_identity(oidc, "alex-sub", "Alex")
     _add_sessions(oidc, sam, 2, "sam-note")
     _add_sessions(oidc, alex, 5, "alex-note")
-    sharing.create_link(oidc, alex, "Dr Okafor")
+    share_links.create_link(oidc, alex, "Dr Okafor")
 
     as_sam = _app(_signed_in("sam-sub", "sam@example.com"))
     assert_no_exception(as_sam)
@@ -243,7 +244,7 @@ def test_share_links_need_no_sign_in(
     monkeypatch.setenv(auth.AUTH_VARIABLE, mode)
     owner = profile_id_for_identity(app_engine, "sam-sub", "Sam")
     _add_sessions(app_engine, owner, 2, "sam-note")
-    new = sharing.create_link(app_engine, owner, "Dr Rivera")
+    new = share_links.create_link(app_engine, owner, "Dr Rivera")
     viewer = open_app(query={"share": new.token})
     assert_no_exception(viewer)
     assert "Sessions logged 2" in texts(viewer)

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dermadash import sharing
 from dermadash.escaping import escape_markdown
+from dermadash.sharing import share_links
 from dermadash.storage import records
 from dermadash.storage.entry_defaults import local_moment
 from dermadash.storage.profiles import ProfileSettings, default_profile_id, update_settings
@@ -141,14 +141,14 @@ def test_home_photos_and_your_data_pages(person: Person) -> None:
 
 
 def test_share_page_shows_the_label_literally(person: Person, app_engine: Engine) -> None:
-    sharing.create_link(app_engine, person.profile_id, LABEL)
+    share_links.create_link(app_engine, person.profile_id, LABEL)
     assert_shown_literally(open_app("views/share.py", timezone=TIMEZONE), LABEL)
 
 
 def test_shared_view_escapes_everything_but_the_sessions_table(
     person: Person, app_engine: Engine
 ) -> None:
-    new = sharing.create_link(
+    new = share_links.create_link(
         app_engine, person.profile_id, LABEL, include_photos=True, include_notes=True
     )
     app = open_app(query={"share": new.token}, timezone=TIMEZONE)

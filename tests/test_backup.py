@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from dermadash import photos, sharing
+from dermadash import photos
 from dermadash.rules.protocol import load_protocol
+from dermadash.sharing import share_links
 from dermadash.storage import queries
 from dermadash.storage.db import transaction
 from dermadash.storage.models import Profile, ShareLink, ShareLinkView
@@ -105,17 +106,17 @@ def test_a_restored_link_is_listed_as_restored_and_its_token_opens_nothing(
     engine: Engine, profile_id: int, database_url: str, tmp_path: Path
 ) -> None:
     fill_everything(engine, profile_id)
-    new = sharing.create_link(engine, profile_id, "Dr Rivera", days=30)
-    assert sharing.resolve_token(engine, new.token) is not None
+    new = share_links.create_link(engine, profile_id, "Dr Rivera", days=30)
+    assert share_links.resolve_token(engine, new.token) is not None
     document = backup.build_backup(engine, profile_id)
     with fresh_database_like(database_url, tmp_path) as other:
         target = create_profile(other, ProfileSettings())
         restore_bytes(other, target, backup.dumps(document).encode())
-        assert sharing.resolve_token(other, new.token) is None
-        links = sharing.list_links(other, target)
+        assert share_links.resolve_token(other, new.token) is None
+        links = share_links.list_links(other, target)
         statuses = dict(zip(links["label"], links["status"], strict=True))
         # The link that was active is now "restored"; a revoked one stays revoked.
-        assert statuses["Dr Rivera"] == sharing.RESTORED
+        assert statuses["Dr Rivera"] == share_links.RESTORED
         assert "active" not in statuses.values()
         assert "revoked" in statuses.values()
         # Backed up again, the document is the same: the mark is not part of a backup.

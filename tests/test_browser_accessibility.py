@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dermadash import demo, sharing
+from dermadash import demo
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.browser import (
@@ -138,7 +139,7 @@ def test_no_new_serious_accessibility_finding_on_any_page(
     profile_id = default_profile_id(engine, "Europe/London")
     demo.load_demo(engine, profile_id)
     # The fullest shared view: notes and photos included.
-    token = sharing.create_link(
+    token = share_links.create_link(
         engine, profile_id, "Dr Example", include_notes=True, include_photos=True
     ).token
     engine.dispose()

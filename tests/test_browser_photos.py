@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import demo, photos, sharing
+from dermadash import demo, photos
+from dermadash.sharing import share_links
 from dermadash.storage import queries
 from tests.browser import (  # noqa: F401  (pytest fixtures)
     LAPTOP,
@@ -105,7 +106,7 @@ def _demo_with_photos(engine: Engine, profile_id: int) -> str:
         ratings[ratings["area"].isin(["Left cheek", "Chin"])].itertuples()
     ):
         photos.add_photo(engine, profile_id, row.rating_id, skin_picture(row.severity, seed=number))
-    return sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True).token
+    return share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True).token
 
 
 @pytest.mark.parametrize(("viewport_name", "viewport"), [("phone", PHONE), ("laptop", LAPTOP)])

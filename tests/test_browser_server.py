@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import demo, photos, sharing
+from dermadash import demo, photos
+from dermadash.sharing import share_links
 from dermadash.storage import queries
 from tests.browser import (  # noqa: F401  (pytest fixtures)
     LAPTOP,
@@ -43,7 +44,7 @@ def _demo_with_photos(engine: Engine, profile_id: int) -> str:
     ratings = queries.scar_ratings_frame(engine, profile_id)
     for number, row in enumerate(ratings[ratings["area"] == "Chin"].itertuples()):
         photos.add_photo(engine, profile_id, row.rating_id, skin_picture(row.severity, seed=number))
-    return sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True).token
+    return share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True).token
 
 
 def _violations(page: Any, console: list[str]) -> list[str]:
@@ -116,8 +117,8 @@ def test_a_revoked_link_stops_its_photos_at_once(
                 assert answer.headers["cache-control"] == "no-store"
                 assert answer.headers["x-robots-tag"] == "noindex, nofollow"
 
-            link_id = int(sharing.list_links(engine, profile_id)["link_id"].iloc[0])
-            sharing.revoke_link(engine, profile_id, link_id)
+            link_id = int(share_links.list_links(engine, profile_id)["link_id"].iloc[0])
+            share_links.revoke_link(engine, profile_id, link_id)
             for source in sources:  # no rerun, no wait: the very next request
                 assert page.request.get(source).status == 404
     finally:

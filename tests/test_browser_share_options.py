@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from pypdf import PdfReader
 
-from dermadash import sharing
+from dermadash.sharing import share_links
 from dermadash.storage import db, records
 from dermadash.storage.profiles import default_profile_id
 from tests.browser import (
@@ -94,8 +94,8 @@ def test_notes_left_out_never_reach_the_browser_nor_the_report(
     database_url = f"sqlite:///{tmp_path / 'live.db'}"
     profile_id = _log_with_notes(database_url)
     engine = db.make_engine(database_url)
-    without = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
-    with_notes = sharing.create_link(engine, profile_id, "Dr Okafor", include_notes=True)
+    without = share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
+    with_notes = share_links.create_link(engine, profile_id, "Dr Okafor", include_notes=True)
     with running_app(database_url) as base_url:
         context = browser.new_context(viewport=PHONE, accept_downloads=True)
         page = context.new_page()

@@ -9,7 +9,8 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
-from dermadash import auth, demo, sharing
+from dermadash import auth, demo
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.browser import (
@@ -124,7 +125,7 @@ def test_share_open_revoke(browser, tmp_path: Path) -> None:  # type: ignore[no-
             current = viewer
             viewer.set_viewport_size(PHONE)
             viewer.reload()
-            _wait_for_text(viewer, sharing.NOT_VALID_MESSAGE)
+            _wait_for_text(viewer, share_links.NOT_VALID_MESSAGE)
             assert viewer.get_by_text("Sessions logged").count() == 0
             assert viewer.get_by_text("Dr Rivera").count() == 0
             save_screenshot(viewer, "sharing-not-valid-phone")

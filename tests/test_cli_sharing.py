@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from dermadash import auth, demo, sharing
+from dermadash import auth, demo
 from dermadash.report.chromium import chromium_available
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
@@ -23,7 +24,7 @@ def run_cli(
     database_url: str, *args: str, stdin: str | None = None, **extra_env: str
 ) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "DERMADASH_DATABASE_URL": database_url, **extra_env}
-    environment.pop(sharing.PUBLIC_URL_VARIABLE, None)
+    environment.pop(share_links.PUBLIC_URL_VARIABLE, None)
     environment.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "dermadash", *args],
@@ -55,7 +56,7 @@ def test_create_list_revoke(database_url: str) -> None:
 
     engine = db.make_engine(database_url)
     try:
-        opened = sharing.resolve_token(engine, token)
+        opened = share_links.resolve_token(engine, token)
         assert opened is not None
         assert opened.profile_id == default_profile_id(engine)
         assert opened.include_photos is False
@@ -68,7 +69,7 @@ def test_create_list_revoke(database_url: str) -> None:
 
         revoked = run_cli(database_url, "share", "revoke", str(opened.link_id))
         assert revoked.returncode == 0, revoked.stderr
-        assert sharing.resolve_token(engine, token) is None
+        assert share_links.resolve_token(engine, token) is None
         assert "revoked" in run_cli(database_url, "share", "list").stdout
     finally:
         engine.dispose()
@@ -162,7 +163,7 @@ def test_list_marks_links_restored_from_a_backup(sqlite_url: str, tmp_path: Path
     engine = db.make_engine(sqlite_url)
     try:
         db.upgrade(engine)
-        sharing.create_link(engine, default_profile_id(engine), "Dr Rivera")
+        share_links.create_link(engine, default_profile_id(engine), "Dr Rivera")
     finally:
         engine.dispose()
     backup_file = tmp_path / "backup.json"
@@ -173,7 +174,7 @@ def test_list_marks_links_restored_from_a_backup(sqlite_url: str, tmp_path: Path
     listed = run_cli(elsewhere, "share", "list")
     assert listed.returncode == 0, listed.stderr
     (row,) = [line for line in listed.stdout.splitlines() if line.endswith("Dr Rivera")]
-    assert row.split()[1] == sharing.RESTORED
+    assert row.split()[1] == share_links.RESTORED
     assert "came back from a backup and cannot be opened" in listed.stdout
 
 
@@ -201,18 +202,18 @@ def test_share_create_shapes_the_link_and_share_list_says_why_one_is_off(
     token = created.stdout.strip().splitlines()[-1].split("share=", 1)[1]
     engine = db.make_engine(database_url)
     try:
-        link = sharing.resolve_token(engine, token)
+        link = share_links.resolve_token(engine, token)
         assert link is not None
-        assert link.options == sharing.LinkOptions(True, True, date(2026, 1, 12))
-        assert sharing.check_passcode(engine, link.link_id, passcode.group(1)).accepted
-        for _ in range(sharing.MAX_PASSCODE_FAILURES):
-            sharing.check_passcode(engine, link.link_id, "WRONG-CODE")
+        assert link.options == share_links.LinkOptions(True, True, date(2026, 1, 12))
+        assert share_links.check_passcode(engine, link.link_id, passcode.group(1)).accepted
+        for _ in range(share_links.MAX_PASSCODE_FAILURES):
+            share_links.check_passcode(engine, link.link_id, "WRONG-CODE")
     finally:
         engine.dispose()
     listed = run_cli(database_url, "share", "list")
     assert listed.returncode == 0, listed.stderr
     assert "disabled" in listed.stdout
-    assert sharing.TOO_MANY_PASSCODES_REASON in listed.stdout
+    assert share_links.TOO_MANY_PASSCODES_REASON in listed.stdout
     assert passcode.group(1) not in listed.stdout
 
     plain = run_cli(database_url, "share", "create", "--label", "Clinic")

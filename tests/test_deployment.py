@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from dermadash import auth, sharing
+from dermadash import auth
 from dermadash.server import password_brake
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.models import Profile, RollingSession, SignInAttempts
 from tests.browser import LAPTOP, save_screenshot, screenshot_on_failure
@@ -166,7 +167,7 @@ def _open_both_at_once(chromium: Any, clinic: Deployment) -> None:
         for visitor in visitors:  # start both loads, then wait for both
             visitor.page.goto(f"{clinic.proxy.url}/?share=none", wait_until="commit")
         for visitor in visitors:
-            visitor.text(sharing.NOT_VALID_MESSAGE)
+            visitor.text(share_links.NOT_VALID_MESSAGE)
             visitor.assert_no_error()
     finally:
         for visitor in visitors:
@@ -355,7 +356,7 @@ def test_a_link_shared_through_one_replica_opens_through_the_other_until_revoked
         # B's open page, at its next interaction (the viewer's period starts at "All").
         viewer.page.get_by_role("radiogroup", name="Period").get_by_text("Last 30 days").click()
         with screenshot_on_failure(viewer.page, "deployment-revoked-on-B"):
-            viewer.text(sharing.NOT_VALID_MESSAGE)
+            viewer.text(share_links.NOT_VALID_MESSAGE)
         assert "Sessions logged" not in viewer.body()
     finally:
         viewer.close()

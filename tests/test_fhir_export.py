@@ -13,8 +13,9 @@ import pandas as pd
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import Engine
 
-from dermadash import demo, photos, sharing
+from dermadash import demo, photos
 from dermadash.rules import flagging
+from dermadash.sharing import share_links
 from dermadash.storage import queries
 from dermadash.storage.profiles import default_profile_id
 from dermadash.transfer import fhir_export
@@ -156,10 +157,10 @@ def test_a_share_link_gets_its_notes_and_its_period_only(engine: Engine, profile
     fill_everything(engine, profile_id)
     since = date(2026, 2, 1)
     for include_notes in (False, True):
-        new = sharing.create_link(
+        new = share_links.create_link(
             engine, profile_id, "Dr Rivera", include_notes=include_notes, since=since
         )
-        link = sharing.resolve_token(engine, new.token)
+        link = share_links.resolve_token(engine, new.token)
         assert link is not None
         data = fhir_export.bundle_json(engine, profile_id, fhir_export.choice_for_link(link))
         assert ("ünïcode" in data.decode()) is include_notes
@@ -173,8 +174,10 @@ def test_a_share_link_gets_photos_only_when_it_includes_them_and_never_notes(
 ) -> None:
     fill_everything(engine, profile_id)
     for include_photos in (False, True):
-        new = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=include_photos)
-        link = sharing.resolve_token(engine, new.token)
+        new = share_links.create_link(
+            engine, profile_id, "Dr Rivera", include_photos=include_photos
+        )
+        link = share_links.resolve_token(engine, new.token)
         assert link is not None
         data = fhir_export.bundle_json(engine, profile_id, fhir_export.choice_for_link(link))
         assert len(of_type(read_back(data), "Media")) == (3 if include_photos else 0)

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from dermadash import demo, sharing
+from dermadash import demo
+from dermadash.sharing import share_links
 from dermadash.storage import db, queries
 from dermadash.storage.profiles import default_profile_id
 from tests.browser import (  # noqa: F401  (pytest fixtures)
@@ -55,8 +56,8 @@ def test_twenty_viewers_at_once_all_get_the_whole_page(
     profile_id = default_profile_id(engine, "Europe/London")
     demo.load_demo(engine, profile_id)
     session_count = queries.session_count(engine, profile_id)
-    link = sharing.create_link(engine, profile_id, "Dr Rivera", days=7)
-    url = sharing.share_url(live_app, link.token)
+    link = share_links.create_link(engine, profile_id, "Dr Rivera", days=7)
+    url = share_links.share_url(live_app, link.token)
 
     contexts = [
         browser.new_context(viewport=PHONE, timezone_id="Europe/London") for _ in range(VIEWERS)
@@ -81,7 +82,7 @@ def test_twenty_viewers_at_once_all_get_the_whole_page(
             body = current.locator("body").inner_text()
             assert current.get_by_test_id("stMetricValue").first.inner_text() == str(session_count)
             assert "Something went wrong" not in body
-            assert sharing.NOT_VALID_MESSAGE not in body
+            assert share_links.NOT_VALID_MESSAGE not in body
             assert current.get_by_test_id("stException").count() == 0
         save_screenshot(pages[-1], "load-share-viewer-20")
     except BaseException:
@@ -91,6 +92,6 @@ def test_twenty_viewers_at_once_all_get_the_whole_page(
         for context in contexts:
             context.close()
 
-    links = sharing.list_links(engine, profile_id)
+    links = share_links.list_links(engine, profile_id)
     assert int(links.loc[links["link_id"] == link.link_id, "views"].iloc[0]) == VIEWERS
     engine.dispose()

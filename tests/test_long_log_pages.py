@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from dermadash import sharing
 from dermadash.dashboard import typed_tables
 from dermadash.escaping import escape_markdown
 from dermadash.rules import flagging
+from dermadash.sharing import share_links
 from dermadash.storage import queries
 from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.timezones import local_today
@@ -55,7 +55,7 @@ def test_every_page_stays_under_400_elements_on_a_five_year_log(
             "views/photos.py": app.image,
         }[page]
         assert len(drawn) > 0, page
-    link = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
+    link = share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
     shared = open_app(query={"share": link.token})
     assert_no_exception(shared)
     counts["shared view"] = element_count(shared)

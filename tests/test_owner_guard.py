@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dermadash import auth, sharing
+from dermadash import auth
+from dermadash.sharing import share_links
 from dermadash.storage import records
 from dermadash.storage.profiles import default_profile_id, profile_id_for_identity
 from tests.apptest import APP, TIMEOUT_SECONDS, assert_no_exception, texts
@@ -180,9 +181,9 @@ def test_the_guard_check_sees_owner_data_when_signed_in(
 @pytest.mark.parametrize("token_kind", ["valid", "revoked", "unknown"])
 def test_no_owner_page_is_reachable_from_a_share_link(owner_data: Engine, token_kind: str) -> None:
     profile_id = default_profile_id(owner_data)
-    link = sharing.create_link(owner_data, profile_id, "Dr Rivera")
+    link = share_links.create_link(owner_data, profile_id, "Dr Rivera")
     if token_kind == "revoked":
-        sharing.revoke_link(owner_data, profile_id, link.link_id)
+        share_links.revoke_link(owner_data, profile_id, link.link_id)
     app = AppTest.from_file(APP, default_timeout=TIMEOUT_SECONDS)
     app.query_params["share"] = "not-a-token" if token_kind == "unknown" else link.token
     app.run()

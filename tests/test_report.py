@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from dermadash import demo, sharing
+from dermadash import demo
 from dermadash.dashboard import figures, model, typed_tables
 from dermadash.formatting import format_day
 from dermadash.report.chart_images import ChromiumMissing
@@ -30,6 +30,7 @@ from dermadash.report.content import (
 from dermadash.report.html_page import build_html, escape_html
 from dermadash.report.pdf import build_pdf
 from dermadash.rules import flagging
+from dermadash.sharing import share_links
 from dermadash.storage import queries
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from tests.conftest import DEMO_TODAY
@@ -241,7 +242,7 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
 ) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     _log_weekly(sqlite_engine, person, 6, "private-note")  # 5 Jan to 9 Feb 2026
-    options = sharing.LinkOptions(include_notes=False, since=date(2026, 1, 26))
+    options = share_links.LinkOptions(include_notes=False, since=date(2026, 1, 26))
     data = build_pdf(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
     reader = PdfReader(BytesIO(data))
     footer = "made for Dr Example on Mon 2 Mar 2026, 12:00 (UTC)"

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from dermadash import photo_compare, photos, sharing
+from dermadash import photo_compare, photos
 from dermadash.server import shared_photos
+from dermadash.sharing import share_links
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from tests.photo_helpers import add_rated_photo
 
@@ -20,18 +21,18 @@ def _mark(path: str) -> tuple[int, int, str]:
 
 def test_an_active_link_gets_its_photo_until_revoked(engine: Engine, profile_id: int) -> None:
     photo_id = add_rated_photo(engine, profile_id, "Left cheek", date(2026, 3, 1), 6)
-    new = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
+    new = share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
     link_id, photo, mark = _mark(shared_photos.photo_path(new.link_id, photo_id, new.token))
     served = shared_photos.shared_photo(engine, link_id, photo, mark)
     assert served == photos.photo_jpeg(engine, profile_id, photo_id)
 
-    sharing.revoke_link(engine, profile_id, new.link_id)
+    share_links.revoke_link(engine, profile_id, new.link_id)
     assert shared_photos.shared_photo(engine, link_id, photo, mark) is None
 
 
 def test_an_expired_link_gets_nothing(engine: Engine, profile_id: int) -> None:
     photo_id = add_rated_photo(engine, profile_id, "Chin", date(2026, 3, 1), 4)
-    new = sharing.create_link(engine, profile_id, "Dr Rivera", days=1, include_photos=True)
+    new = share_links.create_link(engine, profile_id, "Dr Rivera", days=1, include_photos=True)
     link_id, photo, mark = _mark(shared_photos.photo_path(new.link_id, photo_id, new.token))
     later = datetime.now(UTC) + timedelta(days=2)
     assert shared_photos.shared_photo(engine, link_id, photo, mark, now=later) is None
@@ -41,8 +42,8 @@ def test_no_photo_without_the_right_signature_link_or_owner(
     engine: Engine, profile_id: int
 ) -> None:
     photo_id = add_rated_photo(engine, profile_id, "Chin", date(2026, 3, 1), 4)
-    with_photos = sharing.create_link(engine, profile_id, "Dr A", include_photos=True)
-    without = sharing.create_link(engine, profile_id, "Dr B", include_photos=False)
+    with_photos = share_links.create_link(engine, profile_id, "Dr A", include_photos=True)
+    without = share_links.create_link(engine, profile_id, "Dr B", include_photos=False)
     other = create_profile(engine, ProfileSettings(display_name="Alex", timezone="UTC"))
     their_photo = add_rated_photo(engine, other, "Chin", date(2026, 3, 1), 2)
 
@@ -60,10 +61,10 @@ def test_no_photo_without_the_right_signature_link_or_owner(
 
 
 def test_the_address_never_holds_the_token(engine: Engine, profile_id: int) -> None:
-    new = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
+    new = share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
     path = shared_photos.photo_path(new.link_id, 7, new.token)
     assert new.token not in path
-    assert sharing.hash_token(new.token) not in path
+    assert share_links.hash_token(new.token) not in path
 
 
 def _comparison(path: str) -> tuple[int, int, int, str, str]:
@@ -76,7 +77,7 @@ def test_a_comparison_is_served_at_one_size_and_blended_until_revoked(
 ) -> None:
     before = add_rated_photo(engine, profile_id, "Chin", date(2026, 1, 5), 7)
     after = add_rated_photo(engine, profile_id, "Chin", date(2026, 3, 2), 5)
-    new = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
+    new = share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
     jpegs = (
         photos.photo_jpeg(engine, profile_id, before),
         photos.photo_jpeg(engine, profile_id, after),
@@ -89,7 +90,7 @@ def test_a_comparison_is_served_at_one_size_and_blended_until_revoked(
         path = shared_photos.comparison_path(new.link_id, before, after, view, new.token)
         assert shared_photos.shared_comparison(engine, *_comparison(path)) == expected
     path = shared_photos.comparison_path(new.link_id, before, after, "mix30", new.token)
-    sharing.revoke_link(engine, profile_id, new.link_id)
+    share_links.revoke_link(engine, profile_id, new.link_id)
     assert shared_photos.shared_comparison(engine, *_comparison(path)) is None
 
 
@@ -98,7 +99,7 @@ def test_a_comparison_needs_its_own_signature_and_a_known_view(
 ) -> None:
     before = add_rated_photo(engine, profile_id, "Chin", date(2026, 1, 5), 7)
     after = add_rated_photo(engine, profile_id, "Chin", date(2026, 3, 2), 5)
-    new = sharing.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
+    new = share_links.create_link(engine, profile_id, "Dr Rivera", include_photos=True)
     link_id, first, second, view, mark = _comparison(
         shared_photos.comparison_path(new.link_id, before, after, "mix30", new.token)
     )

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from dermadash import sharing
 from dermadash.server import this_computer
 from dermadash.server.this_computer import PROOF_HEADER, ThisComputerMiddleware
+from dermadash.sharing import share_links
 from tests.browser import open_store, running_app
 from tests.conftest import PROJECT_ROOT
 from tests.streamlit_client import Refused, run_once
@@ -189,9 +189,9 @@ def test_a_cross_site_origin_cannot_open_the_websocket(served: str) -> None:
 @pytest.mark.slow
 def test_a_share_link_needs_no_proof(served: str, served_database: str) -> None:
     engine, profile_id = open_store(served_database)
-    token = sharing.create_link(engine, profile_id, "Dr Rivera").token
+    token = share_links.create_link(engine, profile_id, "Dr Rivera").token
     engine.dispose()
     drawn = run_once(served, host="derma.example.org", query=f"share={token}")
     assert "Read-only view shared with Dr Rivera" in drawn
     assert REFUSED not in drawn
-    assert sharing.NOT_VALID_MESSAGE in run_once(served, host="x.example", query="share=nope")
+    assert share_links.NOT_VALID_MESSAGE in run_once(served, host="x.example", query="share=nope")

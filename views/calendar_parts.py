@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dermadash import sharing
 from dermadash.calendar import feed, links
 from dermadash.formatting import format_moment
+from dermadash.sharing import share_links
 from dermadash.timezones import local_today
 from page_support import database, reads
 
@@ -49,8 +49,8 @@ def _create_form(profile_id: int, base_url: str, timezone: str) -> None:
         days = st.number_input(
             "Days until it stops working",
             min_value=1,
-            max_value=sharing.MAX_DAYS,
-            value=sharing.DEFAULT_DAYS,
+            max_value=share_links.MAX_DAYS,
+            value=share_links.DEFAULT_DAYS,
             step=1,
             key="calendar_days",
             help="Used only when the box above is ticked. Without it, the link works until "
@@ -130,13 +130,13 @@ def calendar_section(profile_id: int) -> None:
         "subscribed calendar updates by itself as you log."
     )
     st.warning(THIRD_PARTY_WARNING, icon=":material/cloud_sync:")
-    base_url = sharing.app_base_url(st.context.url, st.get_option("server.baseUrlPath") or "")
-    if sharing.is_local_only(base_url):
+    base_url = share_links.app_base_url(st.context.url, st.get_option("server.baseUrlPath") or "")
+    if share_links.is_local_only(base_url):
         st.info(
             f"This app's address, {base_url}, only works on this computer: a calendar on "
             "your phone or an online calendar (Google, iCloud, Outlook.com) cannot fetch a "
             "link to it. Download the calendar as a file below instead, or ask whoever runs "
-            f"dermadash to publish it and set {sharing.PUBLIC_URL_VARIABLE}.",
+            f"dermadash to publish it and set {share_links.PUBLIC_URL_VARIABLE}.",
             icon=":material/wifi_off:",
         )
     _create_form(profile_id, base_url, timezone)

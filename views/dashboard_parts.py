@@ -17,7 +17,7 @@ from dermadash.dashboard import assembly, figures, insights, model
 from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.escaping import escape_markdown
 from dermadash.settings import database_url
-from dermadash.sharing import LinkOptions
+from dermadash.sharing.share_links import LinkOptions
 from dermadash.timezones import local_today
 from page_support import reads
 from views import insights_parts

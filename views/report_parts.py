@@ -18,11 +18,11 @@ from datetime import date
 
 import streamlit as st
 
-from dermadash import sharing
 from dermadash.report import chart_images, html_page, pdf
 from dermadash.report.chromium import chromium_available
 from dermadash.report.content import ReportPhoto, stored_photos
 from dermadash.settings import database_url
+from dermadash.sharing import share_links
 from dermadash.timezones import local_today
 from page_support import database, reads
 
@@ -41,7 +41,7 @@ class ReportKey:
     profile_id: int
     revision: int
     hour: str
-    options: sharing.LinkOptions | None  # a share link's choices; None: the owner's own
+    options: share_links.LinkOptions | None  # a share link's choices; None: the owner's own
     made_for: str | None  # the link's label, named in the footer
 
 
@@ -117,7 +117,7 @@ def report_download(
     profile_id: int,
     *,
     key: str,
-    link: sharing.LinkInfo | None = None,
+    link: share_links.LinkInfo | None = None,
     still_allowed: Callable[[], bool] = lambda: True,
 ) -> None:
     """A button that makes the report (the PDF, or the HTML report without Chromium),

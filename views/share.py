@@ -6,9 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from dermadash import link_wording, sharing
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_days, format_moment
+from dermadash.sharing import link_wording, share_links
 from dermadash.storage.validation import NAME_MAX_CHARS, ValidationError
 from dermadash.timezones import local_today
 from page_support import database, owner_guard, reads
@@ -20,8 +20,8 @@ STATUS_BADGES = {
     "active": ":green-badge[active]",
     "expired": ":gray-badge[expired]",
     "revoked": ":red-badge[revoked]",
-    sharing.RESTORED: ":violet-badge[restored from a backup: cannot be opened]",
-    sharing.DISABLED: ":orange-badge[switched off: too many wrong passcodes]",
+    share_links.RESTORED: ":violet-badge[restored from a backup: cannot be opened]",
+    share_links.DISABLED: ":orange-badge[switched off: too many wrong passcodes]",
 }
 
 profile_id = owner_guard.current_profile_id()
@@ -44,12 +44,12 @@ st.info(
     icon=":material/visibility:",
 )
 
-base_url = sharing.app_base_url(st.context.url, st.get_option("server.baseUrlPath") or "")
-if sharing.is_local_only(base_url):
+base_url = share_links.app_base_url(st.context.url, st.get_option("server.baseUrlPath") or "")
+if share_links.is_local_only(base_url):
     st.warning(
         f"This app's address, {base_url}, only works on this computer: a link to it will "
         "not open on your dermatologist's computer. Give them the PDF report instead, or "
-        f"ask whoever runs dermadash to publish it and set {sharing.PUBLIC_URL_VARIABLE} "
+        f"ask whoever runs dermadash to publish it and set {share_links.PUBLIC_URL_VARIABLE} "
         "(see “Deploying for several people” in the README).",
         icon=":material/wifi_off:",
     )
@@ -73,11 +73,11 @@ with st.form("new_share_link", clear_on_submit=True):
     days = st.number_input(
         "Expires after (days)",
         min_value=1,
-        max_value=sharing.MAX_DAYS,
-        value=sharing.DEFAULT_DAYS,
+        max_value=share_links.MAX_DAYS,
+        value=share_links.DEFAULT_DAYS,
         step=1,
         key="share_days",
-        help=f"At most {sharing.MAX_DAYS} days; you can revoke it sooner.",
+        help=f"At most {share_links.MAX_DAYS} days; you can revoke it sooner.",
     )
     since = st.date_input(
         "Covers sessions from (optional)",
@@ -95,13 +95,13 @@ with st.form("new_share_link", clear_on_submit=True):
         value=False,
         key="share_passcode",
         help="dermadash makes a passcode to send separately (e.g. by text message); "
-        f"after {sharing.MAX_PASSCODE_FAILURES} wrong tries the link switches off.",
+        f"after {share_links.MAX_PASSCODE_FAILURES} wrong tries the link switches off.",
     )
     create = st.form_submit_button("Create link", type="primary", key="create_share_link")
 
 
 @st.dialog("Your new link", dismissible=False)
-def _show_new_link(label: str, url: str, new: sharing.NewLink, options: str) -> None:
+def _show_new_link(label: str, url: str, new: share_links.NewLink, options: str) -> None:
     """The link (and passcode) once, until the owner closes the dialog themselves."""
     st.markdown(
         f"For **{escape_markdown(label)}** ({options}). Copy it now with the button at "
@@ -121,11 +121,11 @@ def _show_new_link(label: str, url: str, new: sharing.NewLink, options: str) -> 
 
 
 if create:
-    chosen = sharing.LinkOptions(
+    chosen = share_links.LinkOptions(
         include_notes, include_photos, since if isinstance(since, date) else None
     )
     try:
-        new = sharing.create_link(
+        new = share_links.create_link(
             engine,
             profile_id,
             label,
@@ -139,7 +139,7 @@ if create:
         st.error(str(problem))
     else:
         _show_new_link(
-            label.strip(), sharing.share_url(base_url, new.token), new, chosen.describe()
+            label.strip(), share_links.share_url(base_url, new.token), new, chosen.describe()
         )
 
 st.subheader("Your links")
@@ -148,7 +148,7 @@ if flash:
     st.success(flash, icon=":material/link_off:")
 
 # Read fresh on every run (never cached): view counts change without a data revision.
-links = sharing.list_links(engine, profile_id)
+links = share_links.list_links(engine, profile_id)
 if links.empty:
     st.write("No links yet. Create one above when you are ready to share your progress.")
 
@@ -160,25 +160,25 @@ for link in links.itertuples():
         if link.status == "active" and action_column.button(
             "Revoke", key=f"revoke_{link.link_id}", icon=":material/link_off:"
         ):
-            sharing.revoke_link(engine, profile_id, link.link_id)
+            share_links.revoke_link(engine, profile_id, link.link_id)
             st.session_state[FLASH_KEY] = (
                 f"The link for {escape_markdown(link.label)} is revoked: it no longer "
                 "opens anything, also for someone who has it open right now."
             )
             st.rerun()
-        if link.status == sharing.RESTORED:
+        if link.status == share_links.RESTORED:
             with action_column.popover(
                 "Delete", icon=":material/delete:", key=f"ask_delete_{link.link_id}"
             ):
                 st.write("Delete this link and the record of when it was opened?")
                 if st.button("Delete link", type="primary", key=f"delete_{link.link_id}"):
-                    sharing.delete_link(engine, profile_id, link.link_id)
+                    share_links.delete_link(engine, profile_id, link.link_id)
                     st.session_state[FLASH_KEY] = (
                         f"Deleted the restored link for {escape_markdown(link.label)}."
                     )
                     st.rerun()
 
-restored = int((links["status"] == sharing.RESTORED).sum())
+restored = int((links["status"] == share_links.RESTORED).sum())
 if restored:
     st.info(
         f"{restored} {'link was' if restored == 1 else 'links were'} restored from a backup. "
@@ -196,6 +196,6 @@ if not links.empty:
     active = int((links["status"] == "active").sum())
     st.caption(
         f"{active} active {'link' if active == 1 else 'links'}. A link lasts "
-        f"{format_days(sharing.DEFAULT_DAYS)} unless you choose otherwise, "
-        f"{format_days(sharing.MAX_DAYS)} at most."
+        f"{format_days(share_links.DEFAULT_DAYS)} unless you choose otherwise, "
+        f"{format_days(share_links.MAX_DAYS)} at most."
     )

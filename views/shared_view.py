@@ -13,11 +13,12 @@ from urllib.parse import urljoin
 
 import streamlit as st
 
-from dermadash import photos, shared_scope, sharing
+from dermadash import photos
 from dermadash.dashboard import model
 from dermadash.escaping import escape_markdown
 from dermadash.formatting import format_day, format_moment
 from dermadash.server import shared_photos
+from dermadash.sharing import link_scope, share_links
 from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME
 from dermadash.timezones import local_today
 from dermadash.transfer import fhir_export
@@ -36,12 +37,12 @@ PASSCODE_MARKER = "dermadash_share_passcode_ok_{link_id}"
 def _not_valid() -> None:
     """The same answer for a wrong, expired, revoked or malformed token."""
     st.title("dermadash")
-    st.info(sharing.NOT_VALID_MESSAGE)
+    st.info(share_links.NOT_VALID_MESSAGE)
     st.caption("If you expected to see someone's progress here, ask them for a new link.")
     st.stop()
 
 
-def _require_passcode(link: sharing.LinkInfo) -> None:
+def _require_passcode(link: share_links.LinkInfo) -> None:
     """For a link with a passcode: ask for it once per browser session, before anything
     of the person's is shown (each wrong one is counted in the database)."""
     marker = PASSCODE_MARKER.format(link_id=link.link_id)
@@ -58,7 +59,7 @@ def _require_passcode(link: sharing.LinkInfo) -> None:
         )
         submitted = st.form_submit_button("Open", type="primary", key="share_passcode_open")
     if submitted:
-        answer = sharing.check_passcode(database.engine(), link.link_id, typed)
+        answer = share_links.check_passcode(database.engine(), link.link_id, typed)
         if answer.accepted:
             st.session_state[marker] = True
             st.rerun()
@@ -76,15 +77,15 @@ def _require_passcode(link: sharing.LinkInfo) -> None:
     st.stop()
 
 
-def _record_view_once(link: sharing.LinkInfo) -> None:
+def _record_view_once(link: share_links.LinkInfo) -> None:
     """One audit row per opening of the page (browser session), not per rerun."""
     marker = VIEW_MARKER.format(link_id=link.link_id)
     if not st.session_state.get(marker):
-        sharing.record_view(database.engine(), link.link_id)
+        share_links.record_view(database.engine(), link.link_id)
         st.session_state[marker] = True
 
 
-def _key_facts(link: sharing.LinkInfo, facts: model.KeyFacts) -> None:
+def _key_facts(link: share_links.LinkInfo, facts: model.KeyFacts) -> None:
     """Sessions, check-ins, needle lengths and whether photos are shared, at a glance."""
     first, second, third, fourth = st.columns(4)
     first.metric("Sessions logged", facts.session_count)
@@ -93,7 +94,7 @@ def _key_facts(link: sharing.LinkInfo, facts: model.KeyFacts) -> None:
     fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
 
 
-def _charts_and_flags(link: sharing.LinkInfo, has_sessions: bool, timezone: str) -> None:
+def _charts_and_flags(link: share_links.LinkInfo, has_sessions: bool, timezone: str) -> None:
     """The owner's dashboard (filters only change what is drawn here) and every flag."""
     render_dashboard(link.profile_id, for_viewer=True, options=link.options)
     flags = viewer_data(link.profile_id, link.options).flags
@@ -110,12 +111,12 @@ def _charts_and_flags(link: sharing.LinkInfo, has_sessions: bool, timezone: str)
     flag_overview(flags, local_today(timezone), key="shared_flags")
 
 
-def _photos(link: sharing.LinkInfo) -> None:
+def _photos(link: share_links.LinkInfo) -> None:
     """Scar photos, only for a link that includes them: for any other link not one
     photo, nor even the list of them, is read."""
     if not link.include_photos:
         return
-    photo_list = shared_scope.shown_photos(reads.photo_list(link.profile_id), link.options)
+    photo_list = link_scope.shown_photos(reads.photo_list(link.profile_id), link.options)
     st.subheader("Scar photos")
     if photo_list.empty:
         st.info("No scar photos have been added yet. Open the same link again later.")
@@ -132,7 +133,7 @@ def _photos(link: sharing.LinkInfo) -> None:
 
 
 def _photo_addresses(
-    link: sharing.LinkInfo,
+    link: share_links.LinkInfo,
 ) -> tuple[photo_parts.PictureSource, photo_parts.ComparisonSource]:
     """Photos come from dermadash's own route, which checks the link on every request:
     once the link is revoked or expired, the addresses this page gave answer 404."""
@@ -149,7 +150,7 @@ def _photo_addresses(
 
 
 token = st.query_params.get("share", "")
-link = sharing.resolve_token(database.engine(), token)
+link = share_links.resolve_token(database.engine(), token)
 if link is None:
     _not_valid()
 assert link is not None  # _not_valid() stops the run
@@ -167,7 +168,7 @@ st.title(
     if person.display_name == DEFAULT_DISPLAY_NAME
     else f"Dermarolling progress: {name}"
 )
-period = shared_scope.covered_period(link.options, facts.first_day, facts.last_day)
+period = link_scope.covered_period(link.options, facts.first_day, facts.last_day)
 st.caption(
     f"Read-only view shared with {escape_markdown(link.label)}. "
     f"Period covered: {period}. Shared: {link.options.describe()}. "
@@ -188,13 +189,13 @@ report_download(
     link=link,
     key="viewer_report",
     # Checked again on the click: a link revoked since this run downloads nothing.
-    still_allowed=lambda: sharing.resolve_token(database.engine(), token) is not None,
+    still_allowed=lambda: share_links.resolve_token(database.engine(), token) is not None,
 )
 fhir_download(
     link.profile_id,
     fhir_export.choice_for_link(link),
     key="viewer_fhir",
-    still_allowed=lambda: sharing.resolve_token(database.engine(), token) is not None,
+    still_allowed=lambda: share_links.resolve_token(database.engine(), token) is not None,
 )
 
 _charts_and_flags(link, bool(facts.session_count), person.timezone)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from dermadash import settings, sharing
+from dermadash import settings
 from dermadash.calendar import links
 from dermadash.formatting import format_day, format_moment
+from dermadash.sharing import share_links
 from dermadash.storage.profiles import default_profile_id, load_profile
 from dermadash.storage.validation import ValidationError
 
@@ -22,7 +23,7 @@ WHAT_IT_SHOWS = (
 def cmd_calendar_create(args: argparse.Namespace, engine: Engine) -> int:
     profile_id = default_profile_id(engine)
     new = links.create_link(engine, profile_id, generic_titles=args.generic, days=args.days)
-    base = sharing.configured_public_url() or sharing.DEFAULT_PUBLIC_URL
+    base = share_links.configured_public_url() or share_links.DEFAULT_PUBLIC_URL
     timezone = load_profile(engine, profile_id).timezone
     titles = "generic titles" if new.generic_titles else "titles that name the areas"
     until = (
@@ -32,7 +33,7 @@ def cmd_calendar_create(args: argparse.Namespace, engine: Engine) -> int:
     )
     print(f"Calendar link {new.link_id}, with {titles}.")
     print(f"{WHAT_IT_SHOWS}, {until}: python -m dermadash calendar revoke {new.link_id}")
-    if sharing.is_local_only(base):
+    if share_links.is_local_only(base):
         print(
             f"Note: {base} only opens on this computer, so a calendar app on your phone or "
             f"an online calendar cannot fetch it; set {settings.PUBLIC_URL_VARIABLE} to the "
@@ -94,7 +95,7 @@ def add_calendar_commands(commands: argparse._SubParsersAction[argparse.Argument
         "--days",
         type=int,
         default=None,
-        help=f"days until it stops working (default: never; at most {sharing.MAX_DAYS})",
+        help=f"days until it stops working (default: never; at most {share_links.MAX_DAYS})",
     )
     create.set_defaults(handler=cmd_calendar_create)
     listing = actions.add_parser("list", help="list calendar links with when each was last fetched")

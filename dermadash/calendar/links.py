@@ -1,7 +1,7 @@
 """Calendar links: capability URLs for a person's calendar feed, done like share links.
 
 The token is 256 random bits, shown once; only its SHA-256 hash is stored (the
-helpers are ``dermadash.sharing``'s). A link works until it is revoked, unless an
+helpers are ``dermadash.sharing.share_links``'s). A link works until it is revoked, unless an
 expiry was chosen, and each fetch records when it happened, so the person sees which
 links their calendar apps still use. A wrong, revoked, expired or malformed token is
 answered the same way (``None``).
@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select
 
 from dermadash.formatting import format_moment
-from dermadash.sharing import MAX_DAYS, TOKEN_BYTES, TOKEN_PATTERN, hash_token
+from dermadash.sharing.share_links import MAX_DAYS, TOKEN_BYTES, TOKEN_PATTERN, hash_token
 from dermadash.storage import validation
 from dermadash.storage.db import reading, transaction
 from dermadash.storage.models import CalendarLink, Profile

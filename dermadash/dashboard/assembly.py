@@ -15,12 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash import shared_scope
 from dermadash.dashboard import figures, model
 from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigures, Period
 from dermadash.rules import evaluation
 from dermadash.rules.protocol import load_protocol
-from dermadash.sharing import LinkOptions
+from dermadash.sharing import link_scope
+from dermadash.sharing.share_links import LinkOptions
 from dermadash.storage import queries
 from dermadash.storage.profiles import ProfileSettings, load_profile
 
@@ -43,7 +43,7 @@ def dashboard_data(
         timezone=profile.timezone,
         limits=figures.ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
     )
-    return data if options is None else shared_scope.shown_data(data, options)
+    return data if options is None else link_scope.shown_data(data, options)
 
 
 def read_dashboard_data(

@@ -17,11 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash import photos, shared_scope
+from dermadash import photos
 from dermadash.dashboard import assembly, figures, insights, model, typed_tables
 from dermadash.dashboard.model import KeyFigures, Period
 from dermadash.formatting import format_day, format_mm, format_moment
-from dermadash.sharing import LinkOptions
+from dermadash.sharing import link_scope
+from dermadash.sharing.share_links import LinkOptions
 from dermadash.storage import validation
 from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME, load_profile
 from dermadash.timezones import local_dates, local_today
@@ -200,7 +201,7 @@ def report_content(
     return ReportContent(
         title="Dermarolling progress report" + (f": {profile.display_name}" if named else ""),
         person=profile.display_name if named else "the person who logged these sessions",
-        period=shared_scope.covered_period(options, facts.first_day, facts.last_day),
+        period=link_scope.covered_period(options, facts.first_day, facts.last_day),
         generated=f"{format_moment(moment, profile.timezone)} ({profile.timezone})",
         generated_on=today,
         session_count=facts.session_count,

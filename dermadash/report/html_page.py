@@ -32,7 +32,7 @@ from dermadash.report.content import (
     report_content,
 )
 from dermadash.rules import evaluation
-from dermadash.sharing import LinkOptions
+from dermadash.sharing.share_links import LinkOptions
 
 _HTML_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222;

@@ -33,7 +33,7 @@ from dermadash.report.content import (
     report_content,
 )
 from dermadash.rules import evaluation
-from dermadash.sharing import LinkOptions
+from dermadash.sharing.share_links import LinkOptions
 
 if TYPE_CHECKING:
     from fpdf.fonts import FontFace  # fpdf2 is imported when a PDF is made, not before

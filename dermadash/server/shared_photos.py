@@ -24,8 +24,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from dermadash import photo_compare, photos, sharing
+from dermadash import photo_compare, photos
 from dermadash.server.database import server_engine
+from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.models import ShareLink
 from dermadash.storage.records import RecordNotFound
@@ -54,13 +55,13 @@ def comparison_signature(
 
 def photo_path(link_id: int, photo_id: int, token: str) -> str:
     """The address path of one photo for the viewer holding ``token``."""
-    mark = signature(sharing.hash_token(token), link_id, photo_id)
+    mark = signature(share_links.hash_token(token), link_id, photo_id)
     return f"/shared-photos/{link_id}/{photo_id}/{mark}.jpg"
 
 
 def comparison_path(link_id: int, before_id: int, after_id: int, view: str, token: str) -> str:
     """The address path of two photos made comparable, for the viewer holding ``token``."""
-    mark = comparison_signature(sharing.hash_token(token), link_id, before_id, after_id, view)
+    mark = comparison_signature(share_links.hash_token(token), link_id, before_id, after_id, view)
     return f"/shared-photos/{link_id}/{before_id}/{after_id}/{view}/{mark}.jpg"
 
 
@@ -73,7 +74,7 @@ def _signed_profile(
         link = session.get(ShareLink, link_id)
         if link is None or not link.include_photos:
             return None
-        if sharing.link_status(link, now or datetime.now(UTC)) != "active":
+        if share_links.link_status(link, now or datetime.now(UTC)) != "active":
             return None
         signed = hmac.compare_digest(mark, expected(link.token_hash))
         return link.profile_id if signed else None

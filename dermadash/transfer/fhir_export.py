@@ -42,7 +42,7 @@ from dermadash import photos
 from dermadash.frame_rows import frame_rows
 from dermadash.rules import flagging
 from dermadash.rules.protocol import load_protocol
-from dermadash.sharing import LinkInfo
+from dermadash.sharing.share_links import LinkInfo
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
 from dermadash.storage.validation import SIDE_EFFECT_LABELS

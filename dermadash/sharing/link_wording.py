@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dermadash.formatting import format_moment
-from dermadash.sharing import DISABLED, RESTORED, RESTORED_EXPLANATION, LinkOptions
+from dermadash.sharing.share_links import DISABLED, RESTORED, RESTORED_EXPLANATION, LinkOptions
 
 
 def describe_link(link: dict[str, object], timezone: str) -> str:

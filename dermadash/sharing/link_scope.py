@@ -16,7 +16,7 @@ import pandas as pd
 from dermadash import photos
 from dermadash.dashboard.model import ALL_AREAS, DashboardData, Period
 from dermadash.formatting import format_day
-from dermadash.sharing import LinkOptions
+from dermadash.sharing.share_links import LinkOptions
 
 NOTE_COLUMNS = ("notes", "check_in_notes")
 
