@@ -22,18 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.dashboard_vs_floor import DEFAULT_SESSIONS, FLOOR, fill_history
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.live_server import SERVED_APP, streamlit_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DASHBOARD_CHARTS = 6
 FLOOR_CHARTS = 1
 DEFAULT_RUNS = 5

@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.browser_load import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DASHBOARD_CHARTS,
     DRAW_TIMEOUT_MS,
     FLOOR_CHARTS,
@@ -36,6 +34,7 @@ from benchmarks.browser_load import (
 from dermadash.sharing import share_links
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.five_year_log import import_five_year_log
 from tests.live_server import PROJECT_ROOT, SERVED_APP, streamlit_server
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import Engine
 
+from dermadash.settings import DEFAULT_BROWSER_PATH
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from tests.conftest import PROJECT_ROOT
@@ -24,7 +25,7 @@ from tests.live_server import streamlit_server
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = DEFAULT_BROWSER_PATH  # Debian's Chromium, the one the report uses too
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
