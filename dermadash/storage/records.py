@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
@@ -152,7 +153,13 @@ class RollerInput:
         )
 
 
-def _owned(session: Session, model: type, record_id: int, profile_id: int):  # type: ignore[no-untyped-def]
+OwnedRecord = TypeVar("OwnedRecord", RollingSession, ScarRating, Roller)
+
+
+def _owned(
+    session: Session, model: type[OwnedRecord], record_id: int, profile_id: int
+) -> OwnedRecord:
+    """The profile's record with this id; RecordNotFound for anyone else's."""
     record = session.get(model, record_id)
     if record is None or record.profile_id != profile_id:
         raise RecordNotFound(f"{model.__name__} {record_id}")
