@@ -14,7 +14,12 @@ from dermadash.settings import DEFAULT_BROWSER_PATH
 from tests.conftest import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / ".streamlit" / "secrets.toml.example"
-SOURCES = [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "views").glob("*.py"))]
+SOURCES = [
+    PROJECT_ROOT / "app.py",
+    PROJECT_ROOT / "router.py",
+    *sorted((PROJECT_ROOT / "views").glob("*.py")),
+    *sorted((PROJECT_ROOT / "page_support").glob("*.py")),
+]
 PACKAGE_SOURCES = sorted((PROJECT_ROOT / "dermadash").rglob("*.py"))
 # st.secrets["x"], st.secrets.get("x"), "x" in st.secrets, st.secrets.x
 SECRET_READS = [
