@@ -12,13 +12,15 @@ import pytest
 from sqlalchemy import Engine
 
 from dermadash import demo
-from dermadash.dashboard import figures, model
+from dermadash.dashboard import assembly, figures, model
 from dermadash.rules import evaluation
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
 from tests import dashboard_frames as frames
 from tests.conftest import DEMO_TODAY
 from tests.dashboard_frames import LONDON
+from tests.random_logs import rollers_frame, sessions_frame
+from tests.rule_cases import NOW, at, person
 
 MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.2, 1.4.11 non-text contrast
 PALETTE_COLOURS = {colour for theme in figures.THEMES.values() for colour in theme.palette.values()}
@@ -121,7 +123,7 @@ def test_interval_figure_marks_too_soon_and_far_too_soon_sessions() -> None:
     assert set(trace(figure, "Minimum interval").y) == {7}
     too_soon = trace(figure, "Too soon (under the minimum)")
     assert list(too_soon.y) == [5]
-    far_too_soon = trace(figure, "Far too soon (under half the minimum)")
+    far_too_soon = trace(figure, "Far too soon (under half of the minimum)")
     assert list(far_too_soon.y) == [2]
     # Shape as well as colour tells them apart.
     assert too_soon.marker.symbol != far_too_soon.marker.symbol
@@ -129,6 +131,34 @@ def test_interval_figure_marks_too_soon_and_far_too_soon_sessions() -> None:
     # The area keeps its colour whatever is filtered, as long as the order is passed.
     assert cheek.marker.color == figures.area_styles(["Left cheek", "Chin"])["Left cheek"].colour
     assert_readable(figure)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "gap", "legend"),
+    [
+        ({}, 3, "Far too soon (under half of the minimum)"),
+        ({"too-frequent.critical_fraction": 0.75}, 5, "Far too soon (under 75 % of the minimum)"),
+    ],
+)
+def test_the_far_too_soon_legend_names_the_share_the_engine_used(
+    overrides: dict[str, float], gap: int, legend: str
+) -> None:
+    """A 5-day gap on a 7-day minimum is critical under a 0.75 share: the chart's legend
+    must say 75 %, as the flag's message does, not the default's "half"."""
+    profile = person(rule_overrides=overrides)
+    first = date(2026, 2, 2)
+    sessions = sessions_frame(
+        [
+            {"started_at": at(first), "has_check_in": True},
+            {"started_at": at(first + timedelta(days=gap)), "has_check_in": True},
+        ]
+    )
+    analysis = evaluation.analyse(profile, sessions, rollers_frame([]), now=NOW)
+    data = assembly.dashboard_data(profile, sessions, frames.ratings([]), analysis)
+    figure = model.dashboard_charts(data, data.areas(), None)["intervals"]
+    too_frequent = analysis.flags[analysis.flags["rule"] == "too-frequent"]
+    assert too_frequent["severity"].tolist() == ["critical"]
+    assert list(trace(figure, legend).y) == [gap]
 
 
 def test_interval_figure_without_repeat_sessions_is_empty() -> None:
@@ -150,7 +180,7 @@ def test_interval_figure_aggregates_long_histories_to_the_shortest_gap_per_week(
     # Each week holds a gap of 3 days: the point shows the shortest gap, not an average.
     assert set(cheek.y) == {3}
     assert "Shortest gap" in cheek.hovertemplate
-    assert len(trace(figure, "Far too soon (under half the minimum)").y) == 172
+    assert len(trace(figure, "Far too soon (under half of the minimum)").y) == 172
 
 
 def test_redness_figure_draws_the_24_and_72_hour_lines_and_marks_sessions_over_them() -> None:
@@ -323,7 +353,7 @@ def test_reaction_lines_follow_the_profiles_thresholds() -> None:
 
     overrides = {"redness-too-long.warning_hours": 36, "stinging-too-long.max_minutes": 20}
     protocol = load_protocol().for_profile(ProfileSettings(rule_overrides=overrides))
-    limits = figures.ReactionLimits.from_protocol(protocol)
+    limits = figures.ChartLimits.from_protocol(protocol)
     sessions = frames.sessions(
         [
             {

@@ -41,7 +41,7 @@ def dashboard_data(
         intervals=analysis.intervals,
         next_safe=analysis.next_safe,
         timezone=profile.timezone,
-        limits=figures.ReactionLimits.from_protocol(load_protocol().for_profile(profile)),
+        limits=figures.ChartLimits.from_protocol(load_protocol().for_profile(profile)),
     )
     return data if options is None else link_scope.shown_data(data, options)
 

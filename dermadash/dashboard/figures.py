@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dermadash.formatting import format_day, format_mm
+from dermadash.formatting import format_day, format_mm, format_share
 from dermadash.frame_rows import frame_rows
 from dermadash.rules.protocol import Protocol, load_protocol
 from dermadash.timezones import local_dates
@@ -118,21 +118,23 @@ DateRange = tuple[date, date]
 
 
 @dataclass(frozen=True)
-class ReactionLimits:
-    """The threshold lines of the redness and stinging charts: the same numbers the
-    rules flag by, so a profile's overrides move the lines too."""
+class ChartLimits:
+    """The protocol's numbers the charts show (threshold lines, legend words): the same
+    numbers the rules flag by, so a profile's overrides move the charts too."""
 
     redness_warning_hours: float
     redness_critical_hours: float
     stinging_warning_minutes: float
+    too_soon_critical_fraction: float = 0.5
 
     @classmethod
-    def from_protocol(cls, protocol: Protocol | None = None) -> ReactionLimits:
+    def from_protocol(cls, protocol: Protocol | None = None) -> ChartLimits:
         protocol = protocol or load_protocol()
         return cls(
             redness_warning_hours=protocol.value("redness-too-long.warning_hours"),
             redness_critical_hours=protocol.value("redness-too-long.critical_hours"),
             stinging_warning_minutes=protocol.value("stinging-too-long.max_minutes"),
+            too_soon_critical_fraction=protocol.value("too-frequent.critical_fraction"),
         )
 
 
@@ -471,6 +473,7 @@ def interval_figure(
     area_order: Sequence[str] = (),
     *,
     x_range: DateRange | None = None,
+    limits: ChartLimits | None = None,
     theme: Theme = LIGHT,
 ) -> go.Figure:
     """Days between consecutive sessions on each area, against the minimum interval."""
@@ -552,8 +555,12 @@ def interval_figure(
         "Too soon (under the minimum)",
         "warning",
     )
+    fraction = (limits or ChartLimits.from_protocol()).too_soon_critical_fraction
     _overlay_marks(
-        figure, points[points["critical"]], "Far too soon (under half the minimum)", "critical"
+        figure,
+        points[points["critical"]],
+        f"Far too soon (under {format_share(fraction)} of the minimum)",
+        "critical",
     )
     return _finish(figure, x_range)
 
@@ -694,12 +701,12 @@ def redness_figure(
     timezone: str,
     *,
     x_range: DateRange | None = None,
-    limits: ReactionLimits | None = None,
+    limits: ChartLimits | None = None,
     theme: Theme = LIGHT,
 ) -> go.Figure:
     """How long redness lasted after each session, with the warning (24 h) and critical
     (72 h) lines."""
-    limits = limits or ReactionLimits.from_protocol()
+    limits = limits or ChartLimits.from_protocol()
     warning, critical = limits.redness_warning_hours, limits.redness_critical_hours
     return _reaction_figure(
         sessions,
@@ -723,11 +730,11 @@ def stinging_figure(
     timezone: str,
     *,
     x_range: DateRange | None = None,
-    limits: ReactionLimits | None = None,
+    limits: ChartLimits | None = None,
     theme: Theme = LIGHT,
 ) -> go.Figure:
     """How long stinging lasted after each session, with the warning (30 min) line."""
-    warning = (limits or ReactionLimits.from_protocol()).stinging_warning_minutes
+    warning = (limits or ChartLimits.from_protocol()).stinging_warning_minutes
     return _reaction_figure(
         sessions,
         timezone,

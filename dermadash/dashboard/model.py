@@ -73,7 +73,7 @@ class DashboardData:
     intervals: pd.DataFrame
     next_safe: pd.DataFrame
     timezone: str
-    limits: figures.ReactionLimits = field(default_factory=figures.ReactionLimits.from_protocol)
+    limits: figures.ChartLimits = field(default_factory=figures.ChartLimits.from_protocol)
 
     def areas(self) -> list[str]:
         """Every area treated or rated, most used first."""
@@ -313,7 +313,7 @@ def dashboard_charts(
             shown.sessions, zone, x_range=x_range, theme=theme
         ),
         "intervals": figures.interval_figure(
-            shown.intervals, area_order, x_range=x_range, theme=theme
+            shown.intervals, area_order, x_range=x_range, limits=shown.limits, theme=theme
         ),
         "redness": figures.redness_figure(
             shown.sessions, zone, x_range=x_range, limits=shown.limits, theme=theme
