@@ -325,8 +325,10 @@ def cmd_insights(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def _report_photos(args: argparse.Namespace, engine: Engine) -> list[content.ReportPhoto]:
-    return content.stored_photos(engine, default_profile_id(engine)) if args.photos else []
+def _report_request(args: argparse.Namespace, engine: Engine) -> content.ReportRequest:
+    """The owner's own report, with their stored photos when ``--photos`` asks for them."""
+    photos = content.stored_photos(engine, default_profile_id(engine)) if args.photos else None
+    return content.ReportRequest(photos=photos)
 
 
 def cmd_report(args: argparse.Namespace, engine: Engine) -> int:
@@ -342,16 +344,14 @@ def cmd_report(args: argparse.Namespace, engine: Engine) -> int:
                 + f" Try: python -m dermadash report --out {path.with_suffix('.html')}"
             )
         try:
-            data = pdf.build_pdf(
-                engine, profile_id, include_photos=args.photos, photos=_report_photos(args, engine)
-            )
+            data = pdf.build_pdf(engine, profile_id, _report_request(args, engine))
         except (chart_images.ChromiumMissing, chart_images.ChartDrawingFailed) as problem:
             raise CommandError(str(problem)) from problem
         what = "the PDF report"
     else:
-        data = html_page.build_html(
-            engine, profile_id, include_photos=args.photos, photos=_report_photos(args, engine)
-        ).encode("utf-8")
+        data = html_page.build_html(engine, profile_id, _report_request(args, engine)).encode(
+            "utf-8"
+        )
         what = "the HTML report (it opens in any browser, also offline)"
     try:
         csv_export.write_atomically(path, data)

@@ -22,10 +22,12 @@ from dermadash.report.content import (
     NEEDLE_COLUMNS,
     RECENT_SESSIONS,
     ReportPhoto,
+    ReportRequest,
     compact_sessions,
     needle_usage,
     report_content,
     stored_photos,
+    worded_sessions,
 )
 from dermadash.report.html_page import build_html, escape_html
 from dermadash.report.pdf import build_pdf
@@ -34,6 +36,7 @@ from dermadash.sharing import share_links
 from dermadash.storage import queries
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from tests.conftest import DEMO_TODAY
+from tests.dashboard_frames import three_weekly_sessions
 from tests.five_year_log import import_five_year_log
 
 NOW = datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 12, 0, tzinfo=UTC)
@@ -61,7 +64,7 @@ def demo_profile(engine: Engine, profile_id: int) -> int:
 
 
 def _charts_with_data(engine: Engine, profile_id: int) -> int:
-    content = report_content(engine, profile_id, NOW)
+    content = report_content(engine, profile_id, ReportRequest(now=NOW))
     return len([chart for chart in content.charts if not figures.empty_message(chart)])
 
 
@@ -73,7 +76,7 @@ def _jpeg(colour: str) -> bytes:
 
 @needs_chromium
 def test_pdf_holds_summary_charts_flags_and_sessions(engine: Engine, demo_profile: int) -> None:
-    data = build_pdf(engine, demo_profile, now=NOW)
+    data = build_pdf(engine, demo_profile, ReportRequest(now=NOW))
     assert data.startswith(b"%PDF")
     text, images = _pdf_text(data)
     squashed = _squashed(text)
@@ -121,8 +124,8 @@ def test_pdf_shows_photos_only_when_included(sqlite_engine: Engine) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     demo.load_demo(sqlite_engine, person, today=DEMO_TODAY)
     photos = [ReportPhoto("Left cheek, Mon 2 Feb 2026", _jpeg("peru"))]
-    without = build_pdf(sqlite_engine, person, photos=photos, now=NOW)
-    with_photos = build_pdf(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
+    without = build_pdf(sqlite_engine, person, ReportRequest(now=NOW))
+    with_photos = build_pdf(sqlite_engine, person, ReportRequest(now=NOW, photos=photos))
     text_without, images_without = _pdf_text(without)
     text_with, images_with = _pdf_text(with_photos)
     assert "Left cheek, Mon 2 Feb 2026" not in text_without
@@ -133,12 +136,12 @@ def test_pdf_shows_photos_only_when_included(sqlite_engine: Engine) -> None:
 def test_an_empty_profile_gets_a_report_that_says_so(sqlite_engine: Engine) -> None:
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     # No chart has data, so no Chromium is needed.
-    text, images = _pdf_text(build_pdf(sqlite_engine, person, now=NOW))
+    text, images = _pdf_text(build_pdf(sqlite_engine, person, ReportRequest(now=NOW)))
     assert "Period covered no sessions yet" in text
     assert "No sessions logged yet." in text
     assert "No flags: every session logged follows the safety protocol." in text
     assert images == 0
-    page = build_html(sqlite_engine, person, now=NOW)
+    page = build_html(sqlite_engine, person, ReportRequest(now=NOW))
     assert "no sessions yet" in page
     assert "Plotly.newPlot" not in page
 
@@ -146,7 +149,7 @@ def test_an_empty_profile_gets_a_report_that_says_so(sqlite_engine: Engine) -> N
 def test_html_report_is_self_contained_with_charts_and_flags(
     engine: Engine, demo_profile: int
 ) -> None:
-    page = build_html(engine, demo_profile, now=NOW)
+    page = build_html(engine, demo_profile, ReportRequest(now=NOW))
     assert page.startswith("<!DOCTYPE html>")
     # Nothing fetched from anywhere: no external script, stylesheet, font or image.
     assert not re.search(r"<script[^>]*\ssrc=", page, re.IGNORECASE)
@@ -174,7 +177,7 @@ def test_html_escapes_what_people_typed(sqlite_engine: Engine) -> None:
         sqlite_engine, ProfileSettings(display_name="<script>x</script>", timezone="UTC")
     )
     photos = [ReportPhoto('<img src="http://evil">', _jpeg("white"))]
-    page = build_html(sqlite_engine, person, include_photos=True, photos=photos, now=NOW)
+    page = build_html(sqlite_engine, person, ReportRequest(now=NOW, photos=photos))
     assert "<script>x</script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page
     assert '<img src="http://evil">' not in page
@@ -189,8 +192,8 @@ def test_no_chromium_means_no_pdf_and_says_why(
     monkeypatch.setenv(BROWSER_PATH_VARIABLE, "/nonexistent/chromium")
     assert not chromium_available()
     with pytest.raises(ChromiumMissing, match="HTML report"):
-        build_pdf(sqlite_engine, person, now=NOW)
-    assert "Plotly.newPlot(" in build_html(sqlite_engine, person, now=NOW)
+        build_pdf(sqlite_engine, person, ReportRequest(now=NOW))
+    assert "Plotly.newPlot(" in build_html(sqlite_engine, person, ReportRequest(now=NOW))
 
 
 def test_needle_usage_counts_each_length(engine: Engine, demo_profile: int) -> None:
@@ -214,7 +217,7 @@ def test_stored_photos_reach_the_report_only_when_asked(sqlite_engine: Engine) -
     assert [photo.caption for photo in stored] == [
         f"{rating['area']}, {format_day(rating['rated_on'])}, severity {rating['severity']}/10"
     ]
-    with_photos = build_pdf(sqlite_engine, person, include_photos=True, photos=stored, now=NOW)
+    with_photos = build_pdf(sqlite_engine, person, ReportRequest(now=NOW, photos=stored))
     text, _images = _pdf_text(with_photos)
     assert stored[0].caption in _squashed(text) or stored[0].caption in text
 
@@ -243,7 +246,7 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
     person = create_profile(sqlite_engine, ProfileSettings(display_name="Kim", timezone="UTC"))
     _log_weekly(sqlite_engine, person, 6, "private-note")  # 5 Jan to 9 Feb 2026
     options = share_links.LinkOptions(include_notes=False, since=date(2026, 1, 26))
-    data = build_pdf(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
+    data = build_pdf(sqlite_engine, person, ReportRequest(NOW, options, "Dr Example"))
     reader = PdfReader(BytesIO(data))
     footer = "made for Dr Example on Mon 2 Mar 2026, 12:00 (UTC)"
     for page in reader.pages:  # every page names the link and when it was made
@@ -253,11 +256,11 @@ def test_a_report_from_a_link_covers_its_period_and_names_it_in_the_footer(
     assert "Sessions logged 3" in text
     assert "Mon 19 Jan 2026" not in text  # before the link's first day
     assert "private-note" not in text
-    page = build_html(sqlite_engine, person, now=NOW, options=options, made_for="Dr Example")
+    page = build_html(sqlite_engine, person, ReportRequest(NOW, options, "Dr Example"))
     assert footer in page
     assert "private-note" not in page
     assert "Mon 19 Jan 2026" not in page
-    owner = build_html(sqlite_engine, person, now=NOW)
+    owner = build_html(sqlite_engine, person, ReportRequest(now=NOW))
     assert "Mon 5 Jan 2026 to Mon 9 Feb 2026" in owner  # the owner's own: whole course
     assert "made for" not in owner
 
@@ -276,7 +279,10 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
 ) -> None:
     steps: list[tuple[str, float]] = []
     data = build_pdf(
-        sqlite_engine, five_years, now=NOW, progress=lambda what, done: steps.append((what, done))
+        sqlite_engine,
+        five_years,
+        ReportRequest(now=NOW),
+        lambda what, done: steps.append((what, done)),
     )
     reader = PdfReader(BytesIO(data))
     assert len(reader.pages) <= 12
@@ -302,12 +308,12 @@ def test_a_five_year_pdf_fits_in_twelve_pages_with_every_recent_critical_flag(
 
 @needs_chromium
 def test_one_chromium_stays_warm_between_reports(engine: Engine, demo_profile: int) -> None:
-    build_pdf(engine, demo_profile, now=NOW)
+    build_pdf(engine, demo_profile, ReportRequest(now=NOW))
     warm = drawer()
     first = warm._thread
     assert first is not None
     assert first.is_alive()
-    build_pdf(engine, demo_profile, now=NOW)
+    build_pdf(engine, demo_profile, ReportRequest(now=NOW))
     assert warm._thread is first  # the same Chromium session drew the second report
 
 
@@ -327,3 +333,13 @@ def test_a_links_report_has_only_the_photos_rated_since_its_first_day(app_databa
     since = [photo.caption for photo in report_parts.report_photos(person, date(2026, 2, 1))]
     assert since == ["Chin, Mon 9 Feb 2026, severity 4/10"]
     assert len(report_parts.report_photos(person)) == 2
+
+
+def test_the_worded_sessions_table(engine: Engine, profile_id: int) -> None:
+    frame = three_weekly_sessions(engine, profile_id)
+    table = worded_sessions(frame, "Europe/London")
+    assert table["Date"].iloc[0] == "Tue 17 Feb 2026, 21:00"  # newest first
+    assert table["Areas"].iloc[0] == "Cheeks, Forehead"
+    assert table["Passes (V/H/D)"].iloc[0] == "4/–/–"
+    assert table["Pain"].iloc[0] == "3 / 10"
+    assert worded_sessions(frame.iloc[0:0], "UTC").empty

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from dermadash.report import fonts
 from dermadash.report.chromium import chromium_available
+from dermadash.report.content import ReportRequest
 from dermadash.report.pdf import build_pdf
 from dermadash.storage.profiles import ProfileSettings, create_profile
 from dermadash.storage.records import SessionInput, add_session
@@ -50,7 +51,7 @@ def test_names_in_any_script_come_out_of_the_pdf_and_stay_out_of_the_log(
             ),
         )
     with caplog.at_level(logging.DEBUG):
-        data = build_pdf(sqlite_engine, person, now=NOW)
+        data = build_pdf(sqlite_engine, person, ReportRequest(now=NOW))
     text = squashed(data)
     for name in NAMES:
         assert name in text

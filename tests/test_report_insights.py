@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from dermadash.dashboard import insights
+from dermadash.report.content import ReportRequest
 from dermadash.report.html_page import build_html
 from dermadash.report.pdf import build_pdf
 from dermadash.storage import records
@@ -42,7 +43,7 @@ def needle_log(engine: Engine, profile_id: int) -> int:
 
 
 def test_the_html_report_holds_progress_and_associations(engine: Engine, needle_log: int) -> None:
-    page = build_html(engine, needle_log, now=NOW)
+    page = build_html(engine, needle_log, ReportRequest(now=NOW))
     assert "<h2>Is it working? (whole course)</h2>" in page
     assert "<td>Chin</td><td>6</td><td>8/10 → 3/10 (−5) since Mon 5 Jan 2026</td>" in page
     assert "−2.17 points a month (95 % interval −2.17 to −2.17)</td><td>improving</td>" in page
@@ -64,7 +65,7 @@ def test_the_pdf_report_holds_them_too(sqlite_engine: Engine) -> None:
             sqlite_engine, person, records.ScarRatingInput(day, "Nose", severity)
         )
     # No session, so no chart with data: the PDF needs no Chromium.
-    text, _images = _pdf_text(build_pdf(sqlite_engine, person, now=NOW))
+    text, _images = _pdf_text(build_pdf(sqlite_engine, person, ReportRequest(now=NOW)))
     squashed = _squashed(text)
     assert "Isitworking?(wholecourse)" in squashed
     assert _squashed("0.00 points a month (95 % interval 0.00 to 0.00)") in squashed

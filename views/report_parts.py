@@ -20,7 +20,7 @@ import streamlit as st
 
 from dermadash.report import chart_images, html_page, pdf
 from dermadash.report.chromium import chromium_available
-from dermadash.report.content import ReportPhoto, stored_photos
+from dermadash.report.content import ReportPhoto, ReportRequest, stored_photos
 from dermadash.settings import database_url
 from dermadash.sharing import share_links
 from dermadash.timezones import local_today
@@ -84,17 +84,13 @@ def report_photos(profile_id: int, since: date | None = None) -> Sequence[Report
 
 def _make(key: ReportKey, progress: pdf.ReportProgress) -> bytes:
     options = key.options
-    include_photos = bool(options and options.include_photos)
-    photos = report_photos(key.profile_id, options.since) if options and include_photos else ()
-    arguments = {
-        "include_photos": include_photos,
-        "photos": photos,
-        "options": options,
-        "made_for": key.made_for,
-    }
+    photos = (
+        report_photos(key.profile_id, options.since) if options and options.include_photos else None
+    )
+    request = ReportRequest(options=options, made_for=key.made_for, photos=photos)
     if key.kind == "pdf":
-        return pdf.build_pdf(database.engine(), key.profile_id, progress=progress, **arguments)
-    return html_page.build_html(database.engine(), key.profile_id, **arguments).encode("utf-8")
+        return pdf.build_pdf(database.engine(), key.profile_id, request, progress)
+    return html_page.build_html(database.engine(), key.profile_id, request).encode("utf-8")
 
 
 def _make_with_progress(key: ReportKey) -> bytes | None:

@@ -60,6 +60,19 @@ class ReportPhoto:
     jpeg: bytes
 
 
+@dataclass(frozen=True)
+class ReportRequest:
+    """What one report is asked for, the same for the PDF and the HTML page."""
+
+    now: datetime | None = None  # as of when (default: the moment it is made)
+    options: LinkOptions | None = None  # a share link's choices (its first day, notes)
+    made_for: str | None = None  # that link's label, named in the footer
+    photos: Sequence[ReportPhoto] | None = None  # None: no photo section at all
+
+
+OWNERS_REPORT = ReportRequest()  # the owner's own, whole course, as of now, no photos
+
+
 def stored_photos(engine: Engine, profile_id: int, since: date | None = None) -> list[ReportPhoto]:
     """The profile's scar photos chosen for a report (each area's first and latest, of
     those rated since ``since`` when a share link starts there)."""
@@ -179,17 +192,12 @@ def compact_sessions(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
 
 
 def report_content(
-    engine: Engine,
-    profile_id: int,
-    now: datetime | None = None,
-    *,
-    options: LinkOptions | None = None,
-    made_for: str | None = None,
+    engine: Engine, profile_id: int, request: ReportRequest = OWNERS_REPORT
 ) -> ReportContent:
-    """Read and word everything the report shows, as of ``now`` (default: this moment);
-    ``options``: a share link's choices (its first day, notes), ``made_for``: its label."""
-    moment = now or datetime.now(UTC)
-    options = options or LinkOptions(include_notes=True, include_photos=True)
+    """Read and word everything ``request``'s report shows (its photos aside)."""
+    moment = request.now or datetime.now(UTC)
+    made_for = request.made_for
+    options = request.options or LinkOptions(include_notes=True, include_photos=True)
     profile = load_profile(engine, profile_id)
     data = assembly.read_dashboard_data(engine, profile_id, moment, options)
     today = local_today(profile.timezone, moment)

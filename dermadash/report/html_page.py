@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -21,10 +20,12 @@ from dermadash.formatting import format_day
 from dermadash.report.content import (
     COMPLETE_LISTS,
     DISCLAIMER,
+    OWNERS_REPORT,
     RECENT_DAYS,
     WHAT_TRENDS_MEAN,
     ReportContent,
     ReportPhoto,
+    ReportRequest,
     drawn_and_empty,
     insight_tables,
     is_missing,
@@ -32,7 +33,6 @@ from dermadash.report.content import (
     report_content,
 )
 from dermadash.rules import evaluation
-from dermadash.sharing.share_links import LinkOptions
 
 _HTML_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222;
@@ -168,18 +168,10 @@ def _html_photos(photos: Sequence[ReportPhoto]) -> list[str]:
     ]
 
 
-def build_html(
-    engine: Engine,
-    profile_id: int,
-    *,
-    include_photos: bool = False,
-    photos: Sequence[ReportPhoto] = (),
-    now: datetime | None = None,
-    options: LinkOptions | None = None,
-    made_for: str | None = None,
-) -> str:
+def build_html(engine: Engine, profile_id: int, request: ReportRequest = OWNERS_REPORT) -> str:
     """The report as one self-contained HTML page (interactive charts, works offline)."""
-    content = report_content(engine, profile_id, now, options=options, made_for=made_for)
+    content = report_content(engine, profile_id, request)
+    photos = request.photos
     key = content.key_figures
     facts = [
         ("Whose", content.person),
@@ -210,7 +202,7 @@ def build_html(
         _html_table(content.needles)
         if not content.needles.empty
         else "<p>No needle length recorded yet.</p>",
-        *(["<h2>Scar photos</h2>", *_html_photos(photos)] if include_photos else []),
+        *(["<h2>Scar photos</h2>", *_html_photos(photos)] if photos is not None else []),
         f'<footer class="note">{escape_html(content.footer)}</footer>',
         "</body></html>",
     ]

@@ -8,7 +8,6 @@ HTML report (``html_page``) is the way to go.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
@@ -23,17 +22,18 @@ from dermadash.report.chromium import warm_up
 from dermadash.report.content import (
     COMPLETE_LISTS,
     DISCLAIMER,
+    OWNERS_REPORT,
     RECENT_DAYS,
     WHAT_TRENDS_MEAN,
     ReportContent,
     ReportPhoto,
+    ReportRequest,
     drawn_and_empty,
     insight_tables,
     key_figure_rows,
     report_content,
 )
 from dermadash.rules import evaluation
-from dermadash.sharing.share_links import LinkOptions
 
 if TYPE_CHECKING:
     from fpdf.fonts import FontFace  # fpdf2 is imported when a PDF is made, not before
@@ -355,23 +355,17 @@ def _pdf_photos(document: _ReportPdf, photos: Sequence[ReportPhoto]) -> None:
 def build_pdf(
     engine: Engine,
     profile_id: int,
-    *,
-    include_photos: bool = False,
-    photos: Sequence[ReportPhoto] = (),
-    now: datetime | None = None,
-    options: LinkOptions | None = None,
-    made_for: str | None = None,
+    request: ReportRequest = OWNERS_REPORT,
     progress: ReportProgress | None = None,
 ) -> bytes:
     """The report as PDF bytes (raises ``ChromiumMissing`` when no Chromium is here).
 
-    ``options``: a share link's choices, ``made_for``: its label (named in the footer);
     ``progress(what, fraction)`` is told what is being done, for a progress bar.
     """
     tell = progress or (lambda _what, _fraction: None)
     warm_up()  # Chromium starts while the content is read and worded
     tell("Reading the log and checking it against the protocol", 0.05)
-    content = report_content(engine, profile_id, now, options=options, made_for=made_for)
+    content = report_content(engine, profile_id, request)
     drawn, _empty = drawn_and_empty(content.charts)
 
     def charted(done: int, total: int) -> None:
@@ -388,8 +382,8 @@ def build_pdf(
     _pdf_flags(document, content)
     _pdf_sessions(document, content)
     _pdf_needles(document, content.needles)
-    if include_photos:
-        _pdf_photos(document, photos)
+    if request.photos is not None:
+        _pdf_photos(document, request.photos)
     data = document.output()
     tell("The report is ready", 1.0)
     return data
