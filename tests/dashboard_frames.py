@@ -1,15 +1,18 @@
-"""Hand-made frames shaped like ``queries`` and the rule engine's output, for unit tests."""
+"""Hand-made frames shaped like ``queries`` and the rule engine's output (and a few sessions
+logged for real and read back), for unit tests."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from sqlalchemy import Engine
 
 from dermadash.columns import FLAG_FRAME_COLUMNS
+from dermadash.storage import queries, records
 
 FLAG_COLUMNS = list(FLAG_FRAME_COLUMNS)  # the rule engine's, from the schema: no engine needed
 LONDON = "Europe/London"
@@ -115,3 +118,21 @@ def flags(rows: Sequence[tuple[str, str, date, int | None, str | None]]) -> pd.D
     )
     frame["session"] = frame["session"].astype("Int64")
     return frame
+
+
+def three_weekly_sessions(engine: Engine, profile_id: int) -> pd.DataFrame:
+    """Three weekly sessions logged for real (Tue 3, 10 and 17 Feb 2026), read back."""
+    for day, needle in ((3, 0.25), (10, 0.5), (17, 0.25)):
+        records.add_session(
+            engine,
+            profile_id,
+            records.SessionInput(
+                started_at=datetime(2026, 2, day, 21, 0, tzinfo=UTC),
+                areas=["cheeks", "forehead"],
+                needle_mm=needle,
+                passes_vertical=4,
+                pain=3,
+                notes="fine",
+            ),
+        )
+    return queries.sessions_frame(engine, profile_id)

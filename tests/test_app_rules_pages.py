@@ -5,33 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from dermadash import demo
 from dermadash.rules import flagging
 from dermadash.rules.protocol import RULE_IDS
-from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id, load_profile
 from tests.apptest import assert_no_exception, open_app, texts
 
 DISCLAIMER = "dermadash informs; it does not diagnose"
 
 
-def _with_demo(database_url: str) -> int:
-    engine = db.make_engine(database_url)
-    db.upgrade(engine)
+def _with_demo(engine: Engine) -> int:
     profile_id = default_profile_id(engine)
     demo.load_demo(engine, profile_id)
-    engine.dispose()
     return profile_id
-
-
-def _profile(database_url: str, profile_id: int):
-    engine = db.make_engine(database_url)
-    try:
-        return load_profile(engine, profile_id)
-    finally:
-        engine.dispose()
 
 
 def test_flags_page_empty_state(app_database: str) -> None:
@@ -47,10 +36,10 @@ def _tables(app: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_flags_page_summarises_per_rule_lists_every_flag_typed_and_filters(
-    app_database: str,
+    app_engine: Engine,
 ) -> None:
-    profile_id = _with_demo(app_database)
-    flags = flagging.profile_flags(db.make_engine(app_database), profile_id)
+    profile_id = _with_demo(app_engine)
+    flags = flagging.profile_flags(app_engine, profile_id)
     app = open_app(page="views/flags.py")
     assert_no_exception(app)
     by_rule, every = _tables(app)
@@ -77,7 +66,7 @@ def test_flags_page_summarises_per_rule_lists_every_flag_typed_and_filters(
     assert not every["What happened"].str.contains("Left cheek was rolled").any()
 
     app.multiselect(key="flags_areas").unselect("Forehead").run()
-    acne_day = _flag_day(app_database, profile_id, "active-acne")
+    acne_day = _flag_day(app_engine, profile_id, "active-acne")
     app.date_input(key="flags_period").set_value((acne_day, acne_day)).run()
     assert_no_exception(app)
     _by_rule, every = _tables(app)
@@ -85,12 +74,8 @@ def test_flags_page_summarises_per_rule_lists_every_flag_typed_and_filters(
     assert not every["What happened"].str.contains("Redness lasted 80 h").any()
 
 
-def _flag_day(database_url: str, profile_id: int, rule: str) -> date:
-    engine = db.make_engine(database_url)
-    try:
-        flags = flagging.profile_flags(engine, profile_id)
-    finally:
-        engine.dispose()
+def _flag_day(engine: Engine, profile_id: int, rule: str) -> date:
+    flags = flagging.profile_flags(engine, profile_id)
     return flags.loc[flags["rule"] == rule, "date"].iloc[0]
 
 
@@ -104,7 +89,7 @@ def test_protocol_page_lists_every_rule_and_says_it_informs(app_database: str) -
     assert len(app.expander) == len(RULE_IDS)
 
 
-def test_settings_change_name_timezone_and_prescription(app_database: str) -> None:
+def test_settings_change_name_timezone_and_prescription(app_engine: Engine) -> None:
     app = open_app(page="views/settings.py")
     profile_id = int(app.session_state["dermadash_profile_id"])
     app.text_input(key="settings_name").input("Alex")
@@ -116,7 +101,7 @@ def test_settings_change_name_timezone_and_prescription(app_database: str) -> No
     app.button[0].click().run()  # the first form's Save
     assert_no_exception(app)
     assert "Saved your settings." in texts(app)
-    saved = _profile(app_database, profile_id)
+    saved = load_profile(app_engine, profile_id)
     assert saved.display_name == "Alex"
     assert saved.timezone == "Europe/Paris"
     assert saved.prescribed_interval_days == 14
@@ -126,7 +111,7 @@ def test_settings_change_name_timezone_and_prescription(app_database: str) -> No
     assert "prescribed interval: 14 days" in " ".join(protocol.table[0].value["Your thresholds"])
 
 
-def test_override_outside_safe_bounds_changes_nothing(app_database: str) -> None:
+def test_override_outside_safe_bounds_changes_nothing(app_engine: Engine) -> None:
     app = open_app(page="views/settings.py")
     profile_id = int(app.session_state["dermadash_profile_id"])
     app.number_input(key="override:needle-too-long.home_max_mm").set_value(1.5)
@@ -134,17 +119,17 @@ def test_override_outside_safe_bounds_changes_nothing(app_database: str) -> None
     assert_no_exception(app)
     assert "Nothing was saved" in texts(app)
     assert "between 0.1 mm and 0.5 mm" in texts(app)
-    assert _profile(app_database, profile_id).rule_overrides == {}
+    assert load_profile(app_engine, profile_id).rule_overrides == {}
 
 
-def test_override_within_bounds_then_reset_to_defaults(app_database: str) -> None:
+def test_override_within_bounds_then_reset_to_defaults(app_engine: Engine) -> None:
     app = open_app(page="views/settings.py")
     profile_id = int(app.session_state["dermadash_profile_id"])
     app.number_input(key="override:too-many-passes.max_passes").set_value(4)
     app.button[1].click().run()
     assert_no_exception(app)
     assert "Saved your thresholds." in texts(app)
-    assert _profile(app_database, profile_id).rule_overrides == {"too-many-passes.max_passes": 4}
+    assert load_profile(app_engine, profile_id).rule_overrides == {"too-many-passes.max_passes": 4}
     protocol = open_app(page="views/protocol.py")
     assert "4 passes (yours; default 6 passes)" in " ".join(
         protocol.table[0].value["Your thresholds"]
@@ -153,5 +138,5 @@ def test_override_within_bounds_then_reset_to_defaults(app_database: str) -> Non
     app.button(key="settings_reset").click().run()
     assert_no_exception(app)
     assert "back to their defaults" in texts(app)
-    assert _profile(app_database, profile_id).rule_overrides == {}
+    assert load_profile(app_engine, profile_id).rule_overrides == {}
     assert app.number_input(key="override:too-many-passes.max_passes").value == 6

@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
 from dermadash.dashboard import model
 from dermadash.dashboard.model import DashboardData, Period
 from tests import dashboard_frames as frames
-from tests.dashboard_frames import LONDON
+from tests.dashboard_frames import LONDON, three_weekly_sessions
 
 TODAY = date(2026, 3, 2)
 
@@ -224,3 +225,14 @@ def test_an_area_rated_but_never_treated_says_so() -> None:
             "Change since first rating": "±0 since Thu 1 Jan 2026",
         }
     ]
+
+
+def test_key_facts_of_logged_sessions(engine: Engine, profile_id: int) -> None:
+    frame = three_weekly_sessions(engine, profile_id)
+    facts = model.key_facts(frame, "Europe/London")
+    assert facts.session_count == 3
+    assert facts.first_day == "Tue 3 Feb 2026"
+    assert facts.last_day == "Tue 17 Feb 2026"
+    assert facts.needle_lengths == "0.25 mm, 0.5 mm"
+    empty = model.key_facts(frame.iloc[0:0], "UTC")
+    assert empty.session_count == 0

@@ -14,10 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from dermadash.dashboard import model
-from dermadash.report.content import worded_sessions
 from dermadash.sharing import link_wording, share_links
-from dermadash.storage import queries, records
 from dermadash.storage.db import transaction
 from dermadash.storage.models import ShareLink, ShareLinkView
 from dermadash.storage.profiles import ProfileSettings, create_profile, data_revision
@@ -216,54 +213,6 @@ def test_local_only_addresses(url: str, local: bool) -> None:
 
 def test_share_url_shape() -> None:
     assert share_links.share_url("https://x.org/", "abc") == "https://x.org/?share=abc"
-
-
-def test_key_facts_and_table(engine: Engine, profile_id: int) -> None:
-    for day, needle in ((3, 0.25), (10, 0.5), (17, 0.25)):
-        records.add_session(
-            engine,
-            profile_id,
-            records.SessionInput(
-                started_at=datetime(2026, 2, day, 21, 0, tzinfo=UTC),
-                areas=["cheeks", "forehead"],
-                needle_mm=needle,
-                passes_vertical=4,
-                pain=3,
-                notes="fine",
-            ),
-        )
-    frame = queries.sessions_frame(engine, profile_id)
-    facts = model.key_facts(frame, "Europe/London")
-    assert facts.session_count == 3
-    assert facts.first_day == "Tue 3 Feb 2026"
-    assert facts.last_day == "Tue 17 Feb 2026"
-    assert facts.needle_lengths == "0.25 mm, 0.5 mm"
-    table = worded_sessions(frame, "Europe/London")
-    assert table["Date"].iloc[0] == "Tue 17 Feb 2026, 21:00"  # newest first
-    assert table["Areas"].iloc[0] == "Cheeks, Forehead"
-    assert table["Passes (V/H/D)"].iloc[0] == "4/–/–"
-    assert table["Pain"].iloc[0] == "3 / 10"
-    empty = model.key_facts(frame.iloc[0:0], "UTC")
-    assert empty.session_count == 0
-    assert worded_sessions(frame.iloc[0:0], "UTC").empty
-
-
-def test_describe_link(engine: Engine, profile_id: int) -> None:
-    new = share_links.create_link(engine, profile_id, "Dr Rivera", days=7, now=NOW)
-    row = share_links.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
-    assert link_wording.describe_link(row, "Europe/London") == (
-        "Created Mon 2 Mar 2026, 12:00 · expires Mon 9 Mar 2026, 12:00 · not opened yet"
-        " · without notes · without photos · whole course"
-    )
-    share_links.record_view(engine, new.link_id, now=NOW + timedelta(hours=1))
-    share_links.revoke_link(engine, profile_id, new.link_id, now=NOW + timedelta(hours=2))
-    row = share_links.list_links(engine, profile_id, now=NOW).iloc[0].to_dict()
-    assert link_wording.describe_link(row, "Europe/London") == (
-        "Created Mon 2 Mar 2026, 12:00 · revoked Mon 2 Mar 2026, 14:00 · opened 1 time, "
-        "last on Mon 2 Mar 2026, 13:00 · without notes · without photos · whole course"
-    )
-    row = share_links.list_links(engine, profile_id, now=NOW + timedelta(days=8)).iloc[0].to_dict()
-    assert row["status"] == "revoked"  # revoked wins over expired
 
 
 def _mark_restored(engine: Engine, link_id: int) -> None:
