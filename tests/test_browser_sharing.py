@@ -164,3 +164,40 @@ def test_password_sign_in_in_a_real_browser(browser, tmp_path: Path) -> None:  #
             raise
         finally:
             context.close()
+
+
+def test_a_period_change_after_revocation_shows_nothing_more(  # type: ignore[no-untyped-def]
+    browser,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Changing the period reruns only the dashboard (a fragment), which asks the link
+    again first: once revoked, the next change shows the not-valid page, no chart."""
+    database_url = f"sqlite:///{tmp_path / 'live.db'}"
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    profile_id = default_profile_id(engine)
+    demo.load_demo(engine, profile_id)
+    link = share_links.create_link(engine, profile_id, "Dr Rivera")
+    with running_app(database_url) as base_url:
+        context = browser.new_context(viewport=LAPTOP)
+        viewer = context.new_page()
+        try:
+            viewer.goto(f"{base_url}/?share={link.token}")
+            charts = viewer.locator('[data-testid="stPlotlyChart"] .main-svg')
+            charts.first.wait_for(timeout=WAIT_MS)
+            viewer.get_by_text("Last 90 days", exact=True).click()
+            _wait_for_text(viewer, "Showing ")
+            assert charts.count() >= 5
+            share_links.revoke_link(engine, profile_id, link.link_id)
+            viewer.get_by_text("Last 30 days", exact=True).click()
+            _wait_for_text(viewer, share_links.NOT_VALID_MESSAGE)
+            viewer.locator('[data-testid="stPlotlyChart"]').first.wait_for(
+                state="detached", timeout=WAIT_MS
+            )
+            assert viewer.get_by_text("Read-only view shared with").count() == 0
+        except BaseException:
+            save_screenshot(viewer, "FAILED-sharing-period-after-revoke")
+            raise
+        finally:
+            context.close()
+            engine.dispose()

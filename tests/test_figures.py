@@ -183,6 +183,23 @@ def test_interval_figure_aggregates_long_histories_to_the_shortest_gap_per_week(
     assert len(trace(figure, "Far too soon (under half of the minimum)").y) == 172
 
 
+def test_the_point_budget_is_the_charts_not_each_areas() -> None:
+    """Four areas rolled weekly for about seven years: 350 sessions each fit the budget
+    alone, 1,400 together do not, so the chart draws months (one point per area each)."""
+    areas = ("Left cheek", "Right cheek", "Forehead", "Chin")
+    start = date(2019, 1, 7)
+    rows = [
+        (week * 4 + index, area, start + timedelta(weeks=week), 7 if week else None, 7)
+        for week in range(350)
+        for index, area in enumerate(areas)
+    ]
+    figure = figures.interval_figure(frames.intervals(rows), area_order=areas)
+    drawn = [len(trace(figure, area).x) for area in areas]
+    assert sum(drawn) <= figures.MAX_POINTS
+    assert drawn == [81] * 4  # one point per calendar month, Jan 2019 to Sep 2025
+    assert figure.data[0].customdata[0][0] == "January 2019"  # the hover names the month
+
+
 def test_redness_figure_draws_the_24_and_72_hour_lines_and_marks_sessions_over_them() -> None:
     sessions = frames.sessions(
         [

@@ -7,7 +7,7 @@ report put them together), the filters from ``dermadash.dashboard.model``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
@@ -90,10 +90,32 @@ def page_theme() -> str:
 
 
 def render_dashboard(
-    profile_id: int, *, for_viewer: bool = False, options: LinkOptions | None = None
+    profile_id: int,
+    *,
+    for_viewer: bool = False,
+    options: LinkOptions | None = None,
+    still_allowed: Callable[[], bool] = lambda: True,
 ) -> None:
     """Filters, key figures and charts of one profile (``for_viewer``: nothing to change;
-    ``options``: only what that share link shows)."""
+    ``options``: only what that share link shows).
+
+    A fragment: changing the period or the area reruns only this part of the page, not
+    the navigation, the shared view's tables or the owner's other sections. Such a rerun
+    skips the page's own checks, so ``still_allowed`` (a share link still valid, say) is
+    asked first; when it says no, the whole page runs again and says why.
+    """
+    _dashboard(profile_id, for_viewer, options, still_allowed)
+
+
+@st.fragment
+def _dashboard(
+    profile_id: int,
+    for_viewer: bool,
+    options: LinkOptions | None,
+    still_allowed: Callable[[], bool],
+) -> None:
+    if not still_allowed():
+        st.rerun()
     url, revision, hour = database_url(), reads.revision(profile_id), reads.hour_key()
     data = _data(url, profile_id, revision, hour, options)
     today = local_today(data.timezone, reads.clock())

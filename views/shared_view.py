@@ -96,7 +96,9 @@ def _key_facts(link: share_links.LinkInfo, facts: model.KeyFacts) -> None:
 
 def _charts_and_flags(link: share_links.LinkInfo, has_sessions: bool, timezone: str) -> None:
     """The owner's dashboard (filters only change what is drawn here) and every flag."""
-    render_dashboard(link.profile_id, for_viewer=True, options=link.options)
+    render_dashboard(
+        link.profile_id, for_viewer=True, options=link.options, still_allowed=_still_valid
+    )
     flags = viewer_data(link.profile_id, link.options).flags
     st.header("Every safety flag")
     if flags.empty:
@@ -149,6 +151,11 @@ def _photo_addresses(
     return picture, comparison
 
 
+def _still_valid() -> bool:
+    """The link is asked again on every run, also a rerun of the dashboard alone."""
+    return share_links.resolve_token(database.engine(), token) is not None
+
+
 token = st.query_params.get("share", "")
 link = share_links.resolve_token(database.engine(), token)
 if link is None:
@@ -189,13 +196,13 @@ report_download(
     link=link,
     key="viewer_report",
     # Checked again on the click: a link revoked since this run downloads nothing.
-    still_allowed=lambda: share_links.resolve_token(database.engine(), token) is not None,
+    still_allowed=_still_valid,
 )
 fhir_download(
     link.profile_id,
     fhir_export.choice_for_link(link),
     key="viewer_fhir",
-    still_allowed=lambda: share_links.resolve_token(database.engine(), token) is not None,
+    still_allowed=_still_valid,
 )
 
 _charts_and_flags(link, bool(facts.session_count), person.timezone)

@@ -108,7 +108,7 @@ SEVERITY_STYLE = {
 SEVERITY_LABEL = {"critical": "Critical", "warning": "Warning", "info": "Note"}
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 
-MAX_POINTS = 400
+MAX_POINTS = 400  # points one chart draws at most (all its areas together), else weeks, months
 CHART_HEIGHT = 340
 LEGEND_ROW_PX = 20
 SUBTITLE_MARGIN_PX = 76
@@ -375,14 +375,17 @@ def _threshold_line(figure: _Draft, value: float, label: str, colour_name: str) 
 def bucket_for(
     days: pd.Series, groups: pd.Series | None = None, max_points: int = MAX_POINTS
 ) -> str:
-    """'day' when every group fits in ``max_points``, else 'week', else 'month'."""
-    if len(days) <= max_points:  # then every group fits too
+    """'day' when the chart's points (one per date) fit in ``max_points``, else 'week'
+    when one point per group and week fits, else 'month'.
+
+    The budget is the chart's, not each group's: four areas of five years each within
+    the budget would still draw four times as many points as a phone can show.
+    """
+    if len(days) <= max_points:
         return "day"
-    if groups is not None and int(days.groupby(groups).size().max()) <= max_points:
-        return "day"
-    stamps = pd.to_datetime(days)
-    weeks = stamps.dt.to_period("W-SUN").nunique()
-    return "week" if weeks <= max_points else "month"
+    weeks = pd.to_datetime(days).dt.to_period("W-SUN")
+    keys = weeks if groups is None else pd.DataFrame({"group": groups, "week": weeks})
+    return "week" if len(keys.drop_duplicates()) <= max_points else "month"
 
 
 def bucket_start(days: pd.Series, bucket: str) -> pd.Series:
@@ -879,7 +882,7 @@ def flags_figure(
         label=flags["rule"].map(_rule_label),
         rank=flags["severity"].map(SEVERITY_RANK).fillna(len(SEVERITY_RANK)),
     )
-    bucket = bucket_for(rows["day"])
+    bucket = bucket_for(rows["day"], rows["label"] + " " + rows["severity"])
     rows = rows.assign(bucket=bucket_start(rows["day"], bucket))
     # Rows top to bottom: rules whose worst flag is most severe first.
     order = rows.groupby("label")["rank"].min().sort_values(kind="stable")
