@@ -9,6 +9,7 @@ Each part is a context manager that stops what it started.
 
 from __future__ import annotations
 
+import http.client
 import os
 import pwd
 import re
@@ -45,6 +46,9 @@ NGINX = Path("/usr/sbin/nginx")
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 AFFINITY_COOKIE = "dermadash_replica"
+# The source address of the tests' own requests through the proxy (any 127/8 address is
+# this machine), apart from the browsers' 127.0.0.1.
+FETCH_ADDRESS = "127.0.0.2"
 STOP_SECONDS = 15
 
 
@@ -446,20 +450,33 @@ class Deployment:
         return next(replica for replica in self.replicas if replica.name == name)
 
     def fetch(self, path: str, affinity: str) -> Answer:
-        """GET ``path`` through the proxy as a browser holding this affinity cookie."""
+        """GET ``path`` through the proxy as a browser holding this affinity cookie.
+
+        The request leaves from its own loopback address, so that its access-log line
+        (which names the replica) cannot be mistaken for one of the test browsers'
+        requests, which nginx logs at the same time."""
         before = len(self.proxy.access_lines())
-        request = urllib.request.Request(
-            f"{self.proxy.url}{path}", headers={"Cookie": f"{AFFINITY_COOKIE}={affinity}"}
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1",
+            self.proxy.https_port,
+            timeout=10,
+            context=unverified_tls(),
+            source_address=(FETCH_ADDRESS, 0),
         )
         try:
-            with urllib.request.urlopen(request, timeout=10, context=unverified_tls()) as answer:
-                status, headers, body = answer.status, answer.headers, answer.read()
-        except urllib.error.HTTPError as refused:
-            status, headers, body = refused.code, refused.headers, refused.read()
+            connection.request("GET", path, headers={"Cookie": f"{AFFINITY_COOKIE}={affinity}"})
+            answer = connection.getresponse()
+            status, headers, body = answer.status, answer.msg, answer.read()
+        finally:
+            connection.close()
         for _ in range(50):
-            lines = self.proxy.access_lines()[before:]
-            if lines:
-                return Answer(status, headers, body, lines[-1].rsplit(" ", 1)[-1])
+            ours = [
+                line
+                for line in self.proxy.access_lines()[before:]
+                if line.startswith(f"{FETCH_ADDRESS} ")
+            ]
+            if ours:
+                return Answer(status, headers, body, ours[-1].rsplit(" ", 1)[-1])
             time.sleep(0.05)
         raise AssertionError("nginx logged no request")
 
