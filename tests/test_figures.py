@@ -290,8 +290,63 @@ def test_severity_figure_has_a_trend_and_the_change_since_the_first_rating() -> 
     # The needle change is marked on the day it happened.
     assert [x_days([shape.x0]) for shape in figure.layout.shapes] == [[date(2026, 1, 19)]]
     assert any("0.25 mm → 0.5 mm" in note.text for note in figure.layout.annotations)
+    changed = trace(figure, "Needle length changed (dotted line)")
+    assert list(changed.customdata) == ["Mon 19 Jan 2026: needle 0.25 mm → 0.5 mm"]
     assert list(figure.layout.yaxis.range) == [-0.3, 10.3]
     assert_readable(figure)
+
+
+def _weekly_ratings(first: date, weeks: int) -> pd.DataFrame:
+    return frames.ratings(
+        [(first + timedelta(weeks=week), "Left cheek", 7 - week * 0.05) for week in range(weeks)]
+    )
+
+
+def _needles(*days_and_needles: tuple[date, float]) -> pd.DataFrame:
+    return frames.sessions(
+        [
+            {"started_at": datetime(day.year, day.month, day.day, 21), "needle_mm": needle}
+            for day, needle in days_and_needles
+        ]
+    )
+
+
+def test_many_needle_changes_are_lines_named_on_hover_not_labels_that_crowd() -> None:
+    # Five years of switching back and forth: labels at the chart's top would overlap.
+    switches = [
+        (date(2022, 1, 3) + timedelta(weeks=13 * step), 0.5 + (step % 2) * 0.5)
+        for step in range(21)
+    ]
+    figure = figures.severity_figure(
+        _weekly_ratings(date(2022, 1, 3), 260), _needles(*switches), LONDON
+    )
+    changes = figures.needle_changes(_needles(*switches), LONDON)
+    assert len(changes) == 20
+    assert len(figure.layout.shapes) == 20  # every change still drawn as a line
+    assert not [note for note in figure.layout.annotations if "Needle" in (note.text or "")]
+    changed = trace(figure, "Needle length changed (dotted line)")
+    assert list(changed.customdata)[:2] == [
+        "Mon 4 Apr 2022: needle 0.5 mm → 1 mm",
+        "Mon 4 Jul 2022: needle 1 mm → 0.5 mm",
+    ]
+    assert len(changed.x) == 20
+    assert_readable(figure)
+
+
+def test_needle_changes_are_labelled_only_when_their_labels_are_apart() -> None:
+    ratings = _weekly_ratings(date(2026, 1, 5), 13)
+    apart = _needles((date(2026, 1, 5), 0.25), (date(2026, 1, 19), 0.5), (date(2026, 3, 2), 0.25))
+    close = _needles((date(2026, 1, 5), 0.25), (date(2026, 2, 2), 0.5), (date(2026, 2, 5), 0.25))
+    period = (date(2026, 1, 5), date(2026, 4, 5))
+    labelled = figures.severity_figure(ratings, apart, LONDON, x_range=period)
+    assert [note.text for note in labelled.layout.annotations if "Needle" in (note.text or "")] == [
+        "Needle 0.25 mm → 0.5 mm",
+        "Needle 0.5 mm → 0.25 mm",
+    ]
+    crowded = figures.severity_figure(ratings, close, LONDON, x_range=period)
+    assert not [note for note in crowded.layout.annotations if "Needle" in (note.text or "")]
+    assert len(crowded.layout.shapes) == 2
+    assert len(trace(crowded, "Needle length changed (dotted line)").x) == 2
 
 
 def test_needle_changes_lists_each_change_once() -> None:

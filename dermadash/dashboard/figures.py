@@ -114,6 +114,12 @@ LEGEND_ROW_PX = 20
 SUBTITLE_MARGIN_PX = 76
 TREND_MINIMUM_RATINGS = 3
 TREND_WINDOW = 3
+# Needle changes are labelled on the scar chart only when the labels cannot crowd: at
+# most this many, each at least this share of the time axis from the next. Otherwise the
+# marker at each line's top names the change on hover.
+NEEDLE_LABELS_AT_MOST = 3
+NEEDLE_LABEL_GAP_SHARE = 0.2
+NEEDLE_MARKER_Y = 10.3  # the top of the 0-10 axis (its range is -0.3 to 10.3)
 DateRange = tuple[date, date]
 
 
@@ -221,13 +227,17 @@ class _Draft:
             showarrow=False,
         )
 
-    def add_vline(
-        self, x: object, line: dict[str, Any], label: str, label_font: dict[str, Any]
-    ) -> None:
+    def add_vline_only(self, x: object, line: dict[str, Any]) -> None:
+        """A vertical line across the plot at ``x``, without a label."""
         self.layout["shapes"].append(
             {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": x, "x1": x}
             | {"line": line}
         )
+
+    def add_vline(
+        self, x: object, line: dict[str, Any], label: str, label_font: dict[str, Any]
+    ) -> None:
+        self.add_vline_only(x, line)
         self.add_annotation(
             text=label,
             font=label_font,
@@ -845,15 +855,56 @@ def severity_figure(
             f"A trend line needs at least {TREND_MINIMUM_RATINGS} ratings of an area "
             f"({'; '.join(too_few)}): keep rating every week or two.",
         )
-    for change in frame_rows(needle_changes(sessions, timezone)):
-        figure.add_vline(
-            change.day,
-            line={"color": figure.colour("ink"), "dash": "dot", "width": 1.5},
-            label=f"Needle {format_mm(change.before_mm)} → {format_mm(change.after_mm)}",
-            label_font={"size": 11},
-        )
+    _mark_needle_changes(figure, needle_changes(sessions, timezone), rows["day"], x_range)
     figure.update_yaxes(range=[-0.3, 10.3], dtick=2, rangemode="normal")
     return _finish(figure, x_range)
+
+
+def needle_labels_fit(days: pd.Series, span_days: int) -> bool:
+    """Whether the needle changes can be labelled on the chart without their labels
+    running into each other: a few, each a fair share of the time axis from the next."""
+    if len(days) > NEEDLE_LABELS_AT_MOST:
+        return False
+    gaps = days.sort_values().diff().dropna().dt.days
+    return bool((gaps >= span_days * NEEDLE_LABEL_GAP_SHARE).all())
+
+
+def _mark_needle_changes(
+    figure: _Draft, changes: pd.DataFrame, rated: pd.Series, x_range: DateRange | None
+) -> None:
+    """A dotted line on each day the needle length changed, a marker at its top that
+    names the change on hover (or tap), and a label beside the line when labels fit."""
+    if changes.empty:
+        return
+    days = changes["day"]
+    if x_range is not None:
+        start, end = (pd.Timestamp(day) for day in x_range)
+    else:
+        start, end = min(days.min(), rated.min()), max(days.max(), rated.max())
+    labelled = needle_labels_fit(days, max((end - start).days, 1))
+    line = {"color": figure.colour("ink"), "dash": "dot", "width": 1.5}
+    texts = [
+        f"{format_mm(change.before_mm)} → {format_mm(change.after_mm)}"
+        for change in frame_rows(changes)
+    ]
+    for day, text in zip(days, texts, strict=True):
+        if labelled:
+            figure.add_vline(day, line=line, label=f"Needle {text}", label_font={"size": 11})
+        else:
+            figure.add_vline_only(day, line=line)
+    figure.add_scatter(
+        x=days,
+        y=[NEEDLE_MARKER_Y] * len(days),
+        mode="markers",
+        name="Needle length changed (dotted line)",
+        # Not an area's symbol (AREA_SYMBOLS): a pointer down the dotted line.
+        marker={"color": figure.colour("ink"), "symbol": "star-triangle-down", "size": 11},
+        cliponaxis=False,
+        customdata=[
+            f"{format_day(day)}: needle {text}" for day, text in zip(days, texts, strict=True)
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
 
 
 def _signed(change: float) -> str:
