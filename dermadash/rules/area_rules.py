@@ -36,6 +36,15 @@ class AreaRows:
     position: np.ndarray  # the area's position within its session (for time order)
 
 
+def grouping_order(codes: np.ndarray, groups: int) -> np.ndarray:
+    """Positions that put equal ``codes`` (from ``pd.factorize``: -1 … groups - 1)
+    together, keeping their order within each group. Codes that fit in 16 bits are
+    sorted as such: numpy then uses a radix sort, several times faster on a long log."""
+    if groups < np.iinfo(np.int16).max:
+        return np.argsort(codes.astype(np.int16), kind="stable")
+    return np.argsort(codes, kind="stable")
+
+
 def area_rows(data: Sessions, protocol: Protocol) -> AreaRows:
     spec = protocol.rule("too-frequent")
     # Every (session, area) in time order, then grouped by area with a stable sort.
@@ -44,8 +53,8 @@ def area_rows(data: Sessions, protocol: Protocol) -> AreaRows:
     session_row = np.repeat(in_time, counts)
     position = np.arange(len(session_row)) - np.repeat(np.cumsum(counts) - counts, counts)
     flat = data.area_starts[session_row] + position
-    codes, _ = pd.factorize(data.flat_areas[flat])
-    order = np.argsort(codes, kind="stable")
+    codes, names = pd.factorize(data.flat_areas[flat])
+    order = grouping_order(codes, len(names))
     session_row, flat, codes, position = (
         session_row[order],
         flat[order],

@@ -8,7 +8,7 @@ import numpy as np
 
 from dermadash.rules.messages import FlagValues, render
 from dermadash.rules.protocol import RuleSpec
-from dermadash.rules.session_inputs import Sessions
+from dermadash.rules.session_inputs import NO_SESSION, Sessions
 
 
 @dataclass
@@ -28,13 +28,28 @@ class Found:
     session_rows: np.ndarray | None = None
     area: np.ndarray | None = None
 
-    def area_columns(self, data: Sessions | None) -> tuple[np.ndarray, list[list[str]]]:
-        """The ``area`` text and the ``areas`` lists of these flags."""
+    def area_lists(self, data: Sessions | None) -> np.ndarray:
+        """The ``areas`` list of each of these flags (an object array of lists)."""
         if self.session_rows is not None and data is not None:
-            return data.area_labels(self.session_rows), data.areas[self.session_rows].tolist()
+            lists: np.ndarray = data.areas[self.session_rows]
+            return lists
+        count = len(self.day)
         if self.area is not None:
-            return self.area, [[name] for name in self.area.tolist()]
-        return np.full(len(self.day), None, dtype=object), [[] for _ in range(len(self.day))]
+            return np.fromiter(([name] for name in self.area.tolist()), dtype=object, count=count)
+        return np.fromiter(([] for _ in range(count)), dtype=object, count=count)
+
+    def own_area(self) -> np.ndarray:
+        """The ``area`` text of flags about one area; None for the others (a flag about a
+        session is named after its areas by ``_assemble``, once per session)."""
+        if self.area is not None:
+            return self.area
+        return np.full(len(self.day), None, dtype=object)
+
+    def rows_or_none(self) -> np.ndarray:
+        """The session positions of flags about a session; NO_SESSION for the others."""
+        if self.session_rows is not None:
+            return self.session_rows
+        return np.full(len(self.day), NO_SESSION, dtype="int64")
 
 
 def found(
