@@ -18,7 +18,7 @@ Decisions worth knowing (also in the README's protocol section):
 - ``too-frequent`` and ``rolled-on-red-skin`` work per area: a session on two areas
   is compared with the previous session on each area. Their flags name that one area.
   Flags about one session name the session's areas joined with ", "; the extra
-  ``areas`` column always holds them as a tuple (empty for profile flags).
+  ``areas`` column always holds them as a list (empty for profile flags).
 - ``roller-worn``: sessions are counted per roller in time order (ties by session
   id); with the default limit of 10 the 11th session and every later one is flagged.
 - ``isotretinoin``: "within 6 months" uses calendar months (pandas ``DateOffset``):
@@ -87,60 +87,49 @@ def _empty_flags() -> pd.DataFrame:
     return frame
 
 
-def _repeat(values: list[str], lengths: list[int]) -> np.ndarray:
-    return np.repeat(np.array(values, dtype=object), lengths)
-
-
 def _assemble(found: list[Found], data: Sessions | None) -> pd.DataFrame:
     found = [part for part in found if len(part.day)]
     if not found:
         return _empty_flags()
     rank = {severity: position for position, severity in enumerate(SEVERITY_ORDER)}
     rule_rank = {rule_id: position for position, rule_id in enumerate(RULE_IDS)}
+    # Which part each flag comes from: what is the same for a whole part (its rule,
+    # severity, source...) is looked up through it, never repeated per flag first.
+    flag_part = np.repeat(np.arange(len(found)), [len(part.day) for part in found])
     day = np.concatenate([part.day for part in found]).astype("int64")
     session = np.concatenate([part.session for part in found]).astype("int64")
-    lengths = [len(part.day) for part in found]
-    severity = _repeat([part.severity for part in found], lengths)
-    severity_rank = np.repeat([rank[part.severity] for part in found], lengths)
-    rule = _repeat([part.spec.id for part in found], lengths)
-    rule_order = np.repeat([rule_rank[part.spec.id] for part in found], lengths)
+    severity_rank = np.array([rank[part.severity] for part in found])[flag_part]
+    rule_order = np.array([rule_rank[part.spec.id] for part in found])[flag_part]
     area, areas = _area_columns(found, data)
     area_codes, _ = pd.factorize(area, sort=True, use_na_sentinel=True)
     order = sort_order((day, severity_rank, rule_order, session, area_codes))
-    repeated = {
-        name: _repeat([getattr(part.spec, name) for part in found], lengths)
-        for name in ("source", "title", "why")
-    }
-    message = np.concatenate([part.message for part in found])
-    advice = np.concatenate([part.advice for part in found])
-    texts = {
-        "rule": rule,
-        "severity": severity,
-        "area": area,
-        "message": message,
-        "advice": advice,
-        **repeated,
-    }
+    sorted_part = flag_part[order]
+
     # Object columns, not pandas' inferred string type: converting hundreds of
     # thousands of messages to Arrow strings costs more than finding the flags.
-    column = {name: pd.Series(values[order], dtype=object) for name, values in texts.items()}
-    frame = pd.DataFrame(
+    def per_flag(values: np.ndarray) -> pd.Series:
+        return pd.Series(values[order], dtype=object, copy=False)
+
+    def per_part(values: list[str]) -> pd.Series:
+        return pd.Series(np.array(values, dtype=object)[sorted_part], dtype=object, copy=False)
+
+    sorted_session = session[order]
+    return pd.DataFrame(
         {
-            "rule": column["rule"],
-            "severity": column["severity"],
+            "rule": per_part([part.spec.id for part in found]),
+            "severity": per_part([part.severity for part in found]),
             "date": day[order].astype("datetime64[D]").astype(object),
-            "session": pd.arrays.IntegerArray(session[order], session[order] == NO_SESSION),
-            "area": column["area"],
-            "message": column["message"],
-            "advice": column["advice"],
-            "source": column["source"],
-            "title": column["title"],
-            "why": column["why"],
-            "areas": pd.Series(areas[order], dtype=object),
+            "session": pd.arrays.IntegerArray(sorted_session, sorted_session == NO_SESSION),
+            "area": per_flag(area),
+            "message": per_flag(np.concatenate([part.message for part in found])),
+            "advice": per_flag(np.concatenate([part.advice for part in found])),
+            "source": per_part([part.spec.source for part in found]),
+            "title": per_part([part.spec.title for part in found]),
+            "why": per_part([part.spec.why for part in found]),
+            "areas": per_flag(areas),
         },
         copy=False,  # every column is a new array already
     )
-    return frame
 
 
 def _area_columns(found: list[Found], data: Sessions | None) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +175,7 @@ def evaluate(
 ) -> pd.DataFrame:
     """Every flag the profile's sessions raise, sorted by date then severity.
 
-    Columns: ``FLAG_COLUMNS`` plus ``title``, ``why`` and ``areas`` (a tuple of the
+    Columns: ``FLAG_COLUMNS`` plus ``title``, ``why`` and ``areas`` (a list of the
     areas the flag is about).
     """
     protocol = protocol_for(profile, protocol)
