@@ -111,14 +111,15 @@ def test_log_a_session_and_its_check_in_on_a_phone(
             save_screenshot(page, "flow-phone-check-in-saved")
 
             _go(page, "History", "History")
-            card = page.get_by_test_id("stVerticalBlock").filter(has_text=re.compile(r"Left cheek"))
-            card.first.wait_for()
+            # The card streams in element by element: wait for its last line, the check-in.
+            checked_in = "Check-in: redness 12 h, stinging 10 min, no side effects."
+            page.get_by_text(checked_in).wait_for(timeout=LOAD_SECONDS * 1000)
             body = page.locator("body").inner_text()
             assert "Sessions (1)" in body
             assert "Left cheek" in body
             assert "0.25 mm" in body
             assert "pain 3/10" in body
-            assert "Check-in: redness 12 h, stinging 10 min, no side effects." in body
+            assert checked_in in body
             save_screenshot(page, "flow-phone-history")
     finally:
         context.close()
