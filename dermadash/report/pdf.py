@@ -8,7 +8,6 @@ HTML report (``html_page``) is the way to go.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
@@ -353,14 +352,6 @@ def _pdf_photos(document: _ReportPdf, photos: Sequence[ReportPhoto]) -> None:
         document.paragraph(photo.caption, size=9, colour=document.GREY, gap=3)
 
 
-def _opening_pages(content: ReportContent) -> _ReportPdf:
-    """A new document with what comes before the charts: the summary, the key figures."""
-    document = _ReportPdf(footer=content.footer)
-    _pdf_summary(document, content)
-    _pdf_key_figures(document, content.key_figures)
-    return document
-
-
 def build_pdf(
     engine: Engine,
     profile_id: int,
@@ -381,13 +372,11 @@ def build_pdf(
         tell(f"Drawing the charts ({done} of {total})", 0.2 + 0.7 * done / total)
 
     tell("Drawing the charts", 0.2)
-    # Chromium draws in a process of its own: the pages before the charts (and fpdf2's
-    # start, its fonts) are written meanwhile, on a thread (progress stays on this one).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dermadash-pdf") as pool:
-        opening = pool.submit(_opening_pages, content)
-        images = chart_images.chart_images(drawn, charted)
-        document = opening.result()
+    images = chart_images.chart_images(drawn, charted)
     tell("Laying out the pages", 0.92)
+    document = _ReportPdf(footer=content.footer)
+    _pdf_summary(document, content)
+    _pdf_key_figures(document, content.key_figures)
     _pdf_charts(document, content, images)
     _pdf_insights(document, content.insights)
     _pdf_flags(document, content)
