@@ -128,11 +128,13 @@ class WarmChartDrawer:
         """Each chart as image bytes (``IMAGE_FORMAT``), in order; ``progress(done,
         total)`` after each one, on the caller's thread."""
         with self._lock:
-            self._start().result(timeout=START_TIMEOUT_SECONDS)
             try:
+                self._start().result(timeout=START_TIMEOUT_SECONDS)
                 return self._draw_all(charts, scale, progress)
             except BaseException:
-                self._close()  # a broken Chromium is not kept warm
+                # A broken Chromium, or one that never finished starting, is not kept:
+                # the next report starts a fresh one instead of waiting on this one.
+                self._close()
                 raise
 
     def _draw_all(
