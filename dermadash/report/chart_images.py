@@ -8,12 +8,19 @@ dermadash never downloads a browser: without one, ``chart_images`` raises
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import plotly.graph_objects as go
 
 from dermadash.dashboard import figures
-from dermadash.report.chromium import chromium_available, chromium_path, drawer
+from dermadash.report.chromium import (
+    ChromiumFailed,
+    PendingImages,
+    chromium_available,
+    chromium_path,
+    drawer,
+)
 
 NO_CHROMIUM_MESSAGE = (
     "The PDF report needs Chromium to draw its charts, and none is installed here "
@@ -55,18 +62,51 @@ def printable_chart(chart: go.Figure) -> go.Figure:
 ChartProgress = Callable[[int, int], None]
 
 
-def chart_images(charts: Sequence[go.Figure], progress: ChartProgress | None = None) -> list[bytes]:
-    """Each chart as image bytes (JPEG), drawn by kaleido in the system's Chromium, kept warm
-    between charts and between reports; ``progress(done, total)`` after each chart."""
+class PendingCharts:
+    """The report's charts being drawn: ``images()`` waits for them."""
+
+    def __init__(self, pending: PendingImages | None) -> None:
+        self._pending = pending
+
+    def images(self, progress: ChartProgress | None = None) -> list[bytes]:
+        """Each chart as JPEG bytes, in order; ``progress(done, total)`` after each one.
+        Raises ``ChartDrawingFailed``."""
+        if self._pending is None:
+            return []
+        try:
+            return self._pending.images(progress)
+        except ChromiumFailed as error:
+            raise _drawing_failed(error) from error
+
+
+@contextmanager
+def drawing(charts: Sequence[go.Figure]) -> Iterator[PendingCharts]:
+    """Hand ``charts`` to the warm Chromium (kaleido) and do other work in the block while
+    it draws them; ``images()`` then waits for them. Raises ``ChromiumMissing`` when no
+    Chromium is installed and ``ChartDrawingFailed`` when it cannot draw."""
     if not charts:
-        return []
+        yield PendingCharts(None)
+        return
     if not chromium_available():
         raise ChromiumMissing(NO_CHROMIUM_MESSAGE.format(path=chromium_path()))
     printed = [printable_chart(chart) for chart in charts]
     try:
-        return drawer().draw(printed, scale=CHART_SCALE, progress=progress)
-    except Exception as error:
-        raise ChartDrawingFailed(
-            f"Chromium ({chromium_path()}) could not draw the charts "
-            f"({type(error).__name__}). The HTML report has the same content."
-        ) from error
+        with drawer().drawing(printed, scale=CHART_SCALE) as pending:
+            yield PendingCharts(pending)
+    except ChromiumFailed as error:
+        raise _drawing_failed(error) from error
+
+
+def chart_images(charts: Sequence[go.Figure], progress: ChartProgress | None = None) -> list[bytes]:
+    """Each chart as image bytes (JPEG), drawn by kaleido in the system's Chromium, kept warm
+    between charts and between reports; ``progress(done, total)`` after each chart."""
+    with drawing(charts) as pending:
+        return pending.images(progress)
+
+
+def _drawing_failed(error: ChromiumFailed) -> ChartDrawingFailed:
+    cause = error.__cause__ or error
+    return ChartDrawingFailed(
+        f"Chromium ({chromium_path()}) could not draw the charts "
+        f"({type(cause).__name__}). The HTML report has the same content."
+    )

@@ -5,7 +5,8 @@ a page already open costs a fraction of one. ``WarmChartDrawer`` keeps one kalei
 session (one Chromium process) open on a thread of its own with its own event loop, so
 it serves callers from any thread (the command line, Streamlit script threads), one
 report at a time. ``warm_up()`` starts it in the background, so Chromium launches while
-the report's content is being read and worded.
+the report's content is being read and worded; ``drawing()`` hands it the charts and
+lets the caller lay out the pages that need no image while they are drawn.
 
 If Chromium dies or a drawing fails, the session is closed and the next call opens a
 fresh one. This module imports nothing heavy (no plotly, no pandas), so
@@ -21,7 +22,7 @@ import concurrent.futures
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,14 +84,15 @@ class WarmChartDrawer:
         return opened
 
     def _serve(self, opened: Future[None]) -> None:
-        import kaleido  # only here: the HTML report and the app pages never need it
+        # Only here: the HTML report and the app pages never need kaleido.
+        from dermadash.report.batch_kaleido import BatchKaleido
 
         async def main() -> None:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             try:
                 # An explicit path: kaleido never looks for (or fetches) a browser.
-                async with kaleido.Kaleido(
+                async with BatchKaleido(
                     path=self.path, mathjax=False, n=TABS, timeout=self.timeout
                 ) as session:
                     self._kaleido = session
@@ -127,19 +129,36 @@ class WarmChartDrawer:
     ) -> list[bytes]:
         """Each chart as image bytes (``IMAGE_FORMAT``), in order; ``progress(done,
         total)`` after each one, on the caller's thread."""
+        with self.drawing(charts, scale=scale) as pending:
+            return pending.images(progress)
+
+    @contextlib.contextmanager
+    def drawing(self, charts: Sequence[go.Figure], *, scale: float) -> Iterator[PendingImages]:
+        """Start drawing ``charts`` and let the block do other work meanwhile (Chromium
+        draws in a process of its own); ``images()`` in the block waits for them.
+
+        One report at a time: the block holds the drawer. Raises ``ChromiumFailed`` when
+        Chromium cannot start or draw; such a Chromium is closed, so the next report
+        starts a fresh one instead of waiting on this one.
+        """
         with self._lock:
             try:
                 self._start().result(timeout=START_TIMEOUT_SECONDS)
-                return self._draw_all(charts, scale, progress)
-            except BaseException:
-                # A broken Chromium, or one that never finished starting, is not kept:
-                # the next report starts a fresh one instead of waiting on this one.
+                pending = self._submit(charts, scale)
+            except BaseException as error:
                 self._close()
+                if isinstance(error, Exception):
+                    raise ChromiumFailed(error) from error
                 raise
+            try:
+                yield pending
+            finally:
+                # Whatever the block did, Chromium is done with these charts before the
+                # next report may use it.
+                if not pending.finish():
+                    self._close()
 
-    def _draw_all(
-        self, charts: Sequence[go.Figure], scale: float, progress: Progress | None
-    ) -> list[bytes]:
+    def _submit(self, charts: Sequence[go.Figure], scale: float) -> PendingImages:
         loop, session = self._loop, self._kaleido
         if loop is None or session is None:
             raise RuntimeError("Chromium closed before drawing")
@@ -158,11 +177,41 @@ class WarmChartDrawer:
             )
             for chart in charts
         ]
-        wait = self.timeout * max(1, len(futures)) + 5
-        for done, _future in enumerate(concurrent.futures.as_completed(futures, wait), start=1):
-            if progress is not None:
-                progress(done, len(futures))
-        return [bytes(future.result()) for future in futures]
+        # A fresh page for the next report, loaded after these charts (it queues behind
+        # them for the tab) while nobody waits for it. Should it fail, Chromium is
+        # broken, and the next report finds that out and starts a fresh one.
+        asyncio.run_coroutine_threadsafe(session.refresh(), loop)
+        return PendingImages(futures, wait=self.timeout * max(1, len(futures)) + 5)
+
+
+class ChromiumFailed(RuntimeError):
+    """Chromium could not start or could not draw a chart (the cause is chained)."""
+
+
+class PendingImages:
+    """Charts handed to Chromium and not yet collected."""
+
+    def __init__(self, futures: Sequence[Future[Any]], *, wait: float) -> None:
+        self._futures = futures
+        self._wait = wait
+
+    def images(self, progress: Progress | None = None) -> list[bytes]:
+        """Wait for the charts: image bytes in order; ``progress(done, total)`` after each
+        one, on the caller's thread. Raises ``ChromiumFailed``."""
+        total = len(self._futures)
+        try:
+            finished = concurrent.futures.as_completed(self._futures, self._wait)
+            for done, _future in enumerate(finished, start=1):
+                if progress is not None:
+                    progress(done, total)
+            return [bytes(future.result()) for future in self._futures]
+        except Exception as error:
+            raise ChromiumFailed(error) from error
+
+    def finish(self) -> bool:
+        """Wait until Chromium is done with these charts; False if any failed."""
+        done, not_done = concurrent.futures.wait(self._futures, self._wait)
+        return not not_done and all(future.exception() is None for future in done)
 
 
 _drawers: dict[str, WarmChartDrawer] = {}

@@ -372,11 +372,13 @@ def build_pdf(
         tell(f"Drawing the charts ({done} of {total})", 0.2 + 0.7 * done / total)
 
     tell("Drawing the charts", 0.2)
-    images = chart_images.chart_images(drawn, charted)
+    with chart_images.drawing(drawn) as pending:
+        # Chromium draws in a process of its own: the pages before the charts meanwhile.
+        document = _ReportPdf(footer=content.footer)
+        _pdf_summary(document, content)
+        _pdf_key_figures(document, content.key_figures)
+        images = pending.images(charted)
     tell("Laying out the pages", 0.92)
-    document = _ReportPdf(footer=content.footer)
-    _pdf_summary(document, content)
-    _pdf_key_figures(document, content.key_figures)
     _pdf_charts(document, content, images)
     _pdf_insights(document, content.insights)
     _pdf_flags(document, content)
