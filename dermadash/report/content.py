@@ -24,7 +24,7 @@ from dermadash.formatting import format_day, format_mm, format_moment
 from dermadash.sharing import link_scope
 from dermadash.sharing.share_links import LinkOptions
 from dermadash.storage import validation
-from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME, load_profile
+from dermadash.storage.profiles import DEFAULT_DISPLAY_NAME, ProfileSnapshot, load_profile
 from dermadash.timezones import local_dates, local_today
 
 DISCLAIMER = (
@@ -191,30 +191,55 @@ def compact_sessions(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     return table[list(COMPACT_SESSION_COLUMNS)].rename(columns=COMPACT_SESSION_COLUMNS)
 
 
-def report_content(
+@dataclass(frozen=True)
+class ReportReading:
+    """What a report is made from, read and checked: the first half of ``report_content``.
+
+    Its charts are ready here already, so the PDF can hand them to Chromium and word the
+    rest (``word_report``) while they are drawn.
+    """
+
+    request: ReportRequest
+    moment: datetime
+    options: LinkOptions
+    profile: ProfileSnapshot
+    data: model.DashboardData
+    today: date
+    view: assembly.DashboardView
+
+    @property
+    def charts(self) -> list[go.Figure]:
+        return list(self.view.charts.values())
+
+
+def read_report(
     engine: Engine, profile_id: int, request: ReportRequest = OWNERS_REPORT
-) -> ReportContent:
-    """Read and word everything ``request``'s report shows (its photos aside)."""
+) -> ReportReading:
+    """Read the log ``request``'s report covers, check it and build its charts."""
     moment = request.now or datetime.now(UTC)
-    made_for = request.made_for
     options = request.options or LinkOptions(include_notes=True, include_photos=True)
     profile = load_profile(engine, profile_id)
     data = assembly.read_dashboard_data(engine, profile_id, moment, options)
     today = local_today(profile.timezone, moment)
-    period = Period(None, today)
-    view = assembly.dashboard_view(data, period, today, last_day=today)
+    view = assembly.dashboard_view(data, Period(None, today), today, last_day=today)
+    return ReportReading(request, moment, options, profile, data, today, view)
+
+
+def word_report(reading: ReportReading) -> ReportContent:
+    """Word everything the report shows (its photos aside) from what was read."""
+    profile, data, today = reading.profile, reading.data, reading.today
     facts = model.key_facts(data.sessions, profile.timezone)
     named = profile.display_name != DEFAULT_DISPLAY_NAME
     sessions = compact_sessions(data.sessions, profile.timezone)
     return ReportContent(
         title="Dermarolling progress report" + (f": {profile.display_name}" if named else ""),
         person=profile.display_name if named else "the person who logged these sessions",
-        period=link_scope.covered_period(options, facts.first_day, facts.last_day),
-        generated=f"{format_moment(moment, profile.timezone)} ({profile.timezone})",
+        period=link_scope.covered_period(reading.options, facts.first_day, facts.last_day),
+        generated=f"{format_moment(reading.moment, profile.timezone)} ({profile.timezone})",
         generated_on=today,
         session_count=facts.session_count,
-        key_figures=view.key_figures,
-        charts=list(view.charts.values()),
+        key_figures=reading.view.key_figures,
+        charts=reading.charts,
         flags=data.flags,
         sessions=sessions,
         needles=needle_usage(data.sessions, profile.timezone),
@@ -226,8 +251,15 @@ def report_content(
             typed_tables.monthly_sessions(data.sessions, data.flags, profile.timezone)
         ),
         recent_sessions=sessions.head(RECENT_SESSIONS),
-        made_for=made_for,
+        made_for=reading.request.made_for,
     )
+
+
+def report_content(
+    engine: Engine, profile_id: int, request: ReportRequest = OWNERS_REPORT
+) -> ReportContent:
+    """Read and word everything ``request``'s report shows (its photos aside)."""
+    return word_report(read_report(engine, profile_id, request))
 
 
 def is_missing(value: object) -> bool:

@@ -31,7 +31,8 @@ from dermadash.report.content import (
     drawn_and_empty,
     insight_tables,
     key_figure_rows,
-    report_content,
+    read_report,
+    word_report,
 )
 from dermadash.rules import evaluation
 
@@ -365,15 +366,17 @@ def build_pdf(
     tell = progress or (lambda _what, _fraction: None)
     warm_up()  # Chromium starts while the content is read and worded
     tell("Reading the log and checking it against the protocol", 0.05)
-    content = report_content(engine, profile_id, request)
-    drawn, _empty = drawn_and_empty(content.charts)
+    reading = read_report(engine, profile_id, request)
+    drawn, _empty = drawn_and_empty(reading.charts)
 
     def charted(done: int, total: int) -> None:
         tell(f"Drawing the charts ({done} of {total})", 0.2 + 0.7 * done / total)
 
     tell("Drawing the charts", 0.2)
     with chart_images.drawing(drawn) as pending:
-        # Chromium draws in a process of its own: the pages before the charts meanwhile.
+        # Chromium draws in a process of its own: the words and the pages before the
+        # charts meanwhile.
+        content = word_report(reading)
         document = _ReportPdf(footer=content.footer)
         _pdf_summary(document, content)
         _pdf_key_figures(document, content.key_figures)
