@@ -41,8 +41,10 @@ def test_kaleido_still_has_the_method_the_batch_session_replaces() -> None:
 def test_charts_drawn_in_a_row_are_each_as_if_drawn_alone() -> None:
     rising = _chart("Rising", [1, 2, 3, 4], "#1f77b4")
     falling = _chart("Falling", [9, 5, 3, 1], "#d62728")
-    alone = chart_images.chart_images([rising])
-    in_a_row = chart_images.chart_images([falling, rising, falling])
+    with chart_images.drawing([rising]) as pending:
+        alone = pending.images()
+    with chart_images.drawing([falling, rising, falling]) as pending:
+        in_a_row = pending.images()
     assert len(in_a_row) == 3
     # Nothing of the chart before reaches the next one (JPEG noise aside).
     assert _difference(in_a_row[1], alone[0]) <= 8

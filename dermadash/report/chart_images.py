@@ -2,13 +2,13 @@
 
 kaleido drives a Chromium already installed on the machine (``/usr/bin/chromium``, or
 the one named by ``BROWSER_PATH``), kept warm by ``dermadash.report.chromium``.
-dermadash never downloads a browser: without one, ``chart_images`` raises
+dermadash never downloads a browser: without one, ``drawing`` raises
 ``ChromiumMissing`` and the HTML report (plotly.js inlined) is the way to go.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import plotly.graph_objects as go
@@ -59,54 +59,24 @@ def printable_chart(chart: go.Figure) -> go.Figure:
     return printed
 
 
-ChartProgress = Callable[[int, int], None]
-
-
-class PendingCharts:
-    """The report's charts being drawn: ``images()`` waits for them."""
-
-    def __init__(self, pending: PendingImages | None) -> None:
-        self._pending = pending
-
-    def images(self, progress: ChartProgress | None = None) -> list[bytes]:
-        """Each chart as JPEG bytes, in order; ``progress(done, total)`` after each one.
-        Raises ``ChartDrawingFailed``."""
-        if self._pending is None:
-            return []
-        try:
-            return self._pending.images(progress)
-        except ChromiumFailed as error:
-            raise _drawing_failed(error) from error
-
-
 @contextmanager
-def drawing(charts: Sequence[go.Figure]) -> Iterator[PendingCharts]:
+def drawing(charts: Sequence[go.Figure]) -> Iterator[PendingImages]:
     """Hand ``charts`` to the warm Chromium (kaleido) and do other work in the block while
-    it draws them; ``images()`` then waits for them. Raises ``ChromiumMissing`` when no
-    Chromium is installed and ``ChartDrawingFailed`` when it cannot draw."""
+    it draws them; ``images(progress)`` in the block then waits for them (JPEG bytes, in
+    order). Raises ``ChromiumMissing`` when no Chromium is installed and
+    ``ChartDrawingFailed`` when it cannot draw."""
     if not charts:
-        yield PendingCharts(None)
+        yield PendingImages((), wait=0)
         return
     if not chromium_available():
         raise ChromiumMissing(NO_CHROMIUM_MESSAGE.format(path=chromium_path()))
     printed = [printable_chart(chart) for chart in charts]
     try:
         with drawer().drawing(printed, scale=CHART_SCALE) as pending:
-            yield PendingCharts(pending)
-    except ChromiumFailed as error:
-        raise _drawing_failed(error) from error
-
-
-def chart_images(charts: Sequence[go.Figure], progress: ChartProgress | None = None) -> list[bytes]:
-    """Each chart as image bytes (JPEG), drawn by kaleido in the system's Chromium, kept warm
-    between charts and between reports; ``progress(done, total)`` after each chart."""
-    with drawing(charts) as pending:
-        return pending.images(progress)
-
-
-def _drawing_failed(error: ChromiumFailed) -> ChartDrawingFailed:
-    cause = error.__cause__ or error
-    return ChartDrawingFailed(
-        f"Chromium ({chromium_path()}) could not draw the charts "
-        f"({type(cause).__name__}). The HTML report has the same content."
-    )
+            yield pending
+    except ChromiumFailed as error:  # from the start, or from images() in the block
+        cause = error.__cause__ or error
+        raise ChartDrawingFailed(
+            f"Chromium ({chromium_path()}) could not draw the charts "
+            f"({type(cause).__name__}). The HTML report has the same content."
+        ) from error

@@ -124,14 +124,6 @@ class WarmChartDrawer:
 
     # --- drawing ---------------------------------------------------------------------
 
-    def draw(
-        self, charts: Sequence[go.Figure], *, scale: float, progress: Progress | None = None
-    ) -> list[bytes]:
-        """Each chart as image bytes (``IMAGE_FORMAT``), in order; ``progress(done,
-        total)`` after each one, on the caller's thread."""
-        with self.drawing(charts, scale=scale) as pending:
-            return pending.images(progress)
-
     @contextlib.contextmanager
     def drawing(self, charts: Sequence[go.Figure], *, scale: float) -> Iterator[PendingImages]:
         """Start drawing ``charts`` and let the block do other work meanwhile (Chromium
