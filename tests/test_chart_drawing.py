@@ -78,3 +78,11 @@ def test_no_charts_need_no_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
     one_chart = [_chart("A", [1], "red")]
     with pytest.raises(chart_images.ChromiumMissing), chart_images.drawing(one_chart):
         pass
+
+
+def test_a_printed_chart_makes_room_for_its_larger_axis_text() -> None:
+    chart = _chart("Rising", [1, 2, 3, 4], "#1f77b4")
+    chart.update_layout(margin={"b": 20})  # the screen's tight margin
+    printed = chart_images.printable_chart(chart)
+    assert all(axis.automargin for axis in printed.select_xaxes())
+    assert chart.layout.xaxis.automargin is None  # the screen's chart is left as it was

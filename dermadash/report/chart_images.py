@@ -54,6 +54,9 @@ def printable_chart(chart: go.Figure) -> go.Figure:
         title_subtitle_font_size=CHART_FONT_PX - 1,
         legend_font_size=CHART_FONT_PX - 1,
     )
+    # The screen's fixed bottom margin is too small for print's larger tick labels: let
+    # plotly make room, or the axis title and the legend lie across the dates.
+    printed.update_xaxes(automargin=True)
     for annotation in printed.layout.annotations:
         annotation.font.size = CHART_FONT_PX - 2
     return printed
