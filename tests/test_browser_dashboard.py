@@ -1,4 +1,5 @@
-"""The dashboard in a real Chromium, at phone and laptop sizes, on the demo data."""
+"""The dashboard in a real Chromium, at phone and laptop sizes, on the demo data and the
+five-year log."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.browser import (  # noqa: F401 (fixtures)
     save_screenshot,
     screenshot_on_failure,
 )
+from tests.five_year_log import import_five_year_log
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ViewportSize
@@ -66,4 +68,64 @@ def test_dashboard_renders_every_chart(
         assert overflow <= 0
         page.wait_for_timeout(500)  # let the charts finish their layout for the picture
         save_screenshot(page, f"dashboard-{size_name}")
+    context.close()
+
+
+# For each chart, the margins plotly ended up drawing with that are wider than the ones
+# the figure set: each such margin made plotly draw the whole chart a second time.
+_WIDENED_MARGINS_JS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
+    const layout = plot._fullLayout;
+    const widened = ['l', 'r', 't', 'b'].filter(
+        side => Math.round(layout._size[side]) > layout.margin[side]);
+    return [layout.title.text.replace(/<[^>]+>/g, ''), widened];
+})
+"""
+
+# The period's caption changed and the script has finished its rerun.
+_RERUN_DONE_JS = """
+before => {
+    const caption = Array.from(document.querySelectorAll('[data-testid="stCaptionContainer"]'))
+        .find(element => element.innerText.startsWith('Showing '));
+    return caption && caption.innerText !== before
+        && document.querySelector('[data-testid="stApp"]')
+            .getAttribute('data-test-script-state') === 'notRunning';
+}
+"""
+
+
+def test_on_a_five_year_log_each_chart_is_drawn_once_in_every_period(
+    browser: Browser,  # noqa: F811
+    live_app: str,  # noqa: F811
+    live_database_url: str,  # noqa: F811
+) -> None:
+    """The figures reserve the room their axes and legends take in Streamlit's page, so
+    plotly never widens a margin and draws a chart again: not for the default period nor
+    after a change, on a laptop. (On a phone the flags chart may tilt its year labels and
+    take a second draw; nothing else does.)"""
+    engine = db.make_engine(live_database_url)
+    db.upgrade(engine)
+    import_five_year_log(engine, default_profile_id(engine, "Europe/London"))
+    engine.dispose()
+    context = browser.new_context(viewport=LAPTOP, timezone_id="Europe/London")
+    page = context.new_page()
+    with screenshot_on_failure(page, "dashboard-five-years-margins"):
+        page.goto(live_app)
+        caption = page.get_by_text("Showing ")
+        for period in (None, "Last 30 days", "Last 365 days", "All"):
+            if period is not None:
+                before = caption.inner_text()
+                page.get_by_text(period, exact=True).click()
+                page.wait_for_function(
+                    _RERUN_DONE_JS, arg=before, polling="raf", timeout=RENDER_TIMEOUT_MS
+                )
+            page.wait_for_function(
+                f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length"
+                f" >= {CHART_COUNT}",
+                timeout=RENDER_TIMEOUT_MS,
+            )
+            page.wait_for_timeout(500)
+            drawn = page.evaluate(_WIDENED_MARGINS_JS)
+            assert len(drawn) == CHART_COUNT
+            assert [title for title, widened in drawn if widened] == [], (period, drawn)
     context.close()

@@ -647,3 +647,36 @@ def test_the_dark_theme_draws_no_black_mark_and_no_white_label_box() -> None:
     assert [note.bgcolor for note in light.layout.annotations if note.bgcolor] == [
         "rgba(255,255,255,0.8)"
     ]
+
+
+def test_the_bottom_margin_holds_the_legend_one_entry_per_line() -> None:
+    """Room for the legend is reserved, whatever the screen's width, so plotly need not
+    widen a margin and draw the chart a second time (the browser test checks the page)."""
+    for figure in _long_history_figures():
+        entries = sum(1 for item in figure.data if item.showlegend is not False)
+        shown = figure.layout.showlegend is not False and entries > 0
+        assert figure.layout.legend.orientation == "v"
+        assert figure.layout.legend.tracegroupgap == 0
+        assert figure.layout.margin.b == figures.MARGIN_PX["b"] + (
+            figures.LEGEND_ROW_PX * entries if shown else 0
+        )
+
+
+def test_the_flags_chart_makes_room_for_its_longest_rule_name() -> None:
+    def left_margin(*rules: str) -> int:
+        rows = [
+            (rule, "warning", date(2026, 1, 5 + day), day, None) for day, rule in enumerate(rules)
+        ]
+        return int(figures.flags_figure(frames.flags(rows)).layout.margin.l)
+
+    assert left_margin("sun-too-soon") == 12 + figures.CATEGORY_CHAR_PX * len("Sun too soon")
+    longest = 12 + figures.CATEGORY_CHAR_PX * len("Retinoid too close")
+    assert left_margin("sun-too-soon", "retinoid-too-close") == longest
+    assert left_margin("side-effect") >= figures.MARGIN_PX["l"]
+
+
+def test_date_ticks_stay_on_one_line_at_every_zoom() -> None:
+    figure = figures.redness_figure(frames.daily_sessions(30), LONDON)
+    formats = [stop.value for stop in figure.layout.xaxis.tickformatstops]
+    assert formats == [stop["value"] for stop in figures.DATE_TICKS]
+    assert not any("\n" in value or "<br>" in value for value in formats)

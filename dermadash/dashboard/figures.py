@@ -110,8 +110,22 @@ SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 
 MAX_POINTS = 400  # points one chart draws at most (all its areas together), else weeks, months
 CHART_HEIGHT = 340
-LEGEND_ROW_PX = 20
+# After drawing a chart, plotly measures the room its axis labels and legend take and,
+# when that is more than the margins, draws the whole chart again. Margins that already
+# hold them (as Streamlit's page draws them) make one draw, and nothing moves once drawn.
+MARGIN_PX = {"l": 68, "r": 28, "t": 48, "b": 84}  # y ticks and title; the last date; x ticks, title
+LEGEND_ROW_PX = 22  # one legend entry per line, below the chart
+DAY_MS = 24 * 60 * 60 * 1000
+# Date ticks on one line at every zoom, day first like every date in dermadash (plotly's
+# own put the year on a second line under the first tick: a height no margin can know).
+DATE_TICKS = (
+    {"dtickrange": [None, DAY_MS], "value": "%-d %b %H:%M"},
+    {"dtickrange": [DAY_MS, "M1"], "value": "%-d %b"},
+    {"dtickrange": ["M1", "M6"], "value": "%b %Y"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+)
 SUBTITLE_MARGIN_PX = 76
+CATEGORY_CHAR_PX = 7  # the room one character of a category tick label takes, at most
 TREND_MINIMUM_RATINGS = 3
 TREND_WINDOW = 3
 # Needle changes are labelled on the scar chart only when the labels cannot crowd: at
@@ -316,37 +330,43 @@ def _base_figure(
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         height=height,
-        margin={"l": 56, "r": 16, "t": 48, "b": 48},
+        margin=dict(MARGIN_PX),
         font={"size": 13},
-        # Below the chart, in the container: plotly then makes room for it.
+        # Below the chart, one entry per line: the room it takes does not depend on the
+        # width of the screen, so ``_finish`` can reserve it.
         legend={
-            "orientation": "h",
+            "orientation": "v",
             "x": 0,
             "xanchor": "left",
             "yref": "container",
             "y": 0,
             "yanchor": "bottom",
             "font": {"size": 12},
+            "tracegroupgap": 0,
         },
         hoverlabel={"font": {"size": 13}},
         hovermode="closest",
         showlegend=True,
         meta={_META_EMPTY: None, _META_NOTES: []},
     )
-    figure.update_xaxes(title_text=x_title)
+    figure.update_xaxes(title_text=x_title, tickformatstops=[dict(stop) for stop in DATE_TICKS])
     figure.update_yaxes(title_text=y_title, rangemode="tozero")
     return figure
 
 
 def _finish(figure: _Draft, x_range: DateRange | None = None) -> go.Figure:
-    """Show the whole period on the time axis; grow the chart with its legend (drawn below
-    it) so a phone keeps a usable plot."""
+    """Show the whole period on the time axis; grow the chart and its bottom margin with
+    its legend (drawn below it), so the plot keeps its height and the legend its room."""
     if x_range is not None:
         start, end = (pd.Timestamp(day) for day in x_range)
         figure.update_xaxes(range=[start - pd.Timedelta(days=1), end + pd.Timedelta(days=1)])
     entries = sum(1 for item in figure.data if item.get("showlegend") is not False)
     if figure.layout.get("showlegend") is not False and entries:
-        figure.update_layout(height=figure.layout["height"] + LEGEND_ROW_PX * entries)
+        legend_px = LEGEND_ROW_PX * entries
+        figure.update_layout(
+            height=figure.layout["height"] + legend_px,
+            margin_b=figure.layout["margin"]["b"] + legend_px,
+        )
     return figure.to_figure()
 
 
@@ -984,5 +1004,9 @@ def flags_figure(
         rangemode="normal",
         automargin=True,
     )
-    figure.update_layout(height=max(CHART_HEIGHT - 80, 140 + 34 * len(labels)))
+    longest = max(len(label) for label in labels)
+    figure.update_layout(
+        height=max(CHART_HEIGHT - 80, 140 + 34 * len(labels)),
+        margin_l=max(MARGIN_PX["l"], 12 + CATEGORY_CHAR_PX * longest),
+    )
     return _finish(figure, x_range)
