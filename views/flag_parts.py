@@ -73,14 +73,15 @@ def flag_card(flag: Any) -> None:
     """A flag with what happened, what to do, why it matters and where the rule comes from."""
     with st.container(border=True):
         where = f" · {escape_markdown(flag.area)}" if isinstance(flag.area, str) else ""
+        # Two elements, not one per paragraph: a long log's pages show many cards, and each
+        # element costs the browser a render. Messages and advice name the person's own
+        # areas and rollers.
         st.markdown(
             f"{severity_badge(flag.severity)} **{flag.title}** · {format_day(flag.date)}{where}"
+            f"\n\n{escape_markdown(flag.message)}"
+            f"\n\n**What to do:** {escape_markdown(flag.advice)}"
         )
-        # Messages and advice name the person's own areas and rollers.
-        st.markdown(escape_markdown(flag.message))
-        st.markdown(f"**What to do:** {escape_markdown(flag.advice)}")
-        st.caption(f"Why it matters: {flag.why}")
-        st.caption(f"Source: {flag.source} · rule `{flag.rule}`")
+        st.caption(f"Why it matters: {flag.why}  \nSource: {flag.source} · rule `{flag.rule}`")
 
 
 def flag_lines(flags: pd.DataFrame) -> None:

@@ -59,35 +59,39 @@ def progress(found: Insights) -> None:
     if not found.progress:
         st.info("No scar ratings yet: rate each area every week or two to see a trend here.")
         return
-    for area in found.progress:
-        st.markdown(_progress_line(area))
+    st.markdown("\n\n".join(_progress_line(area) for area in found.progress))
     st.caption(WHAT_THE_TREND_MEANS)
 
 
 def _top_lines(found: Insights, outcome: Outcome) -> None:
+    """The outcome's name, then its largest differences as one list (one element)."""
+    heading = f"**{outcome.name.capitalize()}**"
     top = found.top(outcome)
     if not found.recorded(outcome):
+        st.markdown(heading)
         st.caption(f"No check-in has recorded {outcome.name} yet.")
         return
     if not top:
+        st.markdown(heading)
         st.caption(
             f"Not enough check-ins yet to compare: a factor is shown once at least "
             f"{insights.MIN_PER_SIDE} sessions with it and {insights.MIN_PER_SIDE} without it "
             f"have {outcome.name} recorded."
         )
         return
-    for item in top:
-        st.markdown(f"- **{escape_markdown(item.headline())}**: {escape_markdown(item.detail())}")
+    lines = (
+        f"- **{escape_markdown(item.headline())}**: {escape_markdown(item.detail())}"
+        for item in top
+    )
+    st.markdown("\n".join((heading, "", *lines)))
 
 
 def associations_digest(found: Insights) -> None:
     """The largest differences for redness and for stinging (a few of each)."""
     redness, stinging = st.columns(2)
     with redness:
-        st.markdown("**Redness**")
         _top_lines(found, insights.REDNESS)
     with stinging:
-        st.markdown("**Stinging**")
         _top_lines(found, insights.STINGING)
 
 
