@@ -611,3 +611,17 @@ def test_share_page_shapes_the_link_and_shows_it_in_a_dialog_until_closed(
     assert_no_exception(owner)
     assert len(owner.code) == 0  # closed by the owner, and never shown again
     assert "needs a passcode" in texts(owner)
+
+
+def test_the_shared_view_names_the_needle_range_and_lists_every_length_in_its_help(
+    app_engine: Engine,
+) -> None:
+    me = default_profile_id(app_engine, "Europe/London")
+    for needle in (0.25, 1.0, 0.5):
+        _add_sessions(app_engine, me, "", 1, needle)
+    link = share_links.create_link(app_engine, me, "Dr Rivera")
+    app = open_app(query={"share": link.token})
+    assert_no_exception(app)
+    (needles,) = [metric for metric in app.metric if metric.label == "Needle lengths used"]
+    assert needles.value == "0.25–1 mm"  # short enough for its column: nothing cut off
+    assert needles.proto.help == "Every length used: 0.25 mm, 0.5 mm, 1 mm."

@@ -234,5 +234,9 @@ def test_key_facts_of_logged_sessions(engine: Engine, profile_id: int) -> None:
     assert facts.first_day == "Tue 3 Feb 2026"
     assert facts.last_day == "Tue 17 Feb 2026"
     assert facts.needle_lengths == "0.25 mm, 0.5 mm"
+    assert facts.needle_range == "0.25–0.5 mm"
+    one_needle = model.key_facts(frame.assign(needle_mm=0.5), "Europe/London")
+    assert one_needle.needle_range == "0.5 mm"
     empty = model.key_facts(frame.iloc[0:0], "UTC")
     assert empty.session_count == 0
+    assert empty.needle_range == "none"

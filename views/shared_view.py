@@ -90,7 +90,12 @@ def _key_facts(link: share_links.LinkInfo, facts: model.KeyFacts) -> None:
     first, second, third, fourth = st.columns(4)
     first.metric("Sessions logged", facts.session_count)
     second.metric("Check-ins recorded", f"{facts.check_ins} of {facts.session_count}")
-    third.metric("Needle lengths used", facts.needle_lengths)
+    # The range fits the metric's column; every length is in its help.
+    third.metric(
+        "Needle lengths used",
+        facts.needle_range,
+        help=f"Every length used: {facts.needle_lengths}.",
+    )
     fourth.metric("Scar photos", "shared" if link.include_photos else "not shared")
 
 

@@ -140,6 +140,7 @@ class KeyFacts:
     last_day: str | None
     needle_lengths: str
     check_ins: int
+    needle_range: str = "none"  # the shortest to the longest, short enough for a metric
 
 
 def key_facts(sessions: pd.DataFrame, timezone: str) -> KeyFacts:
@@ -154,7 +155,17 @@ def key_facts(sessions: pd.DataFrame, timezone: str) -> KeyFacts:
         last_day=format_day(local.max()),
         needle_lengths=", ".join(format_mm(length) for length in lengths) or "none",
         check_ins=int(sessions["has_check_in"].sum()),
+        needle_range=_needle_range(lengths),
     )
+
+
+def _needle_range(lengths: list[float]) -> str:
+    """'0.5 mm', or '0.25–1 mm' for several lengths ('none' when none is known)."""
+    if not lengths:
+        return "none"
+    if len(lengths) == 1:
+        return format_mm(lengths[0])
+    return f"{lengths[0]:g}–{format_mm(lengths[-1])}"
 
 
 @dataclass(frozen=True)
