@@ -669,8 +669,10 @@ def test_the_flags_chart_makes_room_for_its_longest_rule_name() -> None:
         ]
         return int(figures.flags_figure(frames.flags(rows)).layout.margin.l)
 
-    assert left_margin("sun-too-soon") == 12 + figures.CATEGORY_CHAR_PX * len("Sun too soon")
-    longest = 12 + figures.CATEGORY_CHAR_PX * len("Retinoid too close")
+    assert left_margin("sun-too-soon") == figures.CATEGORY_PAD_PX + figures.CATEGORY_CHAR_PX * len(
+        "Sun too soon"
+    )
+    longest = figures.CATEGORY_PAD_PX + figures.CATEGORY_CHAR_PX * len("Retinoid too close")
     assert left_margin("sun-too-soon", "retinoid-too-close") == longest
     assert left_margin("side-effect") >= figures.MARGIN_PX["l"]
 

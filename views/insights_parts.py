@@ -64,26 +64,26 @@ def progress(found: Insights) -> None:
 
 
 def _top_lines(found: Insights, outcome: Outcome) -> None:
-    """The outcome's name, then its largest differences as one list (one element)."""
+    """The outcome's name, then its largest differences as one list (one element), or
+    why there are none yet."""
     heading = f"**{outcome.name.capitalize()}**"
-    top = found.top(outcome)
+    top = found.top(outcome) if found.recorded(outcome) else []
+    if top:
+        lines = (
+            f"- **{escape_markdown(item.headline())}**: {escape_markdown(item.detail())}"
+            for item in top
+        )
+        st.markdown("\n".join((heading, "", *lines)))
+        return
+    st.markdown(heading)
     if not found.recorded(outcome):
-        st.markdown(heading)
         st.caption(f"No check-in has recorded {outcome.name} yet.")
         return
-    if not top:
-        st.markdown(heading)
-        st.caption(
-            f"Not enough check-ins yet to compare: a factor is shown once at least "
-            f"{insights.MIN_PER_SIDE} sessions with it and {insights.MIN_PER_SIDE} without it "
-            f"have {outcome.name} recorded."
-        )
-        return
-    lines = (
-        f"- **{escape_markdown(item.headline())}**: {escape_markdown(item.detail())}"
-        for item in top
+    st.caption(
+        f"Not enough check-ins yet to compare: a factor is shown once at least "
+        f"{insights.MIN_PER_SIDE} sessions with it and {insights.MIN_PER_SIDE} without it "
+        f"have {outcome.name} recorded."
     )
-    st.markdown("\n".join((heading, "", *lines)))
 
 
 def associations_digest(found: Insights) -> None:

@@ -126,6 +126,7 @@ DATE_TICKS = (
 )
 SUBTITLE_MARGIN_PX = 76
 CATEGORY_CHAR_PX = 7  # the room one character of a category tick label takes, at most
+CATEGORY_PAD_PX = 12  # between a category tick label and the chart's edge
 TREND_MINIMUM_RATINGS = 3
 TREND_WINDOW = 3
 # Needle changes are labelled on the scar chart only when the labels cannot crowd: at
@@ -1007,6 +1008,6 @@ def flags_figure(
     longest = max(len(label) for label in labels)
     figure.update_layout(
         height=max(CHART_HEIGHT - 80, 140 + 34 * len(labels)),
-        margin_l=max(MARGIN_PX["l"], 12 + CATEGORY_CHAR_PX * longest),
+        margin_l=max(MARGIN_PX["l"], CATEGORY_PAD_PX + CATEGORY_CHAR_PX * longest),
     )
     return _finish(figure, x_range)

@@ -138,34 +138,34 @@ class KeyFacts:
     session_count: int
     first_day: str | None
     last_day: str | None
-    needle_lengths: str
     check_ins: int
-    needle_range: str = "none"  # the shortest to the longest, short enough for a metric
+    needle_mm: tuple[float, ...] = ()  # every length used, shortest first
+
+    @property
+    def needle_lengths(self) -> str:
+        """'0.25 mm, 0.5 mm': every length used ('none' when none is known)."""
+        return ", ".join(format_mm(length) for length in self.needle_mm) or "none"
+
+    @property
+    def needle_range(self) -> str:
+        """'0.5 mm', or '0.25–1 mm' for several lengths: short enough for a metric."""
+        if len(self.needle_mm) < 2:
+            return self.needle_lengths
+        return f"{self.needle_mm[0]:g}–{format_mm(self.needle_mm[-1])}"
 
 
 def key_facts(sessions: pd.DataFrame, timezone: str) -> KeyFacts:
     """How many sessions and check-ins, over which days, with which needle lengths."""
     if sessions.empty:
-        return KeyFacts(0, None, None, "none", 0)
+        return KeyFacts(0, None, None, 0)
     local = sessions["started_at"].dt.tz_convert(timezone)
-    lengths = sorted(set(sessions["needle_mm"].dropna().astype(float)))
     return KeyFacts(
         session_count=len(sessions),
         first_day=format_day(local.min()),
         last_day=format_day(local.max()),
-        needle_lengths=", ".join(format_mm(length) for length in lengths) or "none",
         check_ins=int(sessions["has_check_in"].sum()),
-        needle_range=_needle_range(lengths),
+        needle_mm=tuple(sorted(set(sessions["needle_mm"].dropna().astype(float)))),
     )
-
-
-def _needle_range(lengths: list[float]) -> str:
-    """'0.5 mm', or '0.25–1 mm' for several lengths ('none' when none is known)."""
-    if not lengths:
-        return "none"
-    if len(lengths) == 1:
-        return format_mm(lengths[0])
-    return f"{lengths[0]:g}–{format_mm(lengths[-1])}"
 
 
 @dataclass(frozen=True)
