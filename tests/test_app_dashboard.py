@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from dermadash import demo
-from dermadash.dashboard import figures
+from dermadash.dashboard import chart_theme
 from dermadash.storage import db
 from dermadash.storage.profiles import default_profile_id
 from dermadash.storage.records import SessionInput, insert_session
@@ -170,10 +170,10 @@ def test_charts_are_drawn_in_the_browsers_theme(demo_profile: int, theme: str) -
     app.run()
     assert_no_exception(app)
     drawn = _drawn_colours(app)
-    palette = set(figures.theme_named(theme).palette.values())
-    other = set(figures.theme_named("dark" if theme == "light" else "light").palette.values())
+    palette = set(chart_theme.theme_named(theme).palette.values())
+    other = set(chart_theme.theme_named("dark" if theme == "light" else "light").palette.values())
     assert drawn, "no chart colours found"
-    assert drawn <= palette | {figures.theme_named(theme).background}
+    assert drawn <= palette | {chart_theme.theme_named(theme).background}
     assert drawn & (palette - other)  # e.g. the warnings' orange, darker on white
     assert not drawn & (other - palette)  # nothing of the other theme's own colours
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from dermadash import demo
-from dermadash.dashboard import assembly, figures, model
+from dermadash.dashboard import assembly, chart_theme, figures, model
 from dermadash.rules import evaluation
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
@@ -23,7 +23,9 @@ from tests.random_logs import rollers_frame, sessions_frame
 from tests.rule_cases import NOW, at, person
 
 MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 2.2, 1.4.11 non-text contrast
-PALETTE_COLOURS = {colour for theme in figures.THEMES.values() for colour in theme.palette.values()}
+PALETTE_COLOURS = {
+    colour for theme in chart_theme.THEMES.values() for colour in theme.palette.values()
+}
 
 
 def trace(figure: go.Figure, name: str) -> go.BaseTraceType:
@@ -498,6 +500,37 @@ def test_aggregated_and_empty_figures_pass_plotlys_validation() -> None:
         _assert_valid_plotly(figure)
 
 
+def test_a_figure_s_data_revision_follows_its_data_and_only_its_data() -> None:
+    """Plotly redraws a chart's data only when ``datarevision`` changes: the same data
+    gives the same revision, one changed value (or hover text) a new one."""
+    sessions = frames.daily_sessions(60, redness_hours=10.0, stinging_minutes=20.0)
+    first = figures.redness_figure(sessions, LONDON)
+    assert figures.redness_figure(sessions.copy(), LONDON).layout.datarevision == (
+        first.layout.datarevision
+    )
+    longer = sessions.copy()
+    longer.loc[30, "redness_hours"] = 11.0
+    assert figures.redness_figure(longer, LONDON).layout.datarevision != (first.layout.datarevision)
+    renamed = sessions.copy()
+    renamed["areas"] = [["Chin"]] * len(renamed)
+    assert figures.redness_figure(renamed, LONDON).layout.datarevision != (
+        first.layout.datarevision
+    )
+
+
+def test_the_page_s_figures_carry_their_frame_and_nothing_plotly_js_compares_by_identity() -> None:
+    """What Streamlit's page gets: no template (the frame is in the layout), ``meta`` as
+    text and numbers as lists, never typed arrays (see ``chart_theme``)."""
+    for figure in _long_history_figures():
+        sent = json.loads(figures.for_the_page(figure).to_json())
+        layout = sent["layout"]
+        assert layout["template"] is None
+        assert isinstance(layout["meta"], str)
+        assert layout["paper_bgcolor"] == chart_theme.TRANSPARENT
+        assert layout["font"]["family"] == chart_theme.FONT_FAMILY
+        assert '"bdata"' not in json.dumps(sent["data"])
+
+
 def _demo_data(engine: Engine, profile_id: int) -> model.DashboardData:
     """The example data's dashboard frames, as the page reads them."""
     demo.load_demo(engine, profile_id, today=DEMO_TODAY)
@@ -611,9 +644,9 @@ def test_contrast_is_computed_the_wcag_way() -> None:
     assert contrast("#F0E442", "#FFFFFF") == pytest.approx(1.32, abs=0.01)  # the old yellow
 
 
-@pytest.mark.parametrize("theme", list(figures.THEMES.values()), ids=list(figures.THEMES))
+@pytest.mark.parametrize("theme", list(chart_theme.THEMES.values()), ids=list(chart_theme.THEMES))
 def test_every_mark_has_3_to_1_contrast_in_both_themes(
-    theme: figures.Theme, engine: Engine, profile_id: int
+    theme: chart_theme.Theme, engine: Engine, profile_id: int
 ) -> None:
     data = _demo_data(engine, profile_id)
     # More areas than colours, so every area colour is drawn.
@@ -638,11 +671,11 @@ def test_the_dark_theme_draws_no_black_mark_and_no_white_label_box() -> None:
         ]
     )
     ratings = frames.ratings([(date(2026, 3, 1), "Chin", 6), (date(2026, 3, 10), "Chin", 5)])
-    figure = figures.severity_figure(ratings, sessions, LONDON, theme=figures.DARK)
+    figure = figures.severity_figure(ratings, sessions, LONDON, theme=chart_theme.DARK)
     colours = [colour for _what, colour in _mark_colours(figure)]
     assert "#000000" not in colours
     boxes = [note.bgcolor for note in figure.layout.annotations if note.bgcolor]
-    assert boxes == ["rgba(14,17,23,0.8)"]  # the needle-change label, on the dark background
+    assert boxes == ["rgba(23,22,20,0.8)"]  # the needle-change label, on the dark background
     light = figures.severity_figure(ratings, sessions, LONDON)
     assert [note.bgcolor for note in light.layout.annotations if note.bgcolor] == [
         "rgba(255,255,255,0.8)"

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from dermadash.dashboard import assembly, figures, insights, model
+from dermadash.dashboard import assembly, chart_theme, figures, insights, model
 from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigure, Period
 from dermadash.escaping import escape_markdown
 from dermadash.settings import database_url
@@ -79,14 +79,17 @@ def _view(
     theme: str,
 ) -> assembly.DashboardView:
     data = _data(url, profile_id, revision, hour, scope)
-    return assembly.dashboard_view(
-        data, Period(start, end), today, area, figures.theme_named(theme)
+    view = assembly.dashboard_view(
+        data, Period(start, end), today, area, chart_theme.theme_named(theme)
     )
+    for figure in view.charts.values():
+        figures.for_the_page(figure)
+    return view
 
 
 def page_theme() -> str:
     """'light' or 'dark': the theme the browser shows the page in (light when unknown)."""
-    return figures.theme_named(st.context.theme.type).name
+    return chart_theme.theme_named(st.context.theme.type).name
 
 
 def render_dashboard(
@@ -231,7 +234,9 @@ def _chart(figure: go.Figure, key: str) -> None:
     if message:
         st.info(f"**{figure.layout.title.text}**: {message}")
         return
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key)
+    # The figure carries its own frame (``chart_theme``): Streamlit's chart theme, applied
+    # again in the browser after the first draw, would make plotly draw it all twice.
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, theme=None)
     for note in figures.chart_notes(figure):
         st.caption(escape_markdown(note))  # notes name areas
 

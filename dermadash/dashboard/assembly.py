@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import Engine
 
-from dermadash.dashboard import figures, model
+from dermadash.dashboard import chart_theme, figures, model
 from dermadash.dashboard.model import ALL_AREAS, DashboardData, KeyFigures, Period
 from dermadash.rules import evaluation
 from dermadash.rules.protocol import load_protocol
@@ -75,7 +75,7 @@ def dashboard_view(
     period: Period,
     today: date,
     area: str = ALL_AREAS,
-    theme: figures.Theme = figures.LIGHT,
+    theme: chart_theme.Theme = chart_theme.LIGHT,
     *,
     last_day: date = date.max,
 ) -> DashboardView:

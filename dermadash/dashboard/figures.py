@@ -6,10 +6,8 @@ title, axis titles with units, hover text and a legend in plain words. Colours a
 the Okabe–Ito palette, and severity is told by marker shape as well as colour.
 
 Every builder takes the ``Theme`` it is drawn for (``LIGHT`` or ``DARK``: the page's,
-from ``st.context.theme``; reports are light). Each theme holds the palette's hues at
-a lightness with at least 3:1 contrast against its background (WCAG's minimum for
-graphics): the bright Okabe–Ito yellow, orange and sky blue are darkened on white, and
-black becomes near-white on dark. This module is the one place for the chart colours.
+from ``st.context.theme``; reports are light); ``chart_theme`` holds the colours and
+the frame, and each builder picks its marks' colours from it by name.
 
 When there is nothing to draw, a builder still returns a figure, with the reason and
 what to do next in ``empty_message(figure)``; a trend that needs more data says what
@@ -19,83 +17,24 @@ so no chart ships thousands of points.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dermadash.dashboard.chart_theme import LIGHT, Theme, frame
 from dermadash.formatting import format_day, format_mm, format_share
 from dermadash.frame_rows import frame_rows
 from dermadash.rules.protocol import Protocol, load_protocol
 from dermadash.timezones import local_dates
-
-# Okabe & Ito (2008), "Color Universal Design"; "ink" is their black, the neutral hue.
-OKABE_ITO = {
-    "ink": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-ThemeName = Literal["light", "dark"]
-
-
-@dataclass(frozen=True)
-class Theme:
-    """The colours charts are drawn in, for the background they are drawn on."""
-
-    name: ThemeName
-    background: str
-    palette: MappingProxyType[str, str]
-
-    def colour(self, name: str) -> str:
-        return self.palette[name]
-
-    @property
-    def label_box(self) -> str:
-        """A translucent box behind a label drawn over the plot (the background's colour)."""
-        red, green, blue = (int(self.background[index : index + 2], 16) for index in (1, 3, 5))
-        return f"rgba({red},{green},{blue},0.8)"
-
-
-# The same hues, at a lightness that keeps 3:1 on each background (tests/test_figures.py
-# computes it): on white, orange, sky blue, yellow and purple darker; on Streamlit's
-# dark background (#0E1117), ink near-white (Okabe–Ito blue keeps 3.6:1 there).
-LIGHT = Theme(
-    "light",
-    "#FFFFFF",
-    MappingProxyType(
-        OKABE_ITO
-        | {
-            "orange": "#A67000",
-            "sky_blue": "#1A88C6",
-            "yellow": "#8E850B",
-            "reddish_purple": "#C36198",
-        }
-    ),
-)
-DARK = Theme(
-    "dark",
-    "#0E1117",
-    MappingProxyType(OKABE_ITO | {"ink": "#E8E8E8"}),
-)
-THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
-
-
-def theme_named(name: str | None) -> Theme:
-    """The theme for Streamlit's theme type ('light', 'dark' or unknown: light)."""
-    return THEMES.get(name or "light", LIGHT)
-
 
 # Orange and vermillion are kept for warnings, so areas never look like a flag.
 AREA_COLOURS = ("blue", "bluish_green", "reddish_purple", "sky_blue", "ink", "yellow")
@@ -182,14 +121,27 @@ def area_styles(areas: Iterable[str], theme: Theme = LIGHT) -> dict[str, AreaSty
 
 def empty_message(figure: go.Figure) -> str | None:
     """Why a figure has nothing to show and what to do next, or None when it has data."""
-    meta = figure.layout.meta or {}
-    return meta.get(_META_EMPTY)
+    message: str | None = _meta(figure).get(_META_EMPTY)
+    return message
 
 
 def chart_notes(figure: go.Figure) -> list[str]:
     """Plain-words notes about what a chart cannot show yet (e.g. a trend needs more)."""
-    meta = figure.layout.meta or {}
-    return list(meta.get(_META_NOTES, []))
+    return list(_meta(figure).get(_META_NOTES, []))
+
+
+def for_the_page(figure: go.Figure) -> go.Figure:
+    """``figure`` without a template, as Streamlit's page draws it (its frame is in its
+    layout): plotly.js compares a template by identity, so a copy of the figure would
+    count as a new chart and be drawn again (see ``chart_theme``). Changes ``figure``."""
+    figure.layout.template = None  # None, not absent: absent, plotly adds its default
+    return figure
+
+
+def _meta(figure: go.Figure) -> dict[str, Any]:
+    """What a builder noted about its figure (``to_figure`` stores it as JSON text)."""
+    meta = figure.layout.meta
+    return json.loads(meta) if isinstance(meta, str) else {}
 
 
 class _Draft:
@@ -203,7 +155,7 @@ class _Draft:
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
         self.data: list[dict[str, Any]] = []
-        self.layout: dict[str, Any] = {"xaxis": {}, "yaxis": {}, "shapes": [], "annotations": []}
+        self.layout: dict[str, Any] = {"shapes": [], "annotations": [], **frame(theme)}
 
     def add_scatter(self, **trace: Any) -> None:
         self.data.append({"type": "scatter", **trace})
@@ -286,13 +238,54 @@ class _Draft:
                 if name in trace:
                     trace[name] = _plain_array(trace[name])
         layout = _without_empty(self.layout)
+        # Plotly.js compares an object here by identity: each copy Streamlit hands it
+        # would count as new, and the chart be drawn again (see ``chart_theme``).
+        layout["meta"] = json.dumps(layout["meta"])
+        layout["datarevision"] = data_fingerprint(self.data)
         return go.Figure({"data": self.data, "layout": layout}, _validate=False)
 
 
+def data_fingerprint(traces: Sequence[dict[str, Any]]) -> str:
+    """A digest of everything in ``traces``, their data arrays included.
+
+    Set as ``datarevision``, it tells plotly in the browser whether the data changed.
+    Without it, plotly takes each copy of the same arrays for new data (Streamlit hands
+    it a copy right after the first draw) and computes and draws the chart again.
+    """
+    digest = hashlib.blake2b(digest_size=12)
+    for trace in traces:
+        _digest_into(digest, trace)
+    return digest.hexdigest()
+
+
+def _digest_into(digest: Any, value: object) -> None:
+    if isinstance(value, np.ndarray):
+        digest.update(str(value.dtype).encode())
+        digest.update(value.tobytes() if value.dtype != object else repr(value.tolist()).encode())
+    elif isinstance(value, dict):
+        for key in sorted(value):
+            digest.update(f"\x1e{key}=".encode())
+            _digest_into(digest, value[key])
+    elif isinstance(value, list | tuple):
+        digest.update(f"\x1d{len(value)}[".encode())
+        for item in value:
+            _digest_into(digest, item)
+    else:
+        digest.update(f"{type(value).__name__}:{value!r}\x1f".encode())
+
+
 def _plain_array(values: object) -> object:
-    """NumPy arrays validate much faster in plotly than pandas objects or nested lists."""
+    """Trace data in the form plotly handles best: numbers as lists, the rest as NumPy.
+
+    Plotly sends NumPy numbers to the browser as base64 typed arrays, and plotly.js
+    cannot tell two copies of those apart by ``datarevision``: it would compute and
+    draw each chart again when Streamlit hands it a copy. Dates and text stay NumPy
+    arrays, which plotly validates much faster than pandas objects or nested lists.
+    """
     if isinstance(values, pd.Series | pd.Index):
-        return values.to_numpy()
+        values = values.to_numpy()
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        return values.tolist()
     if isinstance(values, list) and values and isinstance(values[0], list):
         return np.array(values, dtype=object)
     return values
@@ -319,9 +312,18 @@ def _merge_magic(target: dict[str, Any], changes: dict[str, Any]) -> None:
         for parent in parents:
             node = node.setdefault(parent, {})
         if isinstance(value, dict) and isinstance(node.get(leaf), dict):
-            node[leaf].update(value)
+            _deep_update(node[leaf], value)
         else:
             node[leaf] = value
+
+
+def _deep_update(target: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Settings in ``changes`` over those in ``target``, nested settings merged."""
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_update(target[key], value)
+        else:
+            target[key] = value
 
 
 def _base_figure(

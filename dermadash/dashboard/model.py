@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from dermadash.dashboard import figures
+from dermadash.dashboard import chart_theme, figures
 from dermadash.formatting import format_day, format_days, format_hours, format_mm
 from dermadash.timezones import local_dates
 
@@ -314,7 +314,7 @@ def dashboard_charts(
     shown: DashboardData,
     area_order: Sequence[str],
     x_range: tuple[date, date] | None,
-    theme: figures.Theme = figures.LIGHT,
+    theme: chart_theme.Theme = chart_theme.LIGHT,
 ) -> dict[str, go.Figure]:
     """The dashboard's charts, keyed by name (also drawn in the PDF and HTML reports),
     in the colours of ``theme`` (the page's; reports are light)."""

@@ -31,6 +31,8 @@ NO_CHROMIUM_MESSAGE = (
 CHART_WIDTH_PX = 800
 CHART_SCALE = 2
 CHART_FONT_PX = 15
+INK = "#222222"
+PAPER = "#FFFFFF"
 
 
 class ChromiumMissing(RuntimeError):
@@ -49,14 +51,19 @@ def printable_chart(chart: go.Figure) -> go.Figure:
         template="plotly_white",
         width=CHART_WIDTH_PX,
         height=height,
-        font={"size": CHART_FONT_PX, "color": "#222222"},
-        title_font_size=CHART_FONT_PX + 4,
+        paper_bgcolor=PAPER,
+        plot_bgcolor=PAPER,
+        font={"size": CHART_FONT_PX, "color": INK},
+        title_font={"size": CHART_FONT_PX + 4, "color": INK},
         title_subtitle_font_size=CHART_FONT_PX - 1,
-        legend_font_size=CHART_FONT_PX - 1,
+        legend_font={"size": CHART_FONT_PX - 1, "color": INK},
     )
-    # The screen's fixed bottom margin is too small for print's larger tick labels: let
-    # plotly make room, or the axis title and the legend lie across the dates.
-    printed.update_xaxes(automargin=True)
+    # The screen's tick and axis-title sizes are its own (``chart_theme``): print's
+    # are larger. Its fixed bottom margin is then too small: let plotly make room, or
+    # the axis title and the legend lie across the dates.
+    axis_text = {"size": CHART_FONT_PX, "color": INK}
+    printed.update_xaxes(automargin=True, tickfont=axis_text, title_font=axis_text)
+    printed.update_yaxes(tickfont=axis_text, title_font=axis_text)
     for annotation in printed.layout.annotations:
         annotation.font.size = CHART_FONT_PX - 2
     return printed

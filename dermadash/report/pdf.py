@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from dermadash.dashboard import figures, insights
+from dermadash.dashboard import chart_theme, figures, insights
 from dermadash.dashboard.model import KeyFigures
 from dermadash.formatting import format_day
 from dermadash.report import chart_images, fonts
@@ -50,7 +50,7 @@ def _rgb(hex_colour: str) -> Rgb:
 
 # The charts' light-theme colours (readable on white), as RGB for fpdf2.
 SEVERITY_COLOURS = {
-    severity: _rgb(figures.LIGHT.colour(name))
+    severity: _rgb(chart_theme.LIGHT.colour(name))
     for severity, (name, _symbol) in figures.SEVERITY_STYLE.items()
 }
 
