@@ -268,8 +268,11 @@ def _digest_into(digest: Any, value: object) -> None:
             _digest_into(digest, value[key])
     elif isinstance(value, list | tuple):
         digest.update(f"\x1d{len(value)}[".encode())
-        for item in value:
-            _digest_into(digest, item)
+        if any(isinstance(item, dict | list | tuple | np.ndarray) for item in value):
+            for item in value:
+                _digest_into(digest, item)
+        else:  # plain values: one repr is exact and much quicker than one per value
+            digest.update(repr(value).encode())
     else:
         digest.update(f"{type(value).__name__}:{value!r}\x1f".encode())
 
