@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -17,7 +18,7 @@ from dermadash.rules import evaluation
 from dermadash.storage import queries
 from dermadash.storage.profiles import load_profile
 from tests import dashboard_frames as frames
-from tests.conftest import DEMO_TODAY
+from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 from tests.dashboard_frames import LONDON
 from tests.random_logs import rollers_frame, sessions_frame
 from tests.rule_cases import NOW, at, person
@@ -529,6 +530,13 @@ def test_the_page_s_figures_carry_their_frame_and_nothing_plotly_js_compares_by_
         assert layout["paper_bgcolor"] == chart_theme.TRANSPARENT
         assert layout["font"]["family"] == chart_theme.FONT_FAMILY
         assert '"bdata"' not in json.dumps(sent["data"])
+
+
+def test_the_light_charts_titles_are_in_the_page_s_own_text_colour() -> None:
+    """The chart frame (``chart_theme``) holds the text colour the app's Streamlit
+    config sets for light pages: a change to one must reach the other."""
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    assert chart_theme.LIGHT.heading == config["theme"]["light"]["textColor"]
 
 
 def _demo_data(engine: Engine, profile_id: int) -> model.DashboardData:
