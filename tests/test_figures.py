@@ -505,18 +505,14 @@ def test_a_figure_s_data_revision_follows_its_data_and_only_its_data() -> None:
     """Plotly redraws a chart's data only when ``datarevision`` changes: the same data
     gives the same revision, one changed value (or hover text) a new one."""
     sessions = frames.daily_sessions(60, redness_hours=10.0, stinging_minutes=20.0)
-    first = figures.redness_figure(sessions, LONDON)
-    assert figures.redness_figure(sessions.copy(), LONDON).layout.datarevision == (
-        first.layout.datarevision
-    )
+    revision = figures.redness_figure(sessions, LONDON).layout.datarevision
+    assert figures.redness_figure(sessions.copy(), LONDON).layout.datarevision == revision
     longer = sessions.copy()
     longer.loc[30, "redness_hours"] = 11.0
-    assert figures.redness_figure(longer, LONDON).layout.datarevision != (first.layout.datarevision)
+    assert figures.redness_figure(longer, LONDON).layout.datarevision != revision
     renamed = sessions.copy()
     renamed["areas"] = [["Chin"]] * len(renamed)
-    assert figures.redness_figure(renamed, LONDON).layout.datarevision != (
-        first.layout.datarevision
-    )
+    assert figures.redness_figure(renamed, LONDON).layout.datarevision != revision
 
 
 def test_the_page_s_figures_carry_their_frame_and_nothing_plotly_js_compares_by_identity() -> None:
@@ -619,7 +615,7 @@ def _strings(value: object) -> list[str]:
 
 def _luminance(colour: str) -> float:
     """WCAG 2.x relative luminance of '#RRGGBB'."""
-    channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+    channels = [channel / 255 for channel in chart_theme.rgb(colour)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

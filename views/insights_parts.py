@@ -67,7 +67,8 @@ def _top_lines(found: Insights, outcome: Outcome) -> None:
     """The outcome's name, then its largest differences as one list (one element), or
     why there are none yet."""
     heading = f"**{outcome.name.capitalize()}**"
-    top = found.top(outcome) if found.recorded(outcome) else []
+    recorded = found.recorded(outcome)
+    top = found.top(outcome) if recorded else []
     if top:
         lines = (
             f"- **{escape_markdown(item.headline())}**: {escape_markdown(item.detail())}"
@@ -76,7 +77,7 @@ def _top_lines(found: Insights, outcome: Outcome) -> None:
         st.markdown("\n".join((heading, "", *lines)))
         return
     st.markdown(heading)
-    if not found.recorded(outcome):
+    if not recorded:
         st.caption(f"No check-in has recorded {outcome.name} yet.")
         return
     st.caption(

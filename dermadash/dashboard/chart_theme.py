@@ -64,8 +64,13 @@ class Theme:
         return _rgba(self.heading, 0.2)
 
 
+def rgb(colour: str) -> tuple[int, int, int]:
+    """'#b34700' as (179, 71, 0)."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
 def _rgba(colour: str, alpha: float) -> str:
-    red, green, blue = (int(colour[index : index + 2], 16) for index in (1, 3, 5))
+    red, green, blue = rgb(colour)
     return f"rgba({red},{green},{blue},{alpha})"
 
 

@@ -43,14 +43,9 @@ ReportProgress = Callable[[str, float], None]
 Rgb = tuple[int, int, int]
 
 
-def _rgb(hex_colour: str) -> Rgb:
-    """'#b34700' as (179, 71, 0)."""
-    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
-
-
 # The charts' light-theme colours (readable on white), as RGB for fpdf2.
 SEVERITY_COLOURS = {
-    severity: _rgb(chart_theme.LIGHT.colour(name))
+    severity: chart_theme.rgb(chart_theme.LIGHT.colour(name))
     for severity, (name, _symbol) in figures.SEVERITY_STYLE.items()
 }
 
