@@ -40,7 +40,8 @@ nginx:
 
 ## Every test: SQLite always, PostgreSQL when a server answers on 127.0.0.1:5432.
 ## Under CI=true a PostgreSQL that is down is started, and one that stays silent fails.
-## Two workers, then the `solo` tests alone (exit 5 = PYTEST_ARGS selected none there).
+## Two workers (a worker that runs out of tests takes some of the other's: `worksteal`),
+## then the `solo` tests alone (exit 5 = PYTEST_ARGS selected none there).
 POSTGRES_ANSWERS := $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null
 test: $(STAMP) chromium nginx
 	@if [ -z "$$DERMADASH_TEST_POSTGRES_URL" ] && [ "$$CI" = true ] && ! $(POSTGRES_ANSWERS); then \
@@ -57,7 +58,7 @@ test: $(STAMP) chromium nginx
 	fi; \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . || exit 1; \
 	$(VENV)/bin/mypy || exit 1; \
-	$(PY) -m pytest -n 2 -m "not solo" $(PYTEST_ARGS); parallel=$$?; \
+	$(PY) -m pytest -n 2 --dist worksteal -m "not solo" $(PYTEST_ARGS); parallel=$$?; \
 	$(PY) -m pytest -m solo $(PYTEST_ARGS); alone=$$?; \
 	for status in $$parallel $$alone; do \
 		[ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status; \

@@ -50,6 +50,23 @@ OWNER_PAGES = (
 )
 BLOCKING = ("serious", "critical")
 WAIT_MS = 60_000
+QUIET_MS = 400
+# True once the fonts are in, every chart has its SVG and nothing in the page has
+# changed for ``quiet`` ms (a MutationObserver, installed on the first call, keeps the
+# time of the last change; a resize counts as one).
+_QUIET_JS = """(quiet) => {
+  if (window.__lastChange === undefined) {
+    window.__lastChange = performance.now();
+    const note = () => { window.__lastChange = performance.now(); };
+    new MutationObserver(note).observe(document.body,
+      {subtree: true, childList: true, attributes: true, characterData: true});
+    window.addEventListener('resize', note);
+  }
+  if (document.fonts.status !== 'loaded') return false;
+  const charts = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  if (!charts.every(chart => chart.querySelector('.main-svg'))) return false;
+  return performance.now() - window.__lastChange >= quiet;
+}"""
 # Around and inside the failing element: Streamlit's data-testid names, which say which
 # widget it belongs to (its CSS class names are hashes that change between versions).
 _TESTIDS_JS = """(selector) => {
@@ -124,7 +141,13 @@ def _audit(axe: Any, page: Any, where: tuple[str, str, str]) -> list[Finding]:
 def _settled(page: Any) -> None:
     page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=WAIT_MS)
     page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=WAIT_MS)
-    page.wait_for_timeout(1200)  # charts and fonts
+    _quiet(page)
+
+
+def _quiet(page: Any) -> None:
+    """Fonts loaded, every chart drawn and the page unchanged for ``QUIET_MS``: what a
+    fixed pause waited for, without waiting longer than the page needs."""
+    page.wait_for_function(_QUIET_JS, arg=QUIET_MS, polling=100, timeout=WAIT_MS)
 
 
 def test_no_new_serious_accessibility_finding_on_any_page(
@@ -159,7 +182,7 @@ def test_no_new_serious_accessibility_finding_on_any_page(
                     _settled(page)
                     findings += _audit(axe, page, (name, theme, "laptop"))
                     page.set_viewport_size(PHONE)
-                    page.wait_for_timeout(600)
+                    _quiet(page)  # plotly redraws its charts for the new width
                     findings += _audit(axe, page, (name, theme, "phone"))
                     audited += 2
             except BaseException:
