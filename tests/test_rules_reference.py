@@ -164,54 +164,62 @@ def stored_log(
 ) -> StoredLog:
     """Write the log to the database's tables, then read it back with the real queries.
 
-    Each record passes the real input validation; the rows then go in as plain inserts
-    in one transaction: the ``records`` functions' per-row bookkeeping (the revision
-    bump, the ORM's flushes) made this test five times slower and is tested elsewhere.
+    Each record passes the real input validation; the rows then go in as one plain
+    insert per table in one transaction: the ``records`` functions' per-row bookkeeping
+    (the revision bump, the ORM's flushes) made this test five times slower and is
+    tested elsewhere.
     """
     profile_id = create_profile(engine, profile)
+    rollers = [_valid_roller(row) for row in roller_rows]
     with engine.begin() as connection:
-        roller_ids: dict[int, int] = {}
-        for row in roller_rows:
-            roller = RollerInput(name=row["name"], needle_mm=0.25, shared=row["shared"])
-            roller.validate()
-            roller_ids[row["roller_id"]] = _inserted_id(
-                connection, Roller, profile_id=profile_id, **asdict(roller)
+        roller_ids = dict(
+            zip(
+                (row["roller_id"] for row in roller_rows),
+                _inserted_ids(
+                    connection, Roller, [{"profile_id": profile_id, **asdict(r)} for r in rollers]
+                ),
+                strict=True,
             )
-        for row in session_rows:
-            session = SessionInput(
-                started_at=row["started_at"],
-                areas=row["areas"],
-                needle_mm=row["needle_mm"],
-                roller_id=roller_ids.get(row["roller_id"]),
-                **{name: row[name] for name in SESSION_FIELDS},
-            )
-            session.validate()
-            session_id = _inserted_id(
-                connection,
-                RollingSession,
-                profile_id=profile_id,
-                started_at=session.started_at,
-                needle_mm=session.needle_mm,
-                roller_id=session.roller_id,
-                **{name: getattr(session, name) for name in SESSION_FIELDS},
-            )
-            connection.execute(
-                insert(SessionArea),
-                [
-                    {"session_id": session_id, "area": area, "position": position}
-                    for position, area in enumerate(session.areas)
-                ],
-            )
-            if row["has_check_in"]:
-                check_in = CheckInInput(**{name: row[name] for name in CHECK_IN_FIELDS})
-                check_in.validate()
-                connection.execute(
-                    insert(CheckIn).values(
-                        session_id=session_id,
-                        recorded_at=session.started_at,
-                        **{name: getattr(check_in, name) for name in CHECK_IN_FIELDS},
-                    )
+        )
+        sessions = [_valid_session(row, roller_ids) for row in session_rows]
+        session_ids = _inserted_ids(
+            connection,
+            RollingSession,
+            [
+                {
+                    "profile_id": profile_id,
+                    "started_at": session.started_at,
+                    "needle_mm": session.needle_mm,
+                    "roller_id": session.roller_id,
+                    **{name: getattr(session, name) for name in SESSION_FIELDS},
+                }
+                for session in sessions
+            ],
+        )
+        _insert_all(
+            connection,
+            SessionArea,
+            [
+                {"session_id": session_id, "area": area, "position": position}
+                for session_id, session in zip(session_ids, sessions, strict=True)
+                for position, area in enumerate(session.areas)
+            ],
+        )
+        _insert_all(
+            connection,
+            CheckIn,
+            [
+                {
+                    "session_id": session_id,
+                    "recorded_at": session.started_at,
+                    **{name: getattr(check_in, name) for name in CHECK_IN_FIELDS},
+                }
+                for session_id, session, row in zip(
+                    session_ids, sessions, session_rows, strict=True
                 )
+                if (check_in := _valid_check_in(row)) is not None
+            ],
+        )
     return StoredLog(
         profile=load_profile(engine, profile_id),
         sessions=queries.sessions_frame(engine, profile_id),
@@ -219,11 +227,47 @@ def stored_log(
     )
 
 
-def _inserted_id(
-    connection: Connection, table: type[Roller | RollingSession], **values: Any
-) -> int:
-    """Insert one row; its new id."""
-    return int(connection.execute(insert(table).values(**values)).inserted_primary_key[0])
+def _valid_roller(row: dict[str, Any]) -> RollerInput:
+    roller = RollerInput(name=row["name"], needle_mm=0.25, shared=row["shared"])
+    roller.validate()
+    return roller
+
+
+def _valid_session(row: dict[str, Any], roller_ids: dict[int, int]) -> SessionInput:
+    session = SessionInput(
+        started_at=row["started_at"],
+        areas=row["areas"],
+        needle_mm=row["needle_mm"],
+        roller_id=roller_ids.get(row["roller_id"]),
+        **{name: row[name] for name in SESSION_FIELDS},
+    )
+    session.validate()
+    return session
+
+
+def _valid_check_in(row: dict[str, Any]) -> CheckInInput | None:
+    if not row["has_check_in"]:
+        return None
+    check_in = CheckInInput(**{name: row[name] for name in CHECK_IN_FIELDS})
+    check_in.validate()
+    return check_in
+
+
+def _inserted_ids(
+    connection: Connection, table: type[Roller | RollingSession], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert ``rows`` in one statement; their new ids, in the order of ``rows``."""
+    if not rows:
+        return []
+    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
+    return [int(row_id) for row_id in connection.scalars(statement, rows)]
+
+
+def _insert_all(
+    connection: Connection, table: type[SessionArea | CheckIn], rows: list[dict[str, Any]]
+) -> None:
+    if rows:
+        connection.execute(insert(table), rows)
 
 
 def comparable(flags: pd.DataFrame) -> list[list[Any]]:
