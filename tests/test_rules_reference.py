@@ -172,15 +172,10 @@ def stored_log(
     profile_id = create_profile(engine, profile)
     rollers = [_valid_roller(row) for row in roller_rows]
     with engine.begin() as connection:
-        roller_ids = dict(
-            zip(
-                (row["roller_id"] for row in roller_rows),
-                _inserted_ids(
-                    connection, Roller, [{"profile_id": profile_id, **asdict(r)} for r in rollers]
-                ),
-                strict=True,
-            )
+        inserted = _inserted_ids(
+            connection, Roller, [{"profile_id": profile_id, **asdict(r)} for r in rollers]
         )
+        roller_ids = {row["roller_id"]: id_ for row, id_ in zip(roller_rows, inserted, strict=True)}
         sessions = [_valid_session(row, roller_ids) for row in session_rows]
         session_ids = _inserted_ids(
             connection,
