@@ -24,7 +24,9 @@ AnySelect = Select[*tuple[Any, ...]]
 def _read(engine: Engine, statement: AnySelect) -> pd.DataFrame:
     with engine.connect() as connection:
         result = connection.execute(statement)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
+        # Plain tuples: given SQLAlchemy rows, pandas probes each one for namedtuple
+        # fields, and every miss raises inside the row (half of a five-year read).
+        return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
 def _in_period(statement: AnySelect, start: datetime | None, end: datetime | None) -> AnySelect:
@@ -51,9 +53,12 @@ def sessions_frame(
     )
     frame = _read(engine, _in_period(statement, start, end))
     areas = session_areas_frame(engine, profile_id, start, end)
-    area_lists = areas.groupby("session_id", sort=False)["area"].agg(list)
-    frame["areas"] = frame["session_id"].map(area_lists)
-    frame["areas"] = frame["areas"].apply(lambda value: value if isinstance(value, list) else [])
+    # A plain loop: a groupby into lists runs Python code per group anyway, with far more
+    # overhead per session.
+    area_lists: dict[int, list[str]] = {}
+    for session_id, area in zip(areas["session_id"], areas["area"], strict=True):
+        area_lists.setdefault(session_id, []).append(area)
+    frame["areas"] = [area_lists.get(session_id, []) for session_id in frame["session_id"]]
     return typed(frame, SESSION)
 
 
