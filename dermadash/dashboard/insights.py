@@ -25,7 +25,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.stats import mannwhitneyu, theilslopes
 from sqlalchemy import Engine
 
 from dermadash.formatting import format_day, format_hours, format_minutes
@@ -167,6 +166,8 @@ def area_progress(area: str, ratings: pd.DataFrame) -> AreaProgress:
     short_span = (last_day - first_day).days < MIN_SPAN_DAYS
     slope = low = high = None
     if not more and not short_span:
+        from scipy.stats import theilslopes  # scipy.stats takes a second to import: not before
+
         fit = theilslopes(severity, days, alpha=CONFIDENCE)
         slope, low, high = (
             float(value) * DAYS_PER_MONTH for value in (fit.slope, fit.low_slope, fit.high_slope)
@@ -376,6 +377,8 @@ def associate(
         return Association(
             factor.name, factor.subject, outcome, n_with, n_without, None, None, None
         )
+    from scipy.stats import mannwhitneyu  # scipy.stats takes a second to import: not before
+
     test = mannwhitneyu(with_values, without_values, alternative="two-sided")
     p_value = float(test.pvalue)
     return Association(
