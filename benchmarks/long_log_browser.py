@@ -232,7 +232,9 @@ def _named(name: str, visit: Callable[[], float]) -> float:
         raise RuntimeError(f"{name} visit: {type(error).__name__}: {error}") from error
 
 
-def measure(runs: int = DEFAULT_RUNS) -> LongLogResult:
+def measure(runs: int = DEFAULT_RUNS, *, warm_up: bool = True) -> LongLogResult:
+    """``runs`` timed visits of each kind, after one untimed visit each that warms the
+    servers (``warm_up``; the tests, which check what the rows measure, leave it out)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -257,8 +259,9 @@ def measure(runs: int = DEFAULT_RUNS) -> LongLogResult:
                 "floor_rerun": lambda: _floor_rerun_seconds(browser, floor_url),
             }
             try:
-                for name, visit in visits.items():  # untimed: warm the servers
-                    _named(name, visit)
+                if warm_up:
+                    for name, visit in visits.items():  # untimed: warm the servers
+                        _named(name, visit)
                 timings: dict[str, list[float]] = {name: [] for name in visits}
                 for _ in range(runs):
                     for name, visit in visits.items():
