@@ -43,6 +43,11 @@ def _sessions(url: str, profile_id: int, revision: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def _session_count(url: str, profile_id: int, revision: int) -> int:
+    return queries.session_count(cached_engine(url), profile_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def _session_areas(url: str, profile_id: int, revision: int) -> pd.DataFrame:
     return queries.session_areas_frame(cached_engine(url), profile_id)
 
@@ -63,6 +68,11 @@ def profile(profile_id: int) -> ProfileSnapshot:
 
 def sessions(profile_id: int) -> pd.DataFrame:
     return _sessions(database_url(), profile_id, revision(profile_id))
+
+
+def session_count(profile_id: int) -> int:
+    """How many sessions the profile has (a number: cheaper to hand out than the frame)."""
+    return _session_count(database_url(), profile_id, revision(profile_id))
 
 
 def session_areas(profile_id: int) -> pd.DataFrame:

@@ -12,13 +12,12 @@ from views.safety_parts import safety_setup_section
 
 profile_id = owner_guard.current_profile_id()
 engine = database.engine()
-sessions = reads.sessions(profile_id)
 me = reads.profile(profile_id)
 
 st.title("dermadash")
 main_page_links()
 
-if sessions.empty:
+if reads.session_count(profile_id) == 0:
     st.subheader("No sessions yet: log your first one")
     st.write(
         "Right after you roll, log the session in half a minute: the areas, the needle, "
