@@ -364,14 +364,13 @@ def p_text(p_value: float | None) -> str:
 
 
 def associate(
-    factor: Factor, outcome: Outcome, sessions: pd.DataFrame, present: pd.Series
+    factor: Factor, outcome: Outcome, values: np.ndarray, present: np.ndarray
 ) -> Association:
-    """The factor's sessions (``present`` True) against the others (False), on the
-    sessions that recorded the outcome; NA (not recorded) is on neither side."""
-    values = sessions[outcome.column].astype("Float64")
-    known = values.notna() & present.notna()
-    with_values = values[known & present.fillna(False)].to_numpy(dtype="float64")
-    without_values = values[known & ~present.fillna(True)].to_numpy(dtype="float64")
+    """The factor's sessions (``present`` 1) against the others (0), on the sessions that
+    recorded the outcome (``values`` not NaN); NaN in either is on neither side."""
+    known = ~np.isnan(values)
+    with_values = values[known & (present == 1)]
+    without_values = values[known & (present == 0)]
     n_with, n_without = len(with_values), len(without_values)
     if n_with < MIN_PER_SIDE or n_without < MIN_PER_SIDE:
         return Association(
@@ -393,6 +392,11 @@ def associate(
     )
 
 
+def _as_numbers(column: pd.Series) -> np.ndarray:
+    """A nullable column as floats, NA as NaN (True/False as 1/0)."""
+    return column.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+
+
 def _by_size(associations: Sequence[Association]) -> list[Association]:
     """Shown ones by size of the difference (largest first), then the rest in factor order."""
     shown = [item for item in associations if item.shown]
@@ -402,14 +406,18 @@ def _by_size(associations: Sequence[Association]) -> list[Association]:
 
 def associations(sessions: pd.DataFrame, timezone: str) -> list[Association]:
     """Every factor against redness, then against stinging, each sorted by size."""
-    presence = [(factor, factor.presence(sessions, timezone)) for factor in factors_for(sessions)]
-    return [
-        item
-        for outcome in OUTCOMES
-        for item in _by_size(
-            [associate(factor, outcome, sessions, present) for factor, present in presence]
-        )
+    # Each column as plain numbers once: a pair is then only numpy masks and a test.
+    presence = [
+        (factor, _as_numbers(factor.presence(sessions, timezone)))
+        for factor in factors_for(sessions)
     ]
+    found: list[Association] = []
+    for outcome in OUTCOMES:
+        values = _as_numbers(sessions[outcome.column])
+        found += _by_size(
+            [associate(factor, outcome, values, present) for factor, present in presence]
+        )
+    return found
 
 
 # --- Both together -----------------------------------------------------------------------
