@@ -9,8 +9,10 @@ shared view and the report.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from dermadash.rules.evaluation import SEVERITY_ORDER
@@ -33,16 +35,19 @@ RULE_SUMMARY_COLUMNS = ["Severity", "Rule", "Flags", "First", "Last", "Rule id"]
 RATING_TABLE_COLUMNS = ["Date", "Area", "Severity", "Notes"]
 RECENT_DAYS = 90
 SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
+PASS_COLUMNS = ("passes_vertical", "passes_horizontal", "passes_diagonal")
+NO_COUNT = "–"
 
 
 def _passes(sessions: pd.DataFrame) -> list[str]:
+    """Each session's passes, vertical/horizontal/diagonal ("2/2/1"), a dash where none."""
     counts = zip(
-        sessions["passes_vertical"],
-        sessions["passes_horizontal"],
-        sessions["passes_diagonal"],
+        *(sessions[column].to_numpy(dtype=object, na_value=NO_COUNT) for column in PASS_COLUMNS),
         strict=True,
     )
-    return ["/".join("–" if pd.isna(count) else str(int(count)) for count in row) for row in counts]
+    return [
+        "/".join(count if count == NO_COUNT else str(int(count)) for count in row) for row in counts
+    ]
 
 
 def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
@@ -71,19 +76,23 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _severity_rank(severities: pd.Series) -> pd.Series:
-    return severities.map({severity: rank for rank, severity in enumerate(SEVERITY_ORDER)})
+def _severity_ranks(severities: pd.Series) -> np.ndarray:
+    rank_of = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}
+    return np.fromiter((rank_of[severity] for severity in severities), int, len(severities))
+
+
+def _days(flags: pd.DataFrame) -> np.ndarray:
+    """The flags' dates as day numbers (a flag always has a date)."""
+    return pd.to_datetime(flags["date"]).to_numpy(dtype="datetime64[D]").astype("int64")
 
 
 def most_severe_first(flags: pd.DataFrame) -> pd.DataFrame:
-    """Flags ordered critical first, then warnings, then information; newest first within."""
+    """Flags ordered critical first, then warnings, then information; newest first within
+    (ties keep their order)."""
     if flags.empty:
         return flags
-    order = flags.assign(
-        _rank=_severity_rank(flags["severity"]), _day=pd.to_datetime(flags["date"])
-    )
-    order = order.sort_values(["_rank", "_day"], ascending=[True, False], kind="stable")
-    return order.drop(columns=["_rank", "_day"])
+    # lexsort is stable and sorts by its last key first: severity, then the newest day.
+    return flags.iloc[np.lexsort((-_days(flags), _severity_ranks(flags["severity"])))]
 
 
 def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
@@ -105,36 +114,51 @@ def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+@dataclass
+class _RuleTally:
+    """One rule's flags at one severity, counted in a single pass over the flags."""
+
+    title: str
+    count: int
+    first: date
+    last: date
+
+
 def rule_summary(flags: pd.DataFrame) -> pd.DataFrame:
     """One row per rule and severity: how many flags, the first and last date; the most
     severe first, then the rule flagged most recently."""
     if flags.empty:
         return pd.DataFrame(columns=RULE_SUMMARY_COLUMNS)
-    grouped = (
-        flags.assign(_day=pd.to_datetime(flags["date"]))
-        .groupby(["severity", "rule"], sort=False)
-        .agg(
-            title=("title", "first"),
-            count=("rule", "size"),
-            first=("_day", "min"),
-            last=("_day", "max"),
-        )
-        .reset_index()
-    )
-    grouped = grouped.assign(_rank=_severity_rank(grouped["severity"])).sort_values(
-        ["_rank", "last", "count", "rule"], ascending=[True, False, False, True], kind="stable"
-    )
+    # A plain loop: a pandas groupby costs four times as much on a five-year log.
+    tallies: dict[tuple[str, str], _RuleTally] = {}
+    for severity, rule, title, day in zip(
+        flags["severity"], flags["rule"], flags["title"], flags["date"], strict=True
+    ):
+        tally = tallies.get((severity, rule))
+        if tally is None:
+            tallies[(severity, rule)] = _RuleTally(title, 1, day, day)
+        else:
+            tally.count += 1
+            tally.first = min(tally.first, day)
+            tally.last = max(tally.last, day)
+    rank_of = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}
+    # Stable sorts, the last key first: the rule id breaks the remaining ties.
+    rows = sorted(tallies.items(), key=lambda row: row[0][1])
+    rows.sort(key=lambda row: row[1].count, reverse=True)
+    rows.sort(key=lambda row: row[1].last, reverse=True)
+    rows.sort(key=lambda row: rank_of[row[0][0]])
     return pd.DataFrame(
         {
-            "Severity": grouped["severity"].map(SEVERITY_WORDS),
-            "Rule": grouped["title"],
-            "Flags": grouped["count"].astype("int64"),
-            "First": grouped["first"],
-            "Last": grouped["last"],
-            "Rule id": grouped["rule"],
+            "Severity": [SEVERITY_WORDS[severity] for (severity, _), _ in rows],
+            # Plain Python strings, as the flags frame holds its titles.
+            "Rule": pd.Series([tally.title for _, tally in rows], dtype=object),
+            "Flags": np.array([tally.count for _, tally in rows], dtype="int64"),
+            "First": pd.to_datetime([tally.first for _, tally in rows]),
+            "Last": pd.to_datetime([tally.last for _, tally in rows]),
+            "Rule id": [rule for (_, rule), _ in rows],
         },
         columns=RULE_SUMMARY_COLUMNS,
-    ).reset_index(drop=True)
+    )
 
 
 def flags_to_read_in_full(
@@ -142,8 +166,9 @@ def flags_to_read_in_full(
 ) -> pd.DataFrame:
     """The flags a reader must see in full: every critical flag of the last ``days`` days,
     most recent first."""
-    recent = flags_since(flags, today, days)
-    return recent if recent.empty else recent[recent["severity"] == "critical"]
+    if flags.empty:
+        return flags
+    return flags_since(flags[flags["severity"] == "critical"], today, days)
 
 
 def ratings_table(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -225,4 +250,4 @@ def flags_since(flags: pd.DataFrame, today: date, days: int = RECENT_DAYS) -> pd
     if flags.empty:
         return flags
     since = today - timedelta(days=days - 1)
-    return most_severe_first(flags[pd.to_datetime(flags["date"]).dt.date >= since])
+    return most_severe_first(flags[_days(flags) >= (since - date(1970, 1, 1)).days])
