@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dermadash.rules.evaluation import SEVERITY_ORDER
+from dermadash.rules.session_inputs import day_number
 from dermadash.storage import validation
 
 SESSION_TABLE_COLUMNS = [
@@ -35,6 +36,7 @@ RULE_SUMMARY_COLUMNS = ["Severity", "Rule", "Flags", "First", "Last", "Rule id"]
 RATING_TABLE_COLUMNS = ["Date", "Area", "Severity", "Notes"]
 RECENT_DAYS = 90
 SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}
 PASS_COLUMNS = ("passes_vertical", "passes_horizontal", "passes_diagonal")
 NO_COUNT = "–"
 
@@ -77,8 +79,7 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
 
 
 def _severity_ranks(severities: pd.Series) -> np.ndarray:
-    rank_of = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}
-    return np.fromiter((rank_of[severity] for severity in severities), int, len(severities))
+    return np.fromiter((_SEVERITY_RANK[severity] for severity in severities), int, len(severities))
 
 
 def _days(flags: pd.DataFrame) -> np.ndarray:
@@ -141,12 +142,11 @@ def rule_summary(flags: pd.DataFrame) -> pd.DataFrame:
             tally.count += 1
             tally.first = min(tally.first, day)
             tally.last = max(tally.last, day)
-    rank_of = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}
     # Stable sorts, the last key first: the rule id breaks the remaining ties.
     rows = sorted(tallies.items(), key=lambda row: row[0][1])
     rows.sort(key=lambda row: row[1].count, reverse=True)
     rows.sort(key=lambda row: row[1].last, reverse=True)
-    rows.sort(key=lambda row: rank_of[row[0][0]])
+    rows.sort(key=lambda row: _SEVERITY_RANK[row[0][0]])
     return pd.DataFrame(
         {
             "Severity": [SEVERITY_WORDS[severity] for (severity, _), _ in rows],
@@ -250,4 +250,4 @@ def flags_since(flags: pd.DataFrame, today: date, days: int = RECENT_DAYS) -> pd
     if flags.empty:
         return flags
     since = today - timedelta(days=days - 1)
-    return most_severe_first(flags[_days(flags) >= (since - date(1970, 1, 1)).days])
+    return most_severe_first(flags[_days(flags) >= day_number(since)])
