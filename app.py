@@ -13,7 +13,14 @@ from dermadash.server.middleware import MIDDLEWARE
 from dermadash.server.routes import ROUTES
 from dermadash.server.startup import lifespan
 
-ROUTER = Path(__file__).resolve().parent / "router.py"
+PROJECT_ROOT = Path(__file__).resolve().parent
+ROUTER = PROJECT_ROOT / "router.py"
+# Imported once at start, not by the first visit, and frozen there (``long_lived``):
+# the pages' shared parts, and scipy's test, which the insights import on first use.
+PAGE_MODULES = (
+    *(f"views.{part.stem}" for part in sorted((PROJECT_ROOT / "views").glob("*_parts.py"))),
+    "scipy.stats",
+)
 
 
 def _no_address_lookup() -> None:
@@ -27,4 +34,4 @@ def _no_address_lookup() -> None:
 net_util.get_external_ip = _no_address_lookup
 net_util.get_internal_ip = _no_address_lookup
 
-app = st.App(ROUTER, routes=ROUTES, middleware=MIDDLEWARE, lifespan=lifespan)
+app = st.App(ROUTER, routes=ROUTES, middleware=MIDDLEWARE, lifespan=lifespan(PAGE_MODULES))
