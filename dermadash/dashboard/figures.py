@@ -242,6 +242,10 @@ class _Draft:
         # would count as new, and the chart be drawn again (see ``chart_theme``).
         layout["meta"] = json.dumps(layout["meta"])
         layout["datarevision"] = data_fingerprint(self.data)
+        # Not None: with none set, plotly deep-copies its default template (thousands of
+        # objects) into the figure, which the page (``for_the_page``) and the report
+        # (``report.chart_images``) then replace anyway.
+        layout.setdefault("template", {})
         return go.Figure({"data": self.data, "layout": layout}, _validate=False)
 
 
@@ -444,7 +448,12 @@ def _phrase(bucket: str, start: date) -> str:
 
 def _bucket_phrases(bucket: str, starts: Iterable[object]) -> list[str]:
     """How each bucket is named in hover text ('Mon 3 Mar 2026', 'week of ...')."""
-    return [_phrase(bucket, day) for day in pd.DatetimeIndex(list(starts)).date]
+    stamps = pd.DatetimeIndex(starts)  # type: ignore[arg-type]  # dates of any kind
+    if stamps.tz is not None:
+        stamps = stamps.tz_localize(None)  # the wall-clock day
+    # NumPy turns datetime64 days into dates in one loop; pandas makes a Timestamp each.
+    days = stamps.to_numpy().astype("datetime64[D]").astype(object)
+    return [_phrase(bucket, day) for day in days]
 
 
 def _day_labels(days: Iterable[object]) -> list[str]:
@@ -463,8 +472,14 @@ def plotly_literal(text: str) -> str:
 def _areas_text(areas: list[str] | tuple[str, ...] | str | float | None) -> str:
     """The areas, comma-separated, escaped for plotly (see ``plain``)."""
     if isinstance(areas, list | tuple):
-        return plotly_literal(", ".join(str(area) for area in areas)) or "no area"
+        return _joined_areas(tuple(areas))
     return plotly_literal(str(areas)) if areas is not None and not pd.isna(areas) else "no area"
+
+
+@lru_cache(maxsize=1024)
+def _joined_areas(areas: tuple[str, ...]) -> str:
+    """A session's areas as one text (a long log repeats a few combinations)."""
+    return plotly_literal(", ".join(str(area) for area in areas)) or "no area"
 
 
 # --- Frequency ----------------------------------------------------------------------
