@@ -969,18 +969,24 @@ def flags_figure(
     figure = _base_figure("Safety flags over time", "Date", "Rule", theme)
     if flags.empty:
         return _mark_empty(figure, "No safety flags in this period: nothing broke the protocol.")
-    rows = flags.assign(
-        day=pd.to_datetime(flags["date"]),
-        label=flags["rule"].map(_rule_label),
-        rank=flags["severity"].map(SEVERITY_RANK).fillna(len(SEVERITY_RANK)),
+    # Only the columns drawn: a long log has thousands of flags, each with long texts.
+    rules = flags["rule"]
+    rows = pd.DataFrame(
+        {
+            "day": pd.to_datetime(flags["date"]),
+            "label": rules.map({rule: _rule_label(rule) for rule in rules.unique()}),
+            "severity": flags["severity"],
+            "rank": flags["severity"].map(SEVERITY_RANK).fillna(len(SEVERITY_RANK)),
+        }
     )
     bucket = bucket_for(rows["day"], rows["label"] + " " + rows["severity"])
-    rows = rows.assign(bucket=bucket_start(rows["day"], bucket))
+    rows["bucket"] = bucket_start(rows["day"], bucket)
     # Rows top to bottom: rules whose worst flag is most severe first.
     order = rows.groupby("label")["rank"].min().sort_values(kind="stable")
     labels = sorted(order.index, key=lambda label: (order[label], label))
     for severity in SEVERITY_RANK:
-        mine = rows[rows["severity"] == severity]
+        chosen = (rows["severity"] == severity).to_numpy()
+        mine = rows[chosen]
         if mine.empty:
             continue
         colour_name, symbol = SEVERITY_STYLE[severity]
@@ -989,7 +995,10 @@ def flags_figure(
             customdata = [
                 [label, _areas_text(area), plotly_literal(message)]
                 for label, area, message in zip(
-                    _day_labels(mine["day"]), mine["area"], mine["message"], strict=True
+                    _day_labels(mine["day"]),
+                    flags["area"][chosen],
+                    flags["message"][chosen],
+                    strict=True,
                 )
             ]
             hover = "%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<extra></extra>"
