@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -77,12 +78,21 @@ class DashboardData:
 
     def areas(self) -> list[str]:
         """Every area treated or rated, most used first."""
-        treated = self.sessions["areas"].explode().dropna().astype(object)
-        counts = pd.concat([treated, self.ratings["area"].astype(object)]).value_counts()
-        return sorted(counts.index, key=lambda area: (-counts[area], area))
+        return list(self._areas_by_use)
 
     def first_day(self) -> date | None:
         """The earliest local day with a session or a rating."""
+        return self._first_day
+
+    # Worked out once per data (the page asks on every rerun; the frames never change).
+    @cached_property
+    def _areas_by_use(self) -> tuple[str, ...]:
+        treated = self.sessions["areas"].explode().dropna().astype(object)
+        counts = pd.concat([treated, self.ratings["area"].astype(object)]).value_counts()
+        return tuple(sorted(counts.index, key=lambda area: (-counts[area], area)))
+
+    @cached_property
+    def _first_day(self) -> date | None:
         days = [*local_dates(self.sessions["started_at"], self.timezone), *self.ratings["rated_on"]]
         return min(days) if days else None
 
