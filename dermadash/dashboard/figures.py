@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from dermadash.dashboard.chart_theme import LIGHT, Theme, frame
 from dermadash.formatting import format_day, format_mm, format_share
 from dermadash.frame_rows import frame_rows
+from dermadash.rules.evaluation import SEVERITY_RANK
 from dermadash.rules.protocol import Protocol, load_protocol
 from dermadash.timezones import local_dates
 
@@ -45,7 +46,6 @@ SEVERITY_STYLE = {
     "info": ("blue", "circle"),
 }
 SEVERITY_LABEL = {"critical": "Critical", "warning": "Warning", "info": "Note"}
-SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 
 MAX_POINTS = 400  # points one chart draws at most (all its areas together), else weeks, months
 CHART_HEIGHT = 340

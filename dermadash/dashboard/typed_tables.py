@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from dermadash.rules.evaluation import SEVERITY_ORDER
+from dermadash.rules.evaluation import SEVERITY_RANK
 from dermadash.rules.session_inputs import day_number
 from dermadash.storage import validation
 
@@ -36,7 +36,6 @@ RULE_SUMMARY_COLUMNS = ["Severity", "Rule", "Flags", "First", "Last", "Rule id"]
 RATING_TABLE_COLUMNS = ["Date", "Area", "Severity", "Notes"]
 RECENT_DAYS = 90
 SEVERITY_WORDS = {"critical": "Critical", "warning": "Warning", "info": "Info"}
-_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}
 PASS_COLUMNS = ("passes_vertical", "passes_horizontal", "passes_diagonal")
 NO_COUNT = "–"
 
@@ -79,7 +78,7 @@ def sessions_table(sessions: pd.DataFrame, timezone: str) -> pd.DataFrame:
 
 
 def _severity_ranks(severities: pd.Series) -> np.ndarray:
-    return np.fromiter((_SEVERITY_RANK[severity] for severity in severities), int, len(severities))
+    return np.fromiter((SEVERITY_RANK[severity] for severity in severities), int, len(severities))
 
 
 def _days(flags: pd.DataFrame) -> np.ndarray:
@@ -146,7 +145,7 @@ def rule_summary(flags: pd.DataFrame) -> pd.DataFrame:
     rows = sorted(tallies.items(), key=lambda row: row[0][1])
     rows.sort(key=lambda row: row[1].count, reverse=True)
     rows.sort(key=lambda row: row[1].last, reverse=True)
-    rows.sort(key=lambda row: _SEVERITY_RANK[row[0][0]])
+    rows.sort(key=lambda row: SEVERITY_RANK[row[0][0]])
     return pd.DataFrame(
         {
             "Severity": [SEVERITY_WORDS[severity] for (severity, _), _ in rows],

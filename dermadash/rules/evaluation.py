@@ -77,6 +77,7 @@ from dermadash.storage.profiles import ProfileSettings
 FLAG_COLUMNS = list(FLAG_FRAME_COLUMNS)
 EXTRA_COLUMNS = list(FLAG_FRAME_EXTRA_COLUMNS)
 SEVERITY_ORDER = ("critical", "warning", "info")
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}  # 0: most severe
 
 
 def _empty_flags() -> pd.DataFrame:
@@ -91,14 +92,13 @@ def _assemble(found: list[Found], data: Sessions | None) -> pd.DataFrame:
     found = [part for part in found if len(part.day)]
     if not found:
         return _empty_flags()
-    rank = {severity: position for position, severity in enumerate(SEVERITY_ORDER)}
     rule_rank = {rule_id: position for position, rule_id in enumerate(RULE_IDS)}
     # Which part each flag comes from: what is the same for a whole part (its rule,
     # severity, source...) is looked up through it, never repeated per flag first.
     flag_part = np.repeat(np.arange(len(found)), [len(part.day) for part in found])
     day = np.concatenate([part.day for part in found]).astype("int64")
     session = np.concatenate([part.session for part in found]).astype("int64")
-    severity_rank = np.array([rank[part.severity] for part in found])[flag_part]
+    severity_rank = np.array([SEVERITY_RANK[part.severity] for part in found])[flag_part]
     rule_order = np.array([rule_rank[part.spec.id] for part in found])[flag_part]
     area, areas = _area_columns(found, data)
     area_codes, _ = pd.factorize(area, sort=True, use_na_sentinel=True)
@@ -277,6 +277,7 @@ __all__ = [
     "EXTRA_COLUMNS",
     "FLAG_COLUMNS",
     "SEVERITY_ORDER",
+    "SEVERITY_RANK",
     "Analysis",
     "analyse",
     "evaluate",
