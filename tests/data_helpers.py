@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from dermadash import demo, photos
+from dermadash.sharing.share_links import LinkOptions
 from dermadash.storage import db, queries
 from dermadash.storage.db import transaction
 from dermadash.storage.models import ShareLink, ShareLinkView
@@ -33,7 +34,9 @@ def add_share_link(
     created_at: datetime,
     views: list[datetime],
     revoked_at: datetime | None = None,
+    options: LinkOptions | None = None,
 ) -> None:
+    options = options or LinkOptions()
     with transaction(engine) as session:
         session.add(
             ShareLink(
@@ -43,7 +46,9 @@ def add_share_link(
                 created_at=created_at,
                 expires_at=created_at + timedelta(days=30),
                 revoked_at=revoked_at,
-                include_photos=False,
+                include_photos=options.include_photos,
+                include_notes=options.include_notes,
+                since_date=options.since,
                 views=[ShareLinkView(viewed_at=moment) for moment in views],
             )
         )
@@ -72,6 +77,7 @@ def fill_everything(engine: Engine, profile_id: int) -> None:
             timezone=current.timezone,
             rule_overrides={"too-many-passes.max_passes": 8},
         ),
+        answered_at=datetime(2026, 1, 5, 9, 30, 12, 345678, tzinfo=UTC),  # the safety questions
     )
     demo.load_demo(engine, profile_id, today=DEMO_TODAY)
     add_session(
@@ -88,7 +94,12 @@ def fill_everything(engine: Engine, profile_id: int) -> None:
     add_photos(engine, profile_id)
     start = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
     add_share_link(
-        engine, profile_id, "Dr Okafor", start, [start + timedelta(hours=h) for h in (1, 30)]
+        engine,
+        profile_id,
+        "Dr Okafor",
+        start,
+        [start + timedelta(hours=h) for h in (1, 30)],
+        options=LinkOptions(include_notes=True, include_photos=True, since=date(2025, 12, 1)),
     )
     add_share_link(
         engine, profile_id, "Old clinic", start - timedelta(days=40), [], start - timedelta(days=20)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from dermadash import photos
+from dermadash.rules import safety_questions
 from dermadash.rules.protocol import load_protocol
 from dermadash.sharing import share_links
 from dermadash.storage import queries
@@ -25,6 +27,7 @@ from tests.data_helpers import fill_everything, fresh_database_like, parse_docum
 from tests.photo_helpers import jpeg_with_gps, png_bytes
 
 FIXTURE_V1 = Path(__file__).parent / "data" / "backup_v1.json"
+FIXTURE_V2 = Path(__file__).parent / "data" / "backup_v2.json"
 # What a backup of the same data may differ in: when it was made, and by which version.
 EXPORT_DETAILS = ("exported_at", "app_version")
 
@@ -129,7 +132,7 @@ def test_the_stored_version_1_backup_restores(engine: Engine, profile_id: int) -
     restored = backup.build_backup(engine, profile_id)
     assert stored["format_version"] == 1
     assert comparable(restored) == comparable(backup.upgrade_document(stored))
-    assert (restored["format_version"], restored["photos"]) == (2, [])
+    assert (restored["format_version"], restored["photos"]) == (backup.FORMAT_VERSION, [])
     me = load_profile(engine, profile_id)
     assert (me.display_name, me.timezone, me.prescribed_interval_days) == (
         "Alex",
@@ -139,6 +142,52 @@ def test_the_stored_version_1_backup_restores(engine: Engine, profile_id: int) -
     sessions = queries.sessions_frame(engine, profile_id)
     assert sessions["roller_name"].tolist()[:2] == ["Starter 0.25", "Titanium"]
     assert sessions["side_effect"].tolist()[1] == "bruising"
+
+
+def test_the_safety_answers_and_each_link_s_choices_survive_a_restore(
+    engine: Engine, profile_id: int, database_url: str, tmp_path: Path
+) -> None:
+    fill_everything(engine, profile_id)
+    answered = load_profile(engine, profile_id).safety_answered_at
+    assert answered is not None
+    with fresh_database_like(database_url, tmp_path) as other:
+        target = create_profile(other, ProfileSettings())
+        assert not safety_questions.is_answered(load_profile(other, target))
+        restore_bytes(other, target, backup.dumps(backup.build_backup(engine, profile_id)).encode())
+        # Answered once, not asked again after moving to a new server.
+        assert load_profile(other, target).safety_answered_at == answered
+        assert safety_questions.is_answered(load_profile(other, target))
+        with transaction(other) as session:
+            restored = {
+                link.label: (link.include_notes, link.include_photos, link.since_date)
+                for link in session.scalars(select(ShareLink).where(ShareLink.profile_id == target))
+            }
+        assert restored == {
+            "Dr Okafor": (True, True, date(2025, 12, 1)),
+            "Old clinic": (False, False, None),
+        }
+
+
+def test_the_stored_version_2_backup_restores_with_the_questions_still_to_answer(
+    engine: Engine, profile_id: int
+) -> None:
+    """Version 2 had no time of the safety answers nor a link's notes and first day: they
+    read as not answered (the app asks), no notes, the whole course."""
+    stored = json.loads(FIXTURE_V2.read_text())
+    assert stored["format_version"] == 2
+    restore_bytes(engine, profile_id, FIXTURE_V2.read_bytes())
+    restored = backup.build_backup(engine, profile_id)
+    assert comparable(restored) == comparable(backup.upgrade_document(stored))
+    assert restored["format_version"] == backup.FORMAT_VERSION
+    assert len(restored["photos"]) == len(stored["photos"]) == 1
+    assert restored["profile"]["safety_answered_at"] is None
+    assert not safety_questions.is_answered(load_profile(engine, profile_id))
+    assert [(link["include_notes"], link["since_date"]) for link in restored["share_links"]] == [
+        (False, None)
+    ] * len(stored["share_links"])
+    assert (
+        restored["profile"]["isotretinoin_last_dose"] == stored["profile"]["isotretinoin_last_dose"]
+    )
 
 
 def test_upgrade_steps_run_in_order_from_the_document_version() -> None:

@@ -181,9 +181,10 @@ with import_tab:
 with backup_tab:
     st.subheader("Back up everything")
     st.write(
-        "One file with your settings, rollers, sessions and check-ins, scar ratings with "
-        "their photos, and share links with their view history. Share links' secret "
-        "addresses are never in it. Keep it somewhere safe: it holds health information."
+        "One file with your settings and safety answers, rollers, sessions and check-ins, "
+        "scar ratings with their photos, and share links with what each one showed and "
+        "their view history. Share links' secret addresses are never in it. Keep it "
+        "somewhere safe: it holds health information."
     )
     backup_button("backup_download")
     st.subheader("Restore a backup")

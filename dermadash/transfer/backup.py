@@ -111,7 +111,7 @@ MAX_PROBLEMS = 500
 VIEW_BATCH = 1000
 
 Document = dict[str, Any]
-PROFILE_FIELDS = tuple(name for name in ProfilePart.model_fields)
+SETTINGS_FIELDS = tuple(item.name for item in fields(ProfileSettings))
 SESSION_FIELDS = tuple(name for name in SESSION_INPUT_FIELDS if name != "roller_id")
 PLACE_NAMES = {
     "profile": "Profile",
@@ -121,6 +121,7 @@ PLACE_NAMES = {
     "photos": "Photo",
     "share_links": "Share link",
 }
+SHARE_LINK_FIELDS = tuple(name for name in ShareLinkPart.model_fields if name != "views")
 VIEW_LIST = TypeAdapter(list[ShareLinkViewPart])
 HEADER_FIELDS = ("format", "format_version", "exported_at", "app_version")
 
@@ -164,7 +165,7 @@ def effective_overrides(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def _profile_part(profile: Profile) -> ProfilePart:
-    columns = _columns(profile, PROFILE_FIELDS)
+    columns = _columns(profile, (*SETTINGS_FIELDS, "safety_answered_at"))
     columns["rule_overrides"] = effective_overrides(profile.rule_overrides or {})
     return ProfilePart(**columns)
 
@@ -211,7 +212,7 @@ def _photo_part(photo: Photo, rating_refs: dict[int, int]) -> PhotoPart:
 def _share_link_part(link: ShareLink) -> ShareLinkPart:
     views = sorted(link.views, key=lambda view: (view.viewed_at, view.id))
     return ShareLinkPart(
-        **_columns(link, ("label", "created_at", "expires_at", "revoked_at", "include_photos")),
+        **_columns(link, SHARE_LINK_FIELDS),
         views=[ShareLinkViewPart(viewed_at=view.viewed_at) for view in views],
     )
 
@@ -301,7 +302,7 @@ class RestoredShareLink:
 class _Sink(Protocol):
     """What a walk through a backup hands its valid records to."""
 
-    def profile(self, settings: ProfileSettings) -> None: ...
+    def profile(self, settings: ProfileSettings, answered_at: datetime | None) -> None: ...
     def roller(self, ref: int, roller: RollerInput) -> None: ...
     def session(self, item: RestoredSession) -> None: ...
     def rating(self, ref: int, rating: ScarRatingInput, created_at: datetime | None) -> None: ...
@@ -454,9 +455,9 @@ class _Walk:
         part = self._part(ProfilePart, "profile", "Profile", piece)
         if part is None:
             return
-        settings = ProfileSettings(**part.model_dump(include=set(PROFILE_FIELDS)))
+        settings = ProfileSettings(**part.model_dump(include=set(SETTINGS_FIELDS)))
         if self._checked("Profile", settings):
-            sink.profile(settings)
+            sink.profile(settings, part.safety_answered_at)
 
     def _with_refs(
         self, section: str, model: type[ReferencedT], refs: set[int]
@@ -611,7 +612,7 @@ class _Counter:
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PLACE_NAMES, 0))
 
-    def profile(self, settings: ProfileSettings) -> None:
+    def profile(self, settings: ProfileSettings, answered_at: datetime | None) -> None:
         self.counts["profile"] += 1
 
     def roller(self, ref: int, roller: RollerInput) -> None:
@@ -708,13 +709,14 @@ class _Writer:
         self.done += 1
         self.tracker.advance(self.done)
 
-    def profile(self, settings: ProfileSettings) -> None:
+    def profile(self, settings: ProfileSettings, answered_at: datetime | None) -> None:
         profile = self.db.get(Profile, self.profile_id)
         if profile is None:
             raise LookupError(f"profile {self.profile_id}")
-        for name in PROFILE_FIELDS:
+        for name in SETTINGS_FIELDS:
             setattr(profile, name, getattr(settings, name))
         profile.display_name = settings.display_name.strip()
+        profile.safety_answered_at = answered_at
 
     def roller(self, ref: int, roller: RollerInput) -> None:
         self.roller_ids[ref] = insert_roller(self.db, self.profile_id, roller)
@@ -763,6 +765,8 @@ class _Writer:
             expires_at=link.part.expires_at,
             revoked_at=link.part.revoked_at,
             include_photos=link.part.include_photos,
+            include_notes=link.part.include_notes,
+            since_date=link.part.since_date,
             restored_at=self.restored_at,
         )
         self.db.add(record)

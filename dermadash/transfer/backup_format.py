@@ -1,15 +1,16 @@
 """The backup format: typed, strict models that both write and read a backup.
 
-One document (``format_version`` 2)::
+One document (``format_version`` 3)::
 
-    {"format": "dermadash-backup", "format_version": 2, "exported_at": "...",
-     "app_version": "...", "profile": {...settings...},
+    {"format": "dermadash-backup", "format_version": 3, "exported_at": "...",
+     "app_version": "...", "profile": {...settings..., "safety_answered_at": ...},
      "rollers": [{"ref": 1, ...}],
      "sessions": [{"ref": 1, "roller_ref": 1, "areas": [...], ..., "check_in": {...}}],
      "scar_ratings": [{"ref": 1, ...}],
      "photos": [{"rating_ref": 1, "jpeg_base64": "...", "width": ..., "height": ...,
                  "created_at": ...}],
-     "share_links": [{"label": ..., "views": [{"viewed_at": ...}]}]}
+     "share_links": [{"label": ..., "include_notes": ..., "since_date": ...,
+                      "views": [{"viewed_at": ...}]}]}
 
 Records point at each other by ``ref`` (their position in the document), never by
 database id. Times are UTC ISO 8601 with their offset. Share links never carry their
@@ -52,7 +53,7 @@ from dermadash.storage import validation
 from dermadash.storage.models import Base, Profile, RollingSession
 
 FORMAT_NAME: Final = "dermadash-backup"
-FORMAT_VERSION: Final = 2
+FORMAT_VERSION: Final = 3
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SECTIONS = ("rollers", "sessions", "scar_ratings", "photos", "share_links")
 
@@ -169,6 +170,11 @@ class ProfilePart(Part):
         description="Protocol thresholds moved within their safe bounds, keyed "
         '"<rule id>.<threshold>" (see data/protocol.toml).',
     )
+    safety_answered_at: Moment | None = Field(
+        default=None,
+        description="When the person answered the safety questions (none: not yet, and "
+        "the app asks them).",
+    )
 
     @field_validator("rule_overrides")
     @classmethod
@@ -254,6 +260,10 @@ class ShareLinkPart(Part):
     expires_at: Moment
     revoked_at: Moment | None = None
     include_photos: bool = False
+    include_notes: bool = False
+    since_date: Day | None = Field(
+        default=None, description="The first day the link showed (none: the whole course)."
+    )
     views: list[ShareLinkViewPart] = Field(default_factory=list)
 
 
@@ -266,7 +276,7 @@ class BackupDocument(Part):
     )
 
     format: Literal["dermadash-backup"]
-    format_version: Literal[2]
+    format_version: Literal[3]
     exported_at: Moment
     app_version: Annotated[str, Field(max_length=APP_VERSION_MAX_CHARS)]
     profile: ProfilePart
@@ -294,8 +304,24 @@ class Upgrade:
     adds_sections: tuple[str, ...] = ()
 
 
-# format_version n → the step from n to n + 1. Version 2 added progress photos.
-UPGRADES: dict[int, Upgrade] = {1: Upgrade(adds_sections=("photos",))}
+# What version 3 added, as a version-2 record reads: the safety questions not answered
+# yet (the app asks them again), a share link without notes, over the whole course.
+_ADDED_IN_3: dict[str, Record] = {
+    "profile": {"safety_answered_at": None},
+    "share_links": {"include_notes": False, "since_date": None},
+}
+
+
+def _to_version_3(section: str, record: Record) -> Record:
+    return {**_ADDED_IN_3.get(section, {}), **record}
+
+
+# format_version n → the step from n to n + 1. Version 2 added progress photos; version 3
+# the time the safety questions were answered and a share link's notes and first day.
+UPGRADES: dict[int, Upgrade] = {
+    1: Upgrade(adds_sections=("photos",)),
+    2: Upgrade(record=_to_version_3),
+}
 
 
 def upgrade_record(
