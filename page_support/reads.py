@@ -125,10 +125,10 @@ def timezone(profile_id: int) -> str:
 
 # A resource, shared and never copied: pickling thousands of flags for every page that
 # reads them costs about as much as finding them. Nothing downstream changes these
-# frames in place (pages filter them into new frames). ``hour`` is part of the key:
+# frames in place (pages filter them into new frames). ``clock_step`` is part of the key:
 # check-in-missing, ask-dermatologist and the days to wait move with the clock.
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _analysis(url: str, profile_id: int, revision: int, hour: str) -> evaluation.Analysis:
+def _analysis(url: str, profile_id: int, revision: int, clock_step: str) -> evaluation.Analysis:
     return evaluation.analyse(
         _profile(url, profile_id, revision),
         _sessions(url, profile_id, revision),
@@ -137,19 +137,26 @@ def _analysis(url: str, profile_id: int, revision: int, hour: str) -> evaluation
     )
 
 
+CLOCK_STEP_MINUTES = 15
+
+
 def clock() -> datetime:
     """This moment: the one clock of the cached analysis and its keys (a test moves it)."""
     return datetime.now(UTC)
 
 
-def hour_key() -> str:
-    """Part of cache keys for what moves with the clock (missing check-ins, 'generated')."""
-    return clock().strftime("%Y-%m-%dT%H")
+def clock_key() -> str:
+    """Part of cache keys for what moves with the clock (missing check-ins, the days to
+    wait, 'generated'): the UTC quarter hour. Every time zone's offset is a whole number
+    of quarter hours, so each local midnight starts a new key (with whole UTC hours,
+    India's new day came 30 minutes late, Nepal's 45)."""
+    now = clock()
+    return f"{now:%Y-%m-%dT%H}:{now.minute - now.minute % CLOCK_STEP_MINUTES:02d}"
 
 
 def analysis(profile_id: int) -> evaluation.Analysis:
     """The rule engine's flags, area intervals and next safe dates (``evaluation.analyse``)."""
-    return _analysis(database_url(), profile_id, revision(profile_id), hour_key())
+    return _analysis(database_url(), profile_id, revision(profile_id), clock_key())
 
 
 def flags(profile_id: int) -> pd.DataFrame:

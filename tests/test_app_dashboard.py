@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 import pandas as pd
 import pytest
@@ -230,3 +231,26 @@ def test_the_dashboard_shows_a_missing_check_in_when_the_flags_page_does(
     on_dashboard, on_flags_page = both_pages()
     assert "Check in missing" in on_flags_page  # 49 h after: the check-in is overdue
     assert on_dashboard == on_flags_page
+
+
+@pytest.mark.parametrize("month", [1, 7])  # winter and summer offsets
+def test_every_time_zone_s_midnight_starts_a_new_clock_key(
+    month: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What moves with the clock is worked out again from each person's new day on
+    (India's offset is +5:30, Nepal's +5:45: whole UTC hours would be 30 and 45 min late)."""
+    from page_support import reads
+
+    def key_at(moment: datetime) -> str:
+        monkeypatch.setattr(reads, "clock", lambda: moment.astimezone(UTC))
+        return reads.clock_key()
+
+    late = []
+    for name in sorted(available_timezones()):
+        midnight = datetime(2026, month, 15, tzinfo=ZoneInfo(name))
+        if key_at(midnight - timedelta(microseconds=1)) == key_at(midnight):
+            late.append(name)
+    assert late == []
+    # And within a step the key stays: the cached analysis is reused.
+    start = datetime(2026, month, 15, 18, 30, tzinfo=UTC)
+    assert key_at(start) == key_at(start + timedelta(minutes=14, seconds=59))

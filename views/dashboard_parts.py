@@ -34,13 +34,13 @@ PLOTLY_CONFIG = {
 
 # Shared, never copied (cache_resource): nothing downstream mutates these objects, and a
 # rerun with the same data and filters then costs nothing to rebuild. The keys hold what
-# the frames depend on: the data revision (any write), the hour the rule engine's
+# the frames depend on: the data revision (any write), the quarter hour the rule engine's
 # analysis is cached for (so the flags here are the Flags page's: a check-in going
 # missing shows on both at once) and, for the key figures, the person's today.
 # ``scope``: a share link's choices (Streamlit hashes the dataclass's fields), or None.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _data(
-    url: str, profile_id: int, revision: int, hour: str, scope: LinkOptions | None
+    url: str, profile_id: int, revision: int, clock_step: str, scope: LinkOptions | None
 ) -> DashboardData:
     return assembly.dashboard_data(
         reads.profile(profile_id),
@@ -53,16 +53,16 @@ def _data(
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _shown_insights(
-    url: str, profile_id: int, revision: int, hour: str, scope: LinkOptions
+    url: str, profile_id: int, revision: int, clock_step: str, scope: LinkOptions
 ) -> insights.Insights:
     """The insights of what a share link shows (its first day, never more)."""
-    data = _data(url, profile_id, revision, hour, scope)
+    data = _data(url, profile_id, revision, clock_step, scope)
     return insights.compute(data.sessions, data.ratings, data.timezone)
 
 
 def viewer_data(profile_id: int, options: LinkOptions) -> DashboardData:
     """The dashboard's frames as a share link shows them (cached like the owner's)."""
-    return _data(database_url(), profile_id, reads.revision(profile_id), reads.hour_key(), options)
+    return _data(database_url(), profile_id, reads.revision(profile_id), reads.clock_key(), options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -70,7 +70,7 @@ def _view(
     url: str,
     profile_id: int,
     revision: int,
-    hour: str,
+    clock_step: str,
     today: date,
     start: date | None,
     end: date,
@@ -78,7 +78,7 @@ def _view(
     scope: LinkOptions | None,
     theme: str,
 ) -> assembly.DashboardView:
-    data = _data(url, profile_id, revision, hour, scope)
+    data = _data(url, profile_id, revision, clock_step, scope)
     view = assembly.dashboard_view(
         data, Period(start, end), today, area, chart_theme.theme_named(theme)
     )
@@ -119,8 +119,8 @@ def _dashboard(
 ) -> None:
     if not still_allowed():
         st.rerun()
-    url, revision, hour = database_url(), reads.revision(profile_id), reads.hour_key()
-    data = _data(url, profile_id, revision, hour, options)
+    url, revision, clock_step = database_url(), reads.revision(profile_id), reads.clock_key()
+    data = _data(url, profile_id, revision, clock_step, options)
     today = local_today(data.timezone, reads.clock())
     if data.sessions.empty and data.ratings.empty:
         st.info(
@@ -145,7 +145,7 @@ def _dashboard(
         url,
         profile_id,
         revision,
-        hour,
+        clock_step,
         today,
         period.start,
         period.end,
@@ -156,7 +156,7 @@ def _dashboard(
     _key_figures(view.key_figures)
     shown = None
     if options is not None:
-        shown = _shown_insights(url, profile_id, revision, hour, options)
+        shown = _shown_insights(url, profile_id, revision, clock_step, options)
     insights_parts.dashboard_section(profile_id, for_viewer=for_viewer, shown=shown)
     _charts(view.charts)
 

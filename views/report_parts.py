@@ -1,7 +1,7 @@
 """The report download, for the owner (Share page) and the viewer (shared view).
 
 The report is made when asked for ("Make the PDF report"), with a progress bar while
-it is read, drawn and laid out; it is kept per profile, data revision, hour and photo
+it is read, drawn and laid out; it is kept per profile, data revision, quarter hour and photo
 choice, so a second download, or a second dermatologist, gets it at once, and any new
 entry makes it fresh. The download button checks ``still_allowed`` again on the click,
 so a share link revoked meanwhile downloads nothing. For a share link the report shows
@@ -34,13 +34,13 @@ KEPT_REPORTS = 8
 
 @dataclass(frozen=True)
 class ReportKey:
-    """Everything a made report depends on: a new entry, hour or link choice makes it anew."""
+    """What a made report depends on: a new entry, quarter hour or link choice makes it anew."""
 
     url: str
     kind: str  # "pdf" or "html"
     profile_id: int
     revision: int
-    hour: str
+    clock_step: str
     options: share_links.LinkOptions | None  # a share link's choices; None: the owner's own
     made_for: str | None  # the link's label, named in the footer
 
@@ -127,7 +127,7 @@ def report_download(
         kind=kind,
         profile_id=profile_id,
         revision=reads.revision(profile_id),
-        hour=reads.hour_key(),
+        clock_step=reads.clock_key(),
         options=link.options if link else None,
         made_for=link.label if link else None,
     )
