@@ -207,6 +207,14 @@ def test_replicas_restarted_at_once_on_a_schema_one_behind_upgrade_it_once(
 ) -> None:
     for replica in clinic.replicas:
         replica.stop()
+    # Meanwhile the proxy says in plain words what is going on, and tries again.
+    waiting = clinic.fetch("/", "visitor-while-stopped")
+    assert waiting.status == 503
+    assert waiting.headers["Retry-After"] == "5"
+    assert waiting.headers["Cache-Control"] == "no-store"
+    assert "max-age=63072000" in waiting.headers["Strict-Transport-Security"]
+    assert b"<title>dermadash is starting</title>" in waiting.body
+    assert b'http-equiv="refresh" content="5"' in waiting.body
     engine = db.make_engine(clinic.database_url)
     db.downgrade(engine, "-1")
     behind = db.current_revision(engine)
