@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # router alone refuses owner pages, having no proof the request is from this computer).
 SERVED_APP = PROJECT_ROOT / "app.py"
 START_TIMEOUT_SECONDS = 90  # a loaded 2-core machine can take a while
+PEER_TIMEOUT_SECONDS = 180
 
 
 def free_port() -> int:
@@ -84,3 +85,18 @@ def streamlit_server(script: Path, database_url: str, **extra_env: str) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def run_peer(module: str, database_url: str, *arguments: str) -> str:
+    """``python -m module arguments`` in a fresh process (Streamlit's runtime is one per
+    process), on ``database_url`` with sign-in off; what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DERMADASH_DATABASE_URL": database_url, "DERMADASH_AUTH": "none"},
+        capture_output=True,
+        text=True,
+        timeout=PEER_TIMEOUT_SECONDS,
+        check=True,
+    )
+    return result.stdout

@@ -5,16 +5,13 @@ they leave behind is still collected (``dermadash.server.long_lived``)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import Engine
 
 from dermadash import demo
 from dermadash.storage.profiles import default_profile_id
-from tests.live_server import PROJECT_ROOT
+from tests.live_server import run_peer
 
 # After one dashboard run, a full collection walks at most this share of the objects the
 # process holds (measured: about 5 %; without the freeze it walks all of them).
@@ -23,16 +20,8 @@ WALKED_SHARE_AT_MOST = 0.2
 
 def _start_and_run_home(database_url: str) -> dict[str, object]:
     """``tests.start_up_peer`` in a fresh process: what the collector holds after one run."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.start_up_peer"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DERMADASH_DATABASE_URL": database_url, "DERMADASH_AUTH": "none"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-    )
-    report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    printed = run_peer("tests.start_up_peer", database_url)
+    report: dict[str, object] = json.loads(printed.strip().splitlines()[-1])
     return report
 
 

@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +13,7 @@ from dermadash.server import this_computer
 from dermadash.server.this_computer import PROOF_HEADER, ThisComputerMiddleware
 from dermadash.sharing import share_links
 from tests.browser import open_store, running_app
-from tests.conftest import PROJECT_ROOT
+from tests.live_server import run_peer
 from tests.streamlit_client import Refused, run_once
 
 OWNER_DATA = "No sessions yet"  # the owner's empty home page
@@ -105,16 +102,7 @@ def test_a_page_never_takes_a_made_up_proof() -> None:
 def _run_as_peer(database_url: str, peer: str, host: str, claimed_url: str | None) -> str:
     """One script run of ``app:app`` in a fresh process, seen from ``peer``."""
     arguments = [peer, host] + ([claimed_url] if claimed_url else [])
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.asgi_peer", *arguments],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DERMADASH_DATABASE_URL": database_url, "DERMADASH_AUTH": "none"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-    )
-    return result.stdout
+    return run_peer("tests.asgi_peer", database_url, *arguments)
 
 
 @pytest.mark.slow
