@@ -111,6 +111,7 @@ MAX_PROBLEMS = 500
 VIEW_BATCH = 1000
 
 Document = dict[str, Any]
+PROFILE_FIELDS = tuple(ProfilePart.model_fields)  # the settings and when they were answered
 SETTINGS_FIELDS = tuple(item.name for item in fields(ProfileSettings))
 SESSION_FIELDS = tuple(name for name in SESSION_INPUT_FIELDS if name != "roller_id")
 PLACE_NAMES = {
@@ -165,7 +166,7 @@ def effective_overrides(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def _profile_part(profile: Profile) -> ProfilePart:
-    columns = _columns(profile, (*SETTINGS_FIELDS, "safety_answered_at"))
+    columns = _columns(profile, PROFILE_FIELDS)
     columns["rule_overrides"] = effective_overrides(profile.rule_overrides or {})
     return ProfilePart(**columns)
 
